@@ -1,0 +1,205 @@
+"""A thin pure-ASGI layer in front of FastAPI.
+
+It answers the hot read (`GET /schemas/ids/{id}`) from pre-encoded bodies without entering
+the framework (a FastAPI route costs ~4x a raw ASGI callable here), and fixes up what the
+framework would get wrong for Confluent clients: `%2F` inside subject names (routing must use
+the raw path), trailing slashes, `application/octet-stream` JSON bodies, Accept negotiation
+and the request size limit. Everything else falls through to the framework unchanged.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Awaitable, Callable, MutableMapping
+from typing import Any
+from urllib.parse import unquote
+
+import orjson
+
+from llm_schema_registry.api.media import V1_JSON, negotiate
+
+Scope = MutableMapping[str, Any]
+Message = MutableMapping[str, Any]
+Receive = Callable[[], Awaitable[Message]]
+Send = Callable[[Message], Awaitable[None]]
+ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
+
+# Stands in for an encoded slash inside a path segment until the route decodes it.
+SLASH_PLACEHOLDER = "\ue000"
+IDS_PREFIX = "/schemas/ids/"
+_NEGOTIATION_EXEMPT = ("/metrics", "/health", "/docs", "/redoc", "/openapi.json")
+CACHE_CONTROL = b"public, max-age=3600"
+
+
+def decode_segment(value: str) -> str:
+    """A path parameter as the client meant it (`%2F` inside a subject is a slash)."""
+    return value.replace(SLASH_PLACEHOLDER, "/")
+
+
+class SchemaBodyCache:
+    """Pre-encoded `GET /schemas/ids/{id}` bodies. Content by id never changes, so entries
+    stay until a permanent delete removes the id (`clear`)."""
+
+    def __init__(self) -> None:
+        self._bodies: dict[int, tuple[bytes, bytes]] = {}
+        self.hits = 0
+        self.misses = 0
+
+    def get(self, schema_id: int) -> tuple[bytes, bytes] | None:
+        return self._bodies.get(schema_id)
+
+    def put(self, schema_id: int, payload: dict[str, Any]) -> tuple[bytes, bytes]:
+        body = orjson.dumps(payload)
+        etag = b'"' + hashlib.sha256(body).hexdigest()[:32].encode() + b'"'
+        self._bodies[schema_id] = (body, etag)
+        return body, etag
+
+    def clear(self) -> None:
+        self._bodies.clear()
+
+    def __len__(self) -> int:
+        return len(self._bodies)
+
+
+def _plain_subject_query(query: bytes) -> bool:
+    """The hot path serves no parameters, or only `subject=` in the default context."""
+    if not query:
+        return True
+    return all(
+        part.startswith(b"subject=") and not part.startswith(b"subject=%3A")
+        for part in query.split(b"&")
+    )
+
+
+async def _respond(send: Send, status: int, body: bytes, headers: list[tuple[bytes, bytes]]) -> None:
+    await send({"type": "http.response.start", "status": status, "headers": headers})
+    await send({"type": "http.response.body", "body": body})
+
+
+async def _error(send: Send, status: int, code: int, message: str) -> None:
+    body = orjson.dumps({"error_code": code, "message": message})
+    await _respond(
+        send,
+        status,
+        body,
+        [(b"content-type", V1_JSON.encode()), (b"content-length", str(len(body)).encode())],
+    )
+
+
+class FrontLayer:
+    """Wraps the FastAPI app (see the module docstring)."""
+
+    def __init__(self, app: ASGIApp, cache: SchemaBodyCache, max_body_bytes: int) -> None:
+        self.app = app
+        self.cache = cache
+        self.max_body_bytes = max_body_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        headers: dict[bytes, bytes] = dict(scope["headers"])
+        media = negotiate(headers.get(b"accept", b"").decode("latin-1"))
+        path: str = scope["path"]
+        if (
+            media is not None
+            and scope["method"] == "GET"
+            and path.startswith(IDS_PREFIX)
+            and path[len(IDS_PREFIX):].isdigit()
+            and _plain_subject_query(scope["query_string"])
+        ):
+            cached = self.cache.get(int(path[len(IDS_PREFIX):]))
+            if cached is not None:
+                self.cache.hits += 1
+                await self._serve_cached(send, cached, media, headers.get(b"if-none-match"))
+                return
+            self.cache.misses += 1
+        await self._forward(scope, receive, send, headers, media)
+
+    @staticmethod
+    async def _serve_cached(
+        send: Send, cached: tuple[bytes, bytes], media: str, if_none_match: bytes | None
+    ) -> None:
+        body, etag = cached
+        common = [(b"etag", etag), (b"cache-control", CACHE_CONTROL)]
+        if if_none_match is not None and etag in if_none_match:
+            await _respond(send, 304, b"", common)
+            return
+        await _respond(
+            send,
+            200,
+            body,
+            [
+                (b"content-type", media.encode()),
+                (b"content-length", str(len(body)).encode()),
+                *common,
+            ],
+        )
+
+    async def _forward(
+        self, scope: Scope, receive: Receive, send: Send, headers: dict[bytes, bytes],
+        media: str | None,
+    ) -> None:
+        path: str = scope["path"]
+        if media is None and not path.startswith(_NEGOTIATION_EXEMPT):
+            await _error(send, 406, 406, "HTTP 406 Not Acceptable")
+            return
+        declared = headers.get(b"content-length")
+        if declared is not None and declared.isdigit() and int(declared) > self.max_body_bytes:
+            await _error(send, 413, 41301,
+                         f"Request body exceeds the limit of {self.max_body_bytes} bytes")
+            return
+        scope = dict(scope)
+        raw: bytes = scope.get("raw_path") or b""
+        if b"%2f" in raw.lower():
+            encoded = raw.split(b"?", 1)[0].decode("latin-1")
+            for spelling in ("%2F", "%2f"):
+                encoded = encoded.replace(spelling, SLASH_PLACEHOLDER)
+            path = unquote(encoded)
+        if len(path) > 1 and path.endswith("/"):
+            path = path.rstrip("/") or "/"
+        scope["path"] = path
+        if headers.get(b"content-type", b"").startswith(b"application/octet-stream"):
+            # Confluent accepts JSON bodies labelled octet-stream; the framework would not.
+            scope["headers"] = [
+                (k, b"application/json" if k == b"content-type" else v) for k, v in scope["headers"]
+            ]
+        await self.app(scope, self._limited(receive, send), self._relabel(send, media))
+
+    def _limited(self, receive: Receive, send: Send) -> Receive:
+        seen = 0
+        limit = self.max_body_bytes
+
+        async def receive_within_limit() -> Message:
+            nonlocal seen
+            message = await receive()
+            if message["type"] == "http.request":
+                seen += len(message.get("body", b""))
+                if seen > limit:
+                    raise BodyTooLargeError(limit)
+            return message
+
+        return receive_within_limit
+
+    @staticmethod
+    def _relabel(send: Send, media: str | None) -> Send:
+        if media in (None, V1_JSON):
+            return send
+
+        async def send_relabelled(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                message["headers"] = [
+                    (k, media.encode() if k == b"content-type" and v == V1_JSON.encode() else v)
+                    for k, v in message["headers"]
+                ]
+            await send(message)
+
+        return send_relabelled
+
+
+class BodyTooLargeError(Exception):
+    """A streamed body (no Content-Length) grew past the limit."""
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(f"Request body exceeds the limit of {limit} bytes")
+

@@ -1,0 +1,43 @@
+"""`/compatibility`: would this schema be accepted?"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter
+
+from llm_schema_registry.api.deps import Flag, Registry, subject_name, to_request
+from llm_schema_registry.api.models import ERRORS, CompatibilityResult, RegisterSchemaRequest
+
+router = APIRouter(tags=["compatibility"], responses=ERRORS)
+
+
+def _result(messages: list[str], verbose: bool) -> dict[str, Any]:
+    result: dict[str, Any] = {"is_compatible": not messages}
+    if verbose:
+        result["messages"] = messages
+    return result
+
+
+@router.post("/compatibility/subjects/{subject}/versions/{version}",
+             response_model=CompatibilityResult, response_model_exclude_none=True)
+async def check_against_version(
+    registry: Registry, subject: str, version: str, body: RegisterSchemaRequest,
+    normalize: Flag = False, verbose: Flag = False,
+) -> dict[str, Any]:
+    messages = await registry.check_compatibility(
+        subject_name(subject), version, to_request(body), normalize=normalize
+    )
+    return _result(messages, verbose)
+
+
+@router.post("/compatibility/subjects/{subject}/versions",
+             response_model=CompatibilityResult, response_model_exclude_none=True)
+async def check_against_subject(
+    registry: Registry, subject: str, body: RegisterSchemaRequest,
+    normalize: Flag = False, verbose: Flag = False,
+) -> dict[str, Any]:
+    messages = await registry.check_compatibility(
+        subject_name(subject), None, to_request(body), normalize=normalize
+    )
+    return _result(messages, verbose)

@@ -1,0 +1,112 @@
+"""`/schemas`: schemas by id and GUID, and listings."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Response
+
+from llm_schema_registry.api.deps import BodyCache, Flag, Registry, page, schema_json, version_json
+from llm_schema_registry.api.media import V1_JSON
+from llm_schema_registry.api.models import ERRORS, SchemaObject, SubjectVersionPair
+from llm_schema_registry.registry.errors import SchemaNotFoundError
+from llm_schema_registry.registry.model import StoredSchema
+
+router = APIRouter(tags=["schemas"], responses=ERRORS)
+
+
+def _schema_id(raw: str) -> int:
+    # JAX-RS answers 404 for a path id that is not an int; so do we, in Confluent's shape.
+    if not raw.isdigit() or int(raw) > 2**31 - 1:
+        raise SchemaNotFoundError(f"Schema {raw} not found")
+    return int(raw)
+
+
+def _by_id_json(schema: StoredSchema, text: str | None = None) -> dict[str, Any]:
+    return {**schema_json(schema, text), "guid": schema.guid}
+
+
+@router.get("/schemas", response_model=list[SchemaObject], response_model_exclude_none=True)
+async def list_schemas(
+    registry: Registry,
+    subjectPrefix: str = "",
+    deleted: Flag = False,
+    latestOnly: Flag = False,
+    offset: int = 0,
+    limit: int = -1,
+) -> list[dict[str, Any]]:
+    found = await registry.all_versions(prefix=subjectPrefix, deleted=deleted, latest_only=latestOnly)
+    return [version_json(v, extras=False) for v in page(found, offset, limit)]
+
+
+@router.get("/schemas/types", response_model=list[str])
+async def schema_types() -> list[str]:
+    return ["JSON", "PROTOBUF", "AVRO"]
+
+
+@router.get("/schemas/ids/{id}", response_model=SchemaObject, response_model_exclude_none=True)
+async def schema_by_id(
+    registry: Registry,
+    cache: BodyCache,
+    id: str,
+    subject: str | None = None,
+    format: str | None = None,
+    fetchMaxId: Flag = False,
+    referenceFormat: str | None = None,
+    reference_format: str | None = None,
+) -> Response:
+    schema = await registry.schema_by_id(_schema_id(id))
+    if not format and not fetchMaxId:
+        # Plain reads are immutable: pre-encode once, the front layer serves them from now on.
+        body, etag = cache.put(schema.id, _by_id_json(schema))
+        return Response(body, media_type=V1_JSON, headers={"ETag": etag.decode(),
+                                                           "Cache-Control": "public, max-age=3600"})
+    payload = _by_id_json(schema, await registry.render(schema, format))
+    if fetchMaxId:
+        payload["maxId"] = await registry.max_schema_id()
+    return Response(SchemaObject.model_validate(payload).model_dump_json(
+        by_alias=True, exclude_none=True), media_type=V1_JSON)
+
+
+@router.get("/schemas/ids/{id}/schema", response_class=Response,
+            responses={200: {"content": {V1_JSON: {"schema": {"type": "string"}}},
+                             "description": "The schema text itself"}})
+async def schema_text_by_id(
+    registry: Registry, id: str, subject: str | None = None, format: str | None = None
+) -> Response:
+    schema = await registry.schema_by_id(_schema_id(id))
+    return Response(await registry.render(schema, format), media_type=V1_JSON)
+
+
+@router.get("/schemas/ids/{id}/subjects", response_model=list[str])
+async def subjects_of_schema(
+    registry: Registry, id: str, subject: str | None = None, deleted: Flag = False,
+    offset: int = 0, limit: int = -1,
+) -> list[str]:
+    found = await registry.versions_of_schema(_schema_id(id), deleted=deleted)
+    names = list(dict.fromkeys(s for s, _ in found if subject is None or s == subject))
+    return list(page(names, offset, limit))
+
+
+@router.get("/schemas/ids/{id}/versions", response_model=list[SubjectVersionPair])
+async def versions_of_schema(
+    registry: Registry, id: str, subject: str | None = None, deleted: Flag = False,
+    offset: int = 0, limit: int = -1,
+) -> list[dict[str, Any]]:
+    found = await registry.versions_of_schema(_schema_id(id), deleted=deleted)
+    pairs = [{"subject": s, "version": v} for s, v in found if subject is None or s == subject]
+    return list(page(pairs, offset, limit))
+
+
+@router.get("/schemas/guids/{guid}", response_model=SchemaObject, response_model_exclude_none=True)
+async def schema_by_guid(registry: Registry, guid: str, format: str | None = None) -> dict[str, Any]:
+    schema = await registry.schema_by_guid(guid)
+    return {"id": schema.id, **_by_id_json(schema, await registry.render(schema, format))}
+
+
+@router.get("/schemas/guids/{guid}/ids", response_model=list[dict[str, Any]])
+async def ids_of_guid(registry: Registry, guid: str) -> list[dict[str, Any]]:
+    schema = await registry.schema_by_guid(guid)
+    return [{"context": ".", "id": schema.id}]
+
+

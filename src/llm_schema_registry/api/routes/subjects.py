@@ -1,0 +1,170 @@
+"""`/subjects`: registration, lookup, versions and deletion."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Query, Request, Response
+
+from llm_schema_registry.api.deps import (
+    BodyCache,
+    Flag,
+    Registry,
+    page,
+    subject_name,
+    to_request,
+    version_json,
+    wants_extras,
+)
+from llm_schema_registry.api.media import V1_JSON
+from llm_schema_registry.api.models import ERRORS, RegisterSchemaRequest, SchemaObject
+
+router = APIRouter(tags=["subjects"], responses=ERRORS)
+
+
+@router.get("/subjects", response_model=list[str])
+async def list_subjects(
+    registry: Registry,
+    subjectPrefix: str | None = None,
+    subject: str | None = Query(default=None, description="Alias of subjectPrefix"),
+    deleted: Flag = False,
+    deletedOnly: Flag = False,
+    deleted_only: Flag = False,
+    offset: int = 0,
+    limit: int = -1,
+) -> list[str]:
+    prefix = subjectPrefix if subjectPrefix is not None else subject or ""
+    if prefix == ":*:":  # Confluent's "all contexts"; we serve the default context only
+        prefix = ""
+    names = await registry.subjects(
+        prefix=prefix, deleted=deleted, deleted_only=deletedOnly or deleted_only
+    )
+    return list(page(names, offset, limit))
+
+
+@router.post("/subjects/{subject}", response_model=SchemaObject, response_model_exclude_none=True)
+async def lookup_schema(
+    registry: Registry,
+    request: Request,
+    subject: str,
+    body: RegisterSchemaRequest,
+    normalize: Flag = False,
+    deleted: Flag = False,
+    format: str | None = None,
+) -> dict[str, Any]:
+    found = await registry.lookup(
+        subject_name(subject), to_request(body), normalize=normalize, deleted=deleted
+    )
+    return version_json(found, extras=wants_extras(request))
+
+
+@router.delete("/subjects/{subject}", response_model=list[int])
+async def delete_subject(
+    registry: Registry, cache: BodyCache, subject: str, permanent: Flag = False
+) -> list[int]:
+    deleted = await registry.delete_subject(subject_name(subject), permanent=permanent)
+    if permanent:
+        cache.clear()
+    return deleted
+
+
+@router.get("/subjects/{subject}/metadata", response_model=SchemaObject,
+            response_model_exclude_none=True)
+async def latest_with_metadata(
+    registry: Registry,
+    request: Request,
+    subject: str,
+    key: list[str] = Query(default=[]),
+    value: list[str] = Query(default=[]),
+    deleted: Flag = False,
+    format: str | None = None,
+) -> dict[str, Any]:
+    found = await registry.latest_with_metadata(
+        subject_name(subject), dict(zip(key, value, strict=False)), deleted=deleted
+    )
+    text = await registry.render(found.schema, format)
+    return version_json(found, text, extras=wants_extras(request))
+
+
+@router.get("/subjects/{subject}/versions", response_model=list[int])
+async def list_versions(
+    registry: Registry,
+    subject: str,
+    deleted: Flag = False,
+    deletedOnly: Flag = False,
+    deleted_only: Flag = False,
+    deletedAsNegative: Flag = False,
+    offset: int = 0,
+    limit: int = -1,
+) -> list[int]:
+    name = subject_name(subject)
+    if deletedAsNegative:
+        live = set(await registry.versions(name))
+        every = await registry.versions(name, deleted=True)
+        return list(page([v if v in live else -v for v in every], offset, limit))
+    numbers = await registry.versions(
+        name, deleted=deleted, deleted_only=deletedOnly or deleted_only
+    )
+    return list(page(numbers, offset, limit))
+
+
+@router.post("/subjects/{subject}/versions", response_model=SchemaObject,
+             response_model_exclude_none=True)
+async def register_schema(
+    registry: Registry,
+    subject: str,
+    body: RegisterSchemaRequest,
+    normalize: Flag = False,
+    format: str | None = None,
+) -> dict[str, Any]:
+    found = await registry.register(subject_name(subject), to_request(body), normalize=normalize)
+    payload = version_json(found)
+    payload.pop("subject")
+    payload.pop("deleted")
+    return payload
+
+
+@router.get("/subjects/{subject}/versions/{version}", response_model=SchemaObject,
+            response_model_exclude_none=True)
+async def get_version(
+    registry: Registry,
+    request: Request,
+    subject: str,
+    version: str,
+    deleted: Flag = False,
+    format: str | None = None,
+    referenceFormat: str | None = None,
+    reference_format: str | None = None,
+) -> dict[str, Any]:
+    found = await registry.version(subject_name(subject), version, deleted=deleted)
+    text = await registry.render(found.schema, format)
+    return version_json(found, text, extras=wants_extras(request))
+
+
+@router.get("/subjects/{subject}/versions/{version}/schema", response_class=Response,
+            responses={200: {"content": {V1_JSON: {"schema": {"type": "string"}}},
+                             "description": "The schema text itself"}})
+async def get_version_text(
+    registry: Registry, subject: str, version: str, deleted: Flag = False,
+    format: str | None = None,
+) -> Response:
+    found = await registry.version(subject_name(subject), version, deleted=deleted)
+    return Response(await registry.render(found.schema, format), media_type=V1_JSON)
+
+
+@router.delete("/subjects/{subject}/versions/{version}", response_model=int)
+async def delete_version(
+    registry: Registry, cache: BodyCache, subject: str, version: str, permanent: Flag = False
+) -> int:
+    number = await registry.delete_version(subject_name(subject), version, permanent=permanent)
+    if permanent:
+        cache.clear()
+    return number
+
+
+@router.get("/subjects/{subject}/versions/{version}/referencedby", response_model=list[int])
+async def referenced_by(
+    registry: Registry, subject: str, version: str, deleted: Flag = False,
+    offset: int = 0, limit: int = -1,
+) -> list[int]:
+    return list(page(await registry.referenced_by(subject_name(subject), version), offset, limit))

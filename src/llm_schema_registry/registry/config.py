@@ -1,0 +1,160 @@
+"""Compatibility configuration and modes, registry-wide and per subject."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from llm_schema_registry.compatibility import CompatibilityLevel
+from llm_schema_registry.registry.contracts import check_metadata, check_rule_set
+from llm_schema_registry.registry.errors import (
+    InvalidCompatibilityLevelError,
+    InvalidModeError,
+    OperationNotPermittedError,
+    SubjectConfigNotFoundError,
+    SubjectModeNotFoundError,
+    SubjectNotFoundError,
+)
+from llm_schema_registry.registry.model import GLOBAL_SCOPE, JsonObject, Mode
+from llm_schema_registry.storage.base import Store, Tx
+
+DEFAULT_LEVEL = CompatibilityLevel.BACKWARD
+# Config keys Confluent accepts besides the level, stored and returned as given.
+OPTIONAL_KEYS = {
+    "normalize": bool,
+    "alias": str,
+    "validateFields": bool,
+    "validateRules": bool,
+    "compatibilityGroup": str,
+    "compatibilityPolicy": str,
+    "defaultMetadata": dict,
+    "overrideMetadata": dict,
+    "defaultRuleSet": dict,
+    "overrideRuleSet": dict,
+}
+
+
+def parse_level(value: object) -> CompatibilityLevel:
+    if isinstance(value, str) and value.upper() in CompatibilityLevel.__members__:
+        return CompatibilityLevel(value.upper())
+    raise InvalidCompatibilityLevelError(value)
+
+
+def parse_mode(value: object) -> Mode:
+    if isinstance(value, str) and value.upper() in Mode.__members__:
+        return Mode(value.upper())
+    raise InvalidModeError(value)
+
+
+def config_update(body: JsonObject) -> JsonObject:
+    """Validate a PUT /config body into the stored form (level under `compatibilityLevel`)."""
+    update: JsonObject = {}
+    level = body.get("compatibility", body.get("compatibilityLevel"))
+    if level is not None:
+        update["compatibilityLevel"] = parse_level(level).value
+    for key, kind in OPTIONAL_KEYS.items():
+        if body.get(key) is None:
+            continue
+        if not isinstance(body[key], kind):
+            raise InvalidCompatibilityLevelError(f"{key} must be of type {kind.__name__}")
+        update[key] = body[key]
+    check_metadata(update.get("defaultMetadata"))
+    check_metadata(update.get("overrideMetadata"))
+    check_rule_set(update.get("defaultRuleSet"))
+    check_rule_set(update.get("overrideRuleSet"))
+    return update
+
+
+class ConfigService:
+    """Reads and writes config and mode; the subject's own value wins over the global one."""
+
+    def __init__(self, store: Store) -> None:
+        self._store = store
+
+    # ---- used inside the registry's own transactions ------------------------------------
+
+    async def effective_config(self, tx: Tx, subject: str) -> JsonObject:
+        merged: JsonObject = {"compatibilityLevel": DEFAULT_LEVEL.value}
+        merged.update(await tx.config(GLOBAL_SCOPE) or {})
+        merged.update(await tx.config(subject) or {})
+        return merged
+
+    async def level_for(self, tx: Tx, subject: str) -> CompatibilityLevel:
+        return parse_level((await self.effective_config(tx, subject))["compatibilityLevel"])
+
+    async def normalize_for(self, tx: Tx, subject: str) -> bool:
+        return bool((await self.effective_config(tx, subject)).get("normalize", False))
+
+    async def effective_mode(self, tx: Tx, subject: str) -> Mode:
+        value = await tx.mode(subject) or await tx.mode(GLOBAL_SCOPE) or Mode.READWRITE.value
+        return Mode(value)
+
+    # ---- /config -------------------------------------------------------------------------
+
+    async def get_config(self, subject: str | None, *, default_to_global: bool = False) -> JsonObject:
+        async with self._store.read() as tx:
+            if subject is None:
+                return {"compatibilityLevel": DEFAULT_LEVEL.value, **(await tx.config(GLOBAL_SCOPE) or {})}
+            own = await tx.config(subject)
+            if own is not None and not default_to_global:
+                return own
+            if default_to_global:
+                return await self.effective_config(tx, subject)
+        raise SubjectConfigNotFoundError(subject)
+
+    async def set_config(self, subject: str | None, body: JsonObject) -> JsonObject:
+        update = config_update(body)
+        scope = subject if subject is not None else GLOBAL_SCOPE
+        async with self._store.write(lock=scope or None) as tx:
+            current = await tx.config(scope) or {}
+            await tx.set_config(scope, {**current, **update})
+        reply = {k: v for k, v in update.items() if k != "compatibilityLevel"}
+        if "compatibilityLevel" in update:
+            reply = {"compatibility": update["compatibilityLevel"], **reply}
+        return reply
+
+    async def delete_config(self, subject: str | None) -> JsonObject:
+        scope = subject if subject is not None else GLOBAL_SCOPE
+        async with self._store.write(lock=scope or None) as tx:
+            if subject is not None and not await tx.versions(subject) and await tx.config(scope) is None:
+                raise SubjectNotFoundError(subject)
+            previous = await tx.config(scope)
+            await tx.delete_config(scope)
+        if subject is None:
+            return {"compatibilityLevel": DEFAULT_LEVEL.value, **(previous or {})}
+        return previous or {}
+
+    # ---- /mode ---------------------------------------------------------------------------
+
+    async def get_mode(self, subject: str | None, *, default_to_global: bool = False) -> str:
+        async with self._store.read() as tx:
+            if subject is None:
+                return await tx.mode(GLOBAL_SCOPE) or Mode.READWRITE.value
+            own = await tx.mode(subject)
+            if own is not None:
+                return own
+            if default_to_global:
+                return await tx.mode(GLOBAL_SCOPE) or Mode.READWRITE.value
+        raise SubjectModeNotFoundError(subject)
+
+    async def set_mode(self, subject: str | None, value: Any, *, force: bool = False) -> str:
+        mode = parse_mode(value)
+        scope = subject if subject is not None else GLOBAL_SCOPE
+        async with self._store.write(lock=scope or None) as tx:
+            if mode is Mode.IMPORT and not force:
+                occupied = await tx.versions(subject) if subject else await tx.subjects()
+                if occupied:
+                    raise OperationNotPermittedError(
+                        "Cannot import since found existing subjects" if subject is None else
+                        f"Cannot import since subject '{subject}' already has versions"
+                    )
+            await tx.set_mode(scope, mode.value)
+        return mode.value
+
+    async def delete_mode(self, subject: str | None) -> str:
+        scope = subject if subject is not None else GLOBAL_SCOPE
+        async with self._store.write(lock=scope or None) as tx:
+            previous = await tx.mode(scope)
+            if subject is not None and previous is None and not await tx.versions(subject):
+                raise SubjectNotFoundError(subject)
+            await tx.delete_mode(scope)
+        return previous or Mode.READWRITE.value

@@ -1,0 +1,126 @@
+"""Domain errors. They know nothing of HTTP; `api/errors.py` maps each to a Confluent code."""
+
+from __future__ import annotations
+
+
+class RegistryError(Exception):
+    """Caused by the caller; the message is safe to show."""
+
+
+class SubjectNotFoundError(RegistryError):
+    def __init__(self, subject: str) -> None:
+        super().__init__(f"Subject '{subject}' not found.")
+
+
+class VersionNotFoundError(RegistryError):
+    def __init__(self, subject: str, version: int | str) -> None:
+        super().__init__(f"Version {version} not found for subject '{subject}'.")
+
+
+class SchemaNotFoundError(RegistryError):
+    def __init__(self, detail: str = "Schema not found") -> None:
+        super().__init__(detail)
+
+
+class SubjectSoftDeletedError(RegistryError):
+    def __init__(self, subject: str) -> None:
+        super().__init__(
+            f"Subject '{subject}' was soft deleted. Set permanent=true to delete permanently"
+        )
+
+
+class SubjectNotSoftDeletedError(RegistryError):
+    def __init__(self, subject: str) -> None:
+        super().__init__(
+            f"Subject '{subject}' was not deleted first before being permanently deleted"
+        )
+
+
+class VersionSoftDeletedError(RegistryError):
+    def __init__(self, subject: str, version: int) -> None:
+        super().__init__(
+            f"Subject '{subject}' Version {version} was soft deleted. "
+            "Set permanent=true to delete permanently"
+        )
+
+
+class VersionNotSoftDeletedError(RegistryError):
+    def __init__(self, subject: str, version: int) -> None:
+        super().__init__(
+            f"Subject '{subject}' Version {version} was not deleted first before being "
+            "permanently deleted"
+        )
+
+
+class SubjectConfigNotFoundError(RegistryError):
+    def __init__(self, subject: str) -> None:
+        super().__init__(f"Subject '{subject}' does not have subject-level compatibility configured")
+
+
+class SubjectModeNotFoundError(RegistryError):
+    def __init__(self, subject: str) -> None:
+        super().__init__(f"Subject '{subject}' does not have subject-level mode configured")
+
+
+class IncompatibleSchemaError(RegistryError):
+    def __init__(self, subject: str, messages: list[str]) -> None:
+        self.messages = messages
+        super().__init__(
+            f'Schema being registered is incompatible with an earlier schema for subject "{subject}", '
+            f"details: [{', '.join(messages)}]"
+        )
+
+
+class InvalidSchemaError(RegistryError):
+    """The schema text (or one of its references) is malformed."""
+
+
+class InvalidVersionError(RegistryError):
+    def __init__(self, version: str) -> None:
+        super().__init__(
+            f"The specified version '{version}' is not a valid version id. Allowed values are "
+            "between [1, 2^31-1] and the string \"latest\""
+        )
+
+
+class InvalidCompatibilityLevelError(RegistryError):
+    def __init__(self, level: object) -> None:
+        super().__init__(
+            f"Invalid compatibility level: {level}. Valid values are NONE, BACKWARD, "
+            "BACKWARD_TRANSITIVE, FORWARD, FORWARD_TRANSITIVE, FULL, FULL_TRANSITIVE"
+        )
+
+
+class InvalidModeError(RegistryError):
+    def __init__(self, mode: object) -> None:
+        super().__init__(f"Invalid mode: {mode}. Valid values are READWRITE, READONLY, IMPORT")
+
+
+class OperationNotPermittedError(RegistryError):
+    """E.g. writing while the subject is READONLY, or IMPORT preconditions not met."""
+
+
+class ReferenceExistsError(RegistryError):
+    """A schema that another schema references cannot be deleted."""
+
+
+class IdConflictError(RegistryError):
+    """An explicit id (IMPORT mode) already names different content."""
+
+
+class InvalidSubjectError(RegistryError):
+    def __init__(self, subject: str) -> None:
+        super().__init__(f"The specified subject '{subject}' is not a valid subject name.")
+
+
+class SchemaTooLargeError(RegistryError):
+    def __init__(self, size: int, limit: int) -> None:
+        super().__init__(f"Schema of {size} bytes exceeds the limit of {limit} bytes.")
+
+
+class InvalidRuleSetError(RegistryError):
+    """A ruleSet or metadata object that is malformed."""
+
+
+class StorageError(RegistryError):
+    """The backing store failed; the message is generic on purpose."""

@@ -1,0 +1,434 @@
+"""The registry's rules: registration, lookup, versions, deletion and compatibility.
+
+Knows nothing of HTTP or SQL: it talks to formats, `compatibility.check` and a `Store`.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from typing import Any
+
+from llm_schema_registry.compatibility import CompatibilityLevel, Finding, check
+from llm_schema_registry.formats import format_for
+from llm_schema_registry.registry.config import ConfigService
+from llm_schema_registry.registry.contracts import (
+    check_metadata,
+    check_rule_set,
+    effective_contract,
+    merge_metadata,
+    merge_rule_sets,
+)
+from llm_schema_registry.registry.errors import (
+    IdConflictError,
+    IncompatibleSchemaError,
+    InvalidSubjectError,
+    OperationNotPermittedError,
+    ReferenceExistsError,
+    SchemaNotFoundError,
+    SchemaTooLargeError,
+    SubjectNotFoundError,
+    SubjectNotSoftDeletedError,
+    SubjectSoftDeletedError,
+    VersionNotFoundError,
+    VersionNotSoftDeletedError,
+    VersionSoftDeletedError,
+)
+from llm_schema_registry.registry.model import (
+    GLOBAL_SCOPE,
+    Mode,
+    RegisterRequest,
+    StoredSchema,
+    SubjectVersion,
+)
+from llm_schema_registry.registry.schemas import (
+    ParsedCache,
+    SchemaParser,
+    content_hash,
+    new_schema,
+    parse_version,
+)
+from llm_schema_registry.storage.base import Store, Tx
+
+
+def _now_ms() -> int:
+    return int(time.time() * 1000)
+
+
+def check_subject(subject: str) -> None:
+    if not subject or subject.isspace() or any(ord(c) < 32 for c in subject) or len(subject) > 4096:
+        raise InvalidSubjectError(subject)
+
+
+def _pick(versions: list[SubjectVersion], spec: str | int, *, deleted: bool) -> SubjectVersion:
+    """The version a path names; `latest` is the newest one visible."""
+    number = parse_version(spec)
+    visible = [v for v in versions if deleted or not v.deleted]
+    if number is None:
+        if visible:
+            return visible[-1]
+    else:
+        for version in visible:
+            if version.version == number:
+                return version
+    subject = versions[0].subject if versions else ""
+    raise VersionNotFoundError(subject, "latest" if number is None else number)
+
+
+class RegistryService:
+    """Registration, lookup, listing, deletion and compatibility over a `Store`."""
+
+    def __init__(
+        self,
+        store: Store,
+        *,
+        parsed_cache_size: int = 4096,
+        max_schema_bytes: int = 1024 * 1024,
+        on_change: Callable[[str], None] | None = None,
+    ) -> None:
+        self._store = store
+        self._parser = SchemaParser(ParsedCache(parsed_cache_size))
+        self._max_schema_bytes = max_schema_bytes
+        self.config = ConfigService(store)
+        # Called with a subject (or "" for registry-wide) after each committed change.
+        self._on_change = on_change or (lambda _scope: None)
+
+    # ---- reads -------------------------------------------------------------------------
+
+    async def schema_by_id(self, schema_id: int) -> StoredSchema:
+        async with self._store.read() as tx:
+            schema = await tx.schema_by_id(schema_id)
+            if schema is None or not await tx.versions_of_schema(schema_id):
+                raise SchemaNotFoundError(f"Schema {schema_id} not found")
+            return schema
+
+    async def schema_by_guid(self, guid: str) -> StoredSchema:
+        async with self._store.read() as tx:
+            schema = await tx.schema_by_guid(guid)
+            if schema is None or not await tx.versions_of_schema(schema.id):
+                raise SchemaNotFoundError(f"Schema {guid} not found")
+            return schema
+
+    async def max_schema_id(self) -> int:
+        async with self._store.read() as tx:
+            return await tx.max_schema_id()
+
+    async def render(self, schema: StoredSchema, output_format: str | None) -> str:
+        if not output_format:
+            return schema.text
+        async with self._store.read() as tx:
+            parsed = await self._parser.parse_stored(tx, schema)
+        return format_for(schema.schema_type).render(parsed, output_format)
+
+    async def versions_of_schema(
+        self, schema_id: int, *, deleted: bool = False
+    ) -> list[tuple[str, int]]:
+        async with self._store.read() as tx:
+            found = await tx.versions_of_schema(schema_id)
+        if not found:
+            raise SchemaNotFoundError(f"Schema {schema_id} not found")
+        return [(subject, version) for subject, version, gone in found if deleted or not gone]
+
+    async def subjects(self, *, prefix: str = "", deleted: bool = False,
+                       deleted_only: bool = False) -> list[str]:
+        async with self._store.read() as tx:
+            rows = await tx.subjects()
+        if deleted_only:
+            return [s for s, live in rows if not live and s.startswith(prefix)]
+        return [s for s, live in rows if (live or deleted) and s.startswith(prefix)]
+
+    async def versions(self, subject: str, *, deleted: bool = False,
+                       deleted_only: bool = False) -> list[int]:
+        async with self._store.read() as tx:
+            versions = await tx.versions(subject)
+        if deleted_only:
+            chosen = [v.version for v in versions if v.deleted]
+        else:
+            chosen = [v.version for v in versions if deleted or not v.deleted]
+        if not chosen and not any(deleted or not v.deleted for v in versions):
+            raise SubjectNotFoundError(subject)
+        return chosen
+
+    async def version(self, subject: str, spec: str | int, *, deleted: bool = False) -> SubjectVersion:
+        parse_version(spec)  # an invalid version is 42202 even for an unknown subject
+        async with self._store.read() as tx:
+            versions = await tx.versions(subject)
+        if not any(deleted or not v.deleted for v in versions):
+            raise SubjectNotFoundError(subject)
+        return _pick(versions, spec, deleted=deleted)
+
+    async def all_versions(self, *, prefix: str = "", deleted: bool = False,
+                           latest_only: bool = False) -> list[SubjectVersion]:
+        async with self._store.read() as tx:
+            rows = [v for v in await tx.all_versions(prefix) if deleted or not v.deleted]
+        if latest_only:
+            latest: dict[str, SubjectVersion] = {}
+            for row in rows:
+                latest[row.subject] = row
+            rows = list(latest.values())
+        return rows
+
+    async def referenced_by(self, subject: str, spec: str | int) -> list[int]:
+        target = await self.version(subject, spec, deleted=True)
+        async with self._store.read() as tx:
+            ids = await tx.referencing_schema_ids(subject, target.version)
+            return [i for i in ids if any(not gone for *_, gone in await tx.versions_of_schema(i))]
+
+    async def latest_with_metadata(
+        self, subject: str, wanted: dict[str, str], *, deleted: bool = False
+    ) -> SubjectVersion:
+        async with self._store.read() as tx:
+            versions = await tx.versions(subject)
+        if not versions:
+            raise SubjectNotFoundError(subject)
+        for version in reversed(versions):
+            properties = (version.schema.metadata or {}).get("properties") or {}
+            if (deleted or not version.deleted) and all(
+                properties.get(k) == v for k, v in wanted.items()
+            ):
+                return version
+        raise SchemaNotFoundError(
+            f"No version of subject '{subject}' has metadata properties {wanted}"
+        )
+
+    # ---- lookup and registration --------------------------------------------------------
+
+    async def lookup(self, subject: str, request: RegisterRequest, *, normalize: bool = False,
+                     deleted: bool = False) -> SubjectVersion:
+        async with self._store.read() as tx:
+            versions = await tx.versions(subject)
+            if not any(deleted or not v.deleted for v in versions):
+                raise SubjectNotFoundError(subject)
+            normalize = normalize or await self.config.normalize_for(tx, subject)
+            parsed, refs = await self._parser.parse_request(
+                tx, request.schema_type, request.schema, request.references
+            )
+            match = await self._find_match(tx, versions, request, parsed, refs, normalize, deleted)
+        if match is None:
+            raise SchemaNotFoundError("Schema not found")
+        return match
+
+    async def _find_match(self, tx: Tx, versions: list[SubjectVersion], request: RegisterRequest,
+                          parsed: Any, refs: Any, normalize: bool,
+                          deleted: bool) -> SubjectVersion | None:
+        fmt = format_for(request.schema_type)
+        wanted = content_hash(request.schema_type, fmt.identity(parsed), refs)
+        wanted_normal = fmt.normalized(parsed) if normalize else None
+        for version in reversed(versions):
+            stored = version.schema
+            if version.deleted and not deleted or stored.schema_type != request.schema_type:
+                continue
+            if request.metadata is not None and stored.metadata != request.metadata:
+                continue
+            if request.rule_set is not None and stored.rule_set != request.rule_set:
+                continue
+            if stored.content_hash == wanted:
+                return version
+            if wanted_normal is not None and stored.references == refs:
+                other = await self._parser.parse_stored(tx, stored)
+                if fmt.normalized(other) == wanted_normal:
+                    return version
+        return None
+
+    async def register(self, subject: str, request: RegisterRequest, *,
+                       normalize: bool = False) -> SubjectVersion:
+        check_subject(subject)
+        if len(request.schema.encode()) > self._max_schema_bytes:
+            raise SchemaTooLargeError(len(request.schema.encode()), self._max_schema_bytes)
+        check_metadata(request.metadata)
+        check_rule_set(request.rule_set)
+        async with self._store.write(lock=subject) as tx:
+            result = await self._register(tx, subject, request, normalize)
+        self._on_change(subject)
+        return result
+
+    async def _register(self, tx: Tx, subject: str, request: RegisterRequest,
+                        normalize: bool) -> SubjectVersion:
+        mode = await self.config.effective_mode(tx, subject)
+        if not mode.writable:
+            raise OperationNotPermittedError(f"Subject {subject} is in read-only mode")
+        importing = mode is Mode.IMPORT
+        if request.id is not None and not importing:
+            raise OperationNotPermittedError(
+                "A schema id can only be given while the subject is in IMPORT mode"
+            )
+        versions = await tx.versions(subject)
+        live = [v for v in versions if not v.deleted]
+        normalize = normalize or await self.config.normalize_for(tx, subject)
+        parsed, refs = await self._parser.parse_request(
+            tx, request.schema_type, request.schema, request.references
+        )
+        if not importing:
+            existing = await self._find_match(tx, live, request, parsed, refs, normalize, False)
+            if existing is not None:
+                return existing
+        metadata, rule_set = await self._contract(tx, subject, request, live, importing)
+        content = new_schema(parsed, request.schema_type, refs, metadata, rule_set, normalize)
+        if not importing:
+            if live and (found := await self._incompatibilities(tx, subject, parsed, content, live)):
+                raise IncompatibleSchemaError(subject, found)
+        stored = await self._store_content(tx, content, request.id)
+        number = request.version if importing and request.version else None
+        if number is None:
+            number = (max(v.version for v in versions) + 1) if versions else 1
+        elif any(v.version == number for v in versions):
+            same = next(v for v in versions if v.version == number)
+            if same.schema.id == stored.id:
+                return same
+            raise OperationNotPermittedError(
+                f"Version {number} of subject '{subject}' already exists with another schema"
+            )
+        ts = _now_ms()
+        await tx.add_version(subject, number, stored.id, ts)
+        return SubjectVersion(subject, number, stored, False, ts)
+
+    async def _contract(self, tx: Tx, subject: str, request: RegisterRequest,
+                        live: list[SubjectVersion], importing: bool) -> tuple[Any, Any]:
+        if importing:
+            return request.metadata, request.rule_set
+        config = await self.config.effective_config(tx, subject)
+        previous = live[-1].schema if live else None
+        metadata = effective_contract(
+            request.metadata, previous.metadata if previous else None,
+            config.get("defaultMetadata"), config.get("overrideMetadata"), merge_metadata,
+        )
+        rule_set = effective_contract(
+            request.rule_set, previous.rule_set if previous else None,
+            config.get("defaultRuleSet"), config.get("overrideRuleSet"), merge_rule_sets,
+        )
+        return metadata, rule_set
+
+    async def _store_content(self, tx: Tx, content: Any, explicit_id: int | None) -> StoredSchema:
+        if explicit_id is not None:
+            same = await tx.schema_by_hash(content.identity_hash)
+            if same is not None:
+                if same.id == explicit_id:
+                    return same
+                raise IdConflictError(
+                    f"This schema is already registered with id {same.id}, not {explicit_id}"
+                )
+            if await tx.schema_by_id(explicit_id) is not None:
+                raise IdConflictError(
+                    f"Schema id {explicit_id} is already used by different content"
+                )
+            return await tx.add_schema(content, explicit_id)
+        existing = await tx.schema_by_hash(content.identity_hash)
+        return existing if existing is not None else await tx.add_schema(content)
+
+    async def _incompatibilities(self, tx: Tx, subject: str, parsed: Any, content: Any,
+                                 live: list[SubjectVersion]) -> list[str]:
+        level = await self.config.level_for(tx, subject)
+        olds = [await self._parser.parse_stored(tx, v.schema) for v in live]
+        findings = check(format_for(content.schema_type), level, parsed, olds)
+        return describe(findings, live, level)
+
+    # ---- compatibility -----------------------------------------------------------------
+
+    async def check_compatibility(self, subject: str, spec: str | int | None,
+                                  request: RegisterRequest, *,
+                                  normalize: bool = False) -> list[str]:
+        """Messages explaining incompatibility; empty when compatible."""
+        if spec is not None:
+            parse_version(spec)
+        async with self._store.read() as tx:
+            versions = await tx.versions(subject)
+            live = [v for v in versions if not v.deleted]
+            if spec is not None:
+                if not live:
+                    raise SubjectNotFoundError(subject)
+                live = [_pick(versions, spec, deleted=False)]
+            parsed, _refs = await self._parser.parse_request(
+                tx, request.schema_type, request.schema, request.references
+            )
+            if not live:
+                return []
+            level = await self.config.level_for(tx, subject)
+            if spec is not None and level.transitive:
+                level = CompatibilityLevel(level.removesuffix("_TRANSITIVE"))
+            olds = [await self._parser.parse_stored(tx, v.schema) for v in live]
+        findings = check(format_for(request.schema_type), level, parsed, olds)
+        return describe(findings, live, level)
+
+    # ---- deletion ----------------------------------------------------------------------
+
+    async def delete_subject(self, subject: str, *, permanent: bool = False) -> list[int]:
+        async with self._store.write(lock=subject) as tx:
+            await self._check_writable(tx, subject)
+            versions = await tx.versions(subject)
+            if not versions:
+                raise SubjectNotFoundError(subject)
+            live = [v.version for v in versions if not v.deleted]
+            if permanent and live:
+                raise SubjectNotSoftDeletedError(subject)
+            if not permanent and not live:
+                raise SubjectSoftDeletedError(subject)
+            targets = [v.version for v in versions] if permanent else live
+            await self._check_unreferenced(tx, subject, targets)
+            if permanent:
+                await tx.remove_versions(subject, targets)
+                await tx.delete_config(subject)
+                await tx.delete_mode(subject)
+            else:
+                await tx.mark_deleted(subject, targets)
+        self._on_change(subject)
+        return targets
+
+    async def delete_version(self, subject: str, spec: str | int, *,
+                             permanent: bool = False) -> int:
+        parse_version(spec)
+        async with self._store.write(lock=subject) as tx:
+            await self._check_writable(tx, subject)
+            versions = await tx.versions(subject)
+            if not versions:
+                raise SubjectNotFoundError(subject)
+            target = _pick(versions, spec, deleted=permanent)
+            if permanent and not target.deleted:
+                raise VersionNotSoftDeletedError(subject, target.version)
+            if not permanent and target.deleted:
+                raise VersionSoftDeletedError(subject, target.version)
+            await self._check_unreferenced(tx, subject, [target.version])
+            if permanent:
+                await tx.remove_versions(subject, [target.version])
+            else:
+                await tx.mark_deleted(subject, [target.version])
+        self._on_change(subject)
+        return target.version
+
+    async def _check_writable(self, tx: Tx, subject: str) -> None:
+        mode = await self.config.effective_mode(tx, subject)
+        if not mode.writable:
+            raise OperationNotPermittedError(f"Subject {subject} is in read-only mode")
+
+    @staticmethod
+    async def _check_unreferenced(tx: Tx, subject: str, versions: list[int]) -> None:
+        for number in versions:
+            for schema_id in await tx.referencing_schema_ids(subject, number):
+                if any(not gone for *_, gone in await tx.versions_of_schema(schema_id)):
+                    raise ReferenceExistsError(
+                        f"One or more references exist to the schema "
+                        f"{{magic=1,keytype=SCHEMA,subject={subject},version={number}}}."
+                    )
+
+    async def has_versions(self, scope: str) -> bool:
+        async with self._store.read() as tx:
+            if scope == GLOBAL_SCOPE:
+                return bool(await tx.subjects())
+            return bool(await tx.versions(scope))
+
+
+def describe(findings: list[Finding], live: list[SubjectVersion],
+             level: CompatibilityLevel) -> list[str]:
+    """Confluent-style verbose messages: each problem, then the old version it concerns."""
+    messages: list[str] = []
+    for index in sorted({f.against for f in findings}):
+        for finding in (f for f in findings if f.against == index):
+            issue = finding.incompatibility
+            messages.append(
+                f"{{errorType:'{issue.kind}', description:'{issue.message}', "
+                f"additionalInfo:'{issue.path}'}}"
+            )
+        messages.append(f"{{oldSchemaVersion: {live[index].version}}}")
+        messages.append(f"{{oldSchema: '{live[index].schema.text}'}}")
+    if messages:
+        messages.append(f"{{validateFields: 'false', compatibility: '{level.value}'}}")
+    return messages

@@ -1,0 +1,357 @@
+"""SQLAlchemy store for SQLite (the embedded default) and PostgreSQL (the production engine).
+
+Concurrency: writers of one subject are serialized (PostgreSQL: a transaction-scoped advisory
+lock on the subject; SQLite: `BEGIN IMMEDIATE`, one writer at a time), and new schema ids are
+taken from a counter row locked `FOR UPDATE`, so several registry processes sharing one
+PostgreSQL never create duplicate versions or two ids for the same content.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+import uuid
+import zlib
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import Connection, case, delete, event, func, insert, select, text, update
+from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
+
+from llm_schema_registry.formats.base import SchemaType
+from llm_schema_registry.registry.model import (
+    JsonObject,
+    NewSchema,
+    Reference,
+    SchemaId,
+    StoredSchema,
+    SubjectVersion,
+)
+from llm_schema_registry.storage.tables import (
+    configs,
+    id_counter,
+    modes,
+    schema_references,
+    schemas,
+    subject_versions,
+)
+
+MIGRATIONS = Path(__file__).parent / "migrations"
+_MIGRATION_LOCK = 0x5C4E_3A11  # advisory lock key: one process migrates at a time
+
+
+def async_url(url: str) -> str:
+    """`sqlite:///x.db` / `postgresql://…` → the async driver's URL."""
+    parsed = make_url(url)
+    if parsed.drivername in ("sqlite", "sqlite+pysqlite", "sqlite+aiosqlite"):
+        return str(parsed.set(drivername="sqlite+aiosqlite"))
+    if parsed.drivername in ("postgresql", "postgres", "postgresql+asyncpg", "postgresql+psycopg"):
+        return parsed.set(drivername="postgresql+asyncpg").render_as_string(hide_password=False)
+    raise ValueError(f"unsupported database URL scheme '{parsed.drivername}'")
+
+
+def _subject_lock_key(subject: str) -> int:
+    # A stable signed 64-bit key per subject for pg_advisory_xact_lock.
+    return zlib.crc32(subject.encode()) - 2**31
+
+
+def _now_ms() -> int:
+    return int(time.time() * 1000)
+
+
+def _schema_from_row(row: Any) -> StoredSchema:
+    refs = tuple(
+        Reference(r["name"], r["subject"], r["version"]) for r in json.loads(row.references_json)
+    )
+    return StoredSchema(
+        id=SchemaId(row.id),
+        guid=row.guid,
+        schema_type=SchemaType(row.schema_type),
+        text=row.text,
+        content_hash=row.content_hash,
+        references=refs,
+        metadata=json.loads(row.metadata_json) if row.metadata_json else None,
+        rule_set=json.loads(row.rule_set_json) if row.rule_set_json else None,
+    )
+
+
+class SqlTx:
+    """One transaction on one connection (see `storage.base.Tx`)."""
+
+    def __init__(self, conn: AsyncConnection, dialect: str) -> None:
+        self._conn = conn
+        self._dialect = dialect
+
+    async def lock_subject(self, subject: str) -> None:
+        if self._dialect == "postgresql":
+            await self._conn.execute(
+                text("SELECT pg_advisory_xact_lock(:k)"), {"k": _subject_lock_key(subject)}
+            )
+
+    async def schema_by_id(self, schema_id: int) -> StoredSchema | None:
+        row = (await self._conn.execute(select(schemas).where(schemas.c.id == schema_id))).first()
+        return _schema_from_row(row) if row else None
+
+    async def schema_by_guid(self, guid: str) -> StoredSchema | None:
+        row = (await self._conn.execute(select(schemas).where(schemas.c.guid == guid))).first()
+        return _schema_from_row(row) if row else None
+
+    async def schema_by_hash(self, identity_hash: str) -> StoredSchema | None:
+        query = select(schemas).where(schemas.c.identity_hash == identity_hash)
+        row = (await self._conn.execute(query)).first()
+        return _schema_from_row(row) if row else None
+
+    async def add_schema(self, schema: NewSchema, explicit_id: int | None = None) -> StoredSchema:
+        counter = select(id_counter.c.next_id).where(id_counter.c.name == "schema")
+        if self._dialect == "postgresql":
+            counter = counter.with_for_update()
+        next_id = int((await self._conn.execute(counter)).scalar_one())
+        # Another process may have stored the same content while we waited for the lock.
+        if (existing := await self.schema_by_hash(schema.identity_hash)) is not None:
+            return existing
+        new_id = explicit_id if explicit_id is not None else next_id
+        await self._conn.execute(
+            update(id_counter)
+            .where(id_counter.c.name == "schema")
+            .values(next_id=max(next_id, new_id + 1))
+        )
+        refs = [ref.as_json() for ref in schema.references]
+        guid = str(uuid.uuid4())
+        await self._conn.execute(
+            insert(schemas).values(
+                id=new_id,
+                guid=guid,
+                schema_type=schema.schema_type.value,
+                text=schema.text,
+                identity_hash=schema.identity_hash,
+                content_hash=schema.content_hash,
+                references_json=json.dumps(refs),
+                metadata_json=json.dumps(schema.metadata) if schema.metadata is not None else None,
+                rule_set_json=json.dumps(schema.rule_set) if schema.rule_set is not None else None,
+                created_ms=_now_ms(),
+            )
+        )
+        if refs:
+            await self._conn.execute(
+                insert(schema_references),
+                [
+                    {
+                        "schema_id": new_id,
+                        "position": index,
+                        "name": ref.name,
+                        "ref_subject": ref.subject,
+                        "ref_version": ref.version,
+                    }
+                    for index, ref in enumerate(schema.references)
+                ],
+            )
+        return StoredSchema(
+            id=SchemaId(new_id),
+            guid=guid,
+            schema_type=schema.schema_type,
+            text=schema.text,
+            content_hash=schema.content_hash,
+            references=schema.references,
+            metadata=schema.metadata,
+            rule_set=schema.rule_set,
+        )
+
+    async def max_schema_id(self) -> int:
+        value = (await self._conn.execute(select(func.max(schemas.c.id)))).scalar_one_or_none()
+        return int(value or 0)
+
+    async def _versions(self, where: Any, order: Sequence[Any]) -> list[SubjectVersion]:
+        query = (
+            select(subject_versions, schemas)
+            .join(schemas, schemas.c.id == subject_versions.c.schema_id)
+            .where(where)
+            .order_by(*order)
+        )
+        return [
+            SubjectVersion(
+                subject=row.subject,
+                version=row.version,
+                schema=_schema_from_row(row),
+                deleted=bool(row.deleted),
+                ts=row.ts,
+            )
+            for row in (await self._conn.execute(query)).all()
+        ]
+
+    async def versions(self, subject: str) -> list[SubjectVersion]:
+        return await self._versions(
+            subject_versions.c.subject == subject, [subject_versions.c.version]
+        )
+
+    async def all_versions(self, subject_prefix: str = "") -> list[SubjectVersion]:
+        where = (
+            subject_versions.c.subject.startswith(subject_prefix, autoescape=True)
+            if subject_prefix
+            else text("1 = 1")
+        )
+        return await self._versions(where, [subject_versions.c.subject, subject_versions.c.version])
+
+    async def subjects(self) -> list[tuple[str, bool]]:
+        live = func.sum(case((subject_versions.c.deleted.is_(False), 1), else_=0))
+        query = (
+            select(subject_versions.c.subject, live)
+            .group_by(subject_versions.c.subject)
+            .order_by(subject_versions.c.subject)
+        )
+        return [(row[0], bool(row[1])) for row in (await self._conn.execute(query)).all()]
+
+    async def versions_of_schema(self, schema_id: int) -> list[tuple[str, int, bool]]:
+        query = (
+            select(subject_versions.c.subject, subject_versions.c.version, subject_versions.c.deleted)
+            .where(subject_versions.c.schema_id == schema_id)
+            .order_by(subject_versions.c.subject, subject_versions.c.version)
+        )
+        return [(r[0], r[1], bool(r[2])) for r in (await self._conn.execute(query)).all()]
+
+    async def referencing_schema_ids(self, subject: str, version: int) -> list[SchemaId]:
+        query = (
+            select(schema_references.c.schema_id)
+            .where(
+                schema_references.c.ref_subject == subject,
+                schema_references.c.ref_version == version,
+            )
+            .distinct()
+            .order_by(schema_references.c.schema_id)
+        )
+        return [SchemaId(r[0]) for r in (await self._conn.execute(query)).all()]
+
+    async def add_version(self, subject: str, version: int, schema_id: int, ts: int) -> None:
+        await self._conn.execute(
+            insert(subject_versions).values(
+                subject=subject, version=version, schema_id=schema_id, deleted=False, ts=ts
+            )
+        )
+
+    async def mark_deleted(self, subject: str, versions: Sequence[int]) -> None:
+        await self._conn.execute(
+            update(subject_versions)
+            .where(subject_versions.c.subject == subject, subject_versions.c.version.in_(versions))
+            .values(deleted=True)
+        )
+
+    async def remove_versions(self, subject: str, versions: Sequence[int]) -> None:
+        await self._conn.execute(
+            delete(subject_versions).where(
+                subject_versions.c.subject == subject, subject_versions.c.version.in_(versions)
+            )
+        )
+
+    async def config(self, scope: str) -> JsonObject | None:
+        query = select(configs.c.body).where(configs.c.scope == scope)
+        body = (await self._conn.execute(query)).scalar_one_or_none()
+        return dict(json.loads(body)) if body is not None else None
+
+    async def set_config(self, scope: str, config: JsonObject) -> None:
+        await self._upsert(configs, scope, {"body": json.dumps(config, sort_keys=True)})
+
+    async def delete_config(self, scope: str) -> None:
+        await self._conn.execute(delete(configs).where(configs.c.scope == scope))
+
+    async def mode(self, scope: str) -> str | None:
+        query = select(modes.c.mode).where(modes.c.scope == scope)
+        value = (await self._conn.execute(query)).scalar_one_or_none()
+        return str(value) if value is not None else None
+
+    async def set_mode(self, scope: str, mode: str) -> None:
+        await self._upsert(modes, scope, {"mode": mode})
+
+    async def delete_mode(self, scope: str) -> None:
+        await self._conn.execute(delete(modes).where(modes.c.scope == scope))
+
+    async def _upsert(self, table: Any, scope: str, values: dict[str, Any]) -> None:
+        done = await self._conn.execute(update(table).where(table.c.scope == scope).values(**values))
+        if done.rowcount == 0:
+            await self._conn.execute(insert(table).values(scope=scope, **values))
+
+
+class SqlStore:
+    """`storage.base.Store` over SQLAlchemy's async engine."""
+
+    def __init__(self, url: str, *, pool_size: int = 10) -> None:
+        self._url = async_url(url)
+        self.dialect = make_url(self._url).get_backend_name()
+        if self.dialect == "sqlite":
+            database = make_url(self._url).database
+            if database and database != ":memory:":
+                Path(database).parent.mkdir(parents=True, exist_ok=True)
+            self._engine: AsyncEngine = create_async_engine(self._url)
+            _configure_sqlite(self._engine)
+        else:
+            self._engine = create_async_engine(
+                self._url, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True
+            )
+
+    async def start(self) -> None:
+        """Apply migrations (one process at a time on PostgreSQL)."""
+        async with self._engine.connect() as conn:
+            if self.dialect == "postgresql":
+                await conn.execute(text("SELECT pg_advisory_lock(:k)"), {"k": _MIGRATION_LOCK})
+            try:
+                await conn.run_sync(_upgrade)
+                await conn.commit()
+            finally:
+                if self.dialect == "postgresql":
+                    await conn.execute(
+                        text("SELECT pg_advisory_unlock(:k)"), {"k": _MIGRATION_LOCK}
+                    )
+                    await conn.commit()
+
+    async def close(self) -> None:
+        await self._engine.dispose()
+
+    async def ping(self) -> None:
+        async with self._engine.connect() as conn:
+            await conn.execute(text("SELECT 1"))
+
+    @asynccontextmanager
+    async def read(self) -> AsyncIterator[SqlTx]:
+        async with self._engine.connect() as conn, conn.begin():
+            yield SqlTx(conn, self.dialect)
+
+    @asynccontextmanager
+    async def write(self, lock: str | None = None) -> AsyncIterator[SqlTx]:
+        async with self._engine.connect() as conn:
+            conn = await conn.execution_options(sqlite_write=True)
+            async with conn.begin():
+                tx = SqlTx(conn, self.dialect)
+                if lock is not None:
+                    await tx.lock_subject(lock)
+                yield tx
+
+
+def _upgrade(connection: Connection) -> None:
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    config.attributes["connection"] = connection
+    command.upgrade(config, "head")
+
+
+def _configure_sqlite(engine: AsyncEngine) -> None:
+    """WAL, foreign keys, busy timeout; and BEGIN IMMEDIATE for write transactions."""
+
+    @event.listens_for(engine.sync_engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        # Let us issue BEGIN ourselves (pysqlite's implicit transactions get in the way).
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute("PRAGMA busy_timeout=10000")
+        cursor.close()
+
+    @event.listens_for(engine.sync_engine, "begin")
+    def _on_begin(conn: Connection) -> None:
+        # A write transaction takes the write lock up front: no upgrade deadlocks, and the
+        # reads inside it (the current latest version…) cannot go stale before the insert.
+        immediate = conn.get_execution_options().get("sqlite_write", False)
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")

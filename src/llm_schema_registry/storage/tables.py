@@ -1,0 +1,82 @@
+"""Table definitions (SQLAlchemy Core), shared by the store and the migrations."""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Column,
+    Index,
+    Integer,
+    MetaData,
+    PrimaryKeyConstraint,
+    String,
+    Table,
+    Text,
+)
+
+metadata = MetaData()
+
+schemas = Table(
+    "schemas",
+    metadata,
+    Column("id", BigInteger, primary_key=True, autoincrement=False),
+    Column("guid", String(36), nullable=False, unique=True),
+    Column("schema_type", String(16), nullable=False),
+    Column("text", Text, nullable=False),
+    # sha256 of the identity form + type + references + metadata + rules: decides "same schema".
+    Column("identity_hash", String(64), nullable=False, unique=True),
+    # sha256 of the identity form + type + references only: lookups match on content.
+    Column("content_hash", String(64), nullable=False, index=True),
+    Column("references_json", Text, nullable=False, default="[]"),
+    Column("metadata_json", Text, nullable=True),
+    Column("rule_set_json", Text, nullable=True),
+    Column("created_ms", BigInteger, nullable=False),
+)
+
+schema_references = Table(
+    "schema_references",
+    metadata,
+    Column("schema_id", BigInteger, nullable=False),
+    Column("position", Integer, nullable=False),
+    Column("name", Text, nullable=False),
+    Column("ref_subject", Text, nullable=False),
+    Column("ref_version", Integer, nullable=False),
+    PrimaryKeyConstraint("schema_id", "position"),
+    Index("ix_schema_references_target", "ref_subject", "ref_version"),
+)
+
+subject_versions = Table(
+    "subject_versions",
+    metadata,
+    Column("subject", Text, nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("schema_id", BigInteger, nullable=False),
+    Column("deleted", Boolean, nullable=False, default=False),
+    Column("ts", BigInteger, nullable=False),
+    PrimaryKeyConstraint("subject", "version"),
+    Index("ix_subject_versions_schema_id", "schema_id"),
+)
+
+configs = Table(
+    "configs",
+    metadata,
+    Column("scope", Text, primary_key=True),  # "" = global
+    Column("body", Text, nullable=False),
+)
+
+modes = Table(
+    "modes",
+    metadata,
+    Column("scope", Text, primary_key=True),
+    Column("mode", String(32), nullable=False),
+)
+
+# One row: the next schema id. Locked FOR UPDATE while a new id is allocated, so ids are
+# handed out in commit order across every process sharing the database.
+id_counter = Table(
+    "id_counter",
+    metadata,
+    Column("name", String(32), primary_key=True),
+    Column("next_id", BigInteger, nullable=False),
+)
