@@ -1,0 +1,72 @@
+"""`JsonSchemaFormat`: the JSON Schema implementation of the `SchemaFormat` protocol."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from llm_schema_registry.formats.base import Incompatibility, ResolvedReference, SchemaType
+from llm_schema_registry.formats.jsonschema.changes import Change
+from llm_schema_registry.formats.jsonschema.diff import Comparison
+from llm_schema_registry.formats.jsonschema.model import JsonSchema
+from llm_schema_registry.formats.jsonschema.nodes import Loader, Node
+from llm_schema_registry.formats.jsonschema.normalize import compact, normalized_document
+from llm_schema_registry.formats.jsonschema.parsing import parse
+
+
+def _root(schema: JsonSchema) -> tuple[Loader, Node]:
+    """The schema's typed view, built once per parsed schema."""
+    cached = schema.cache.get("root")
+    if cached is None:
+        loader = Loader(schema.resolver)
+        cached = (loader, loader.load(schema.document, "", schema.draft))
+        schema.cache["root"] = cached
+    loader, node = cached
+    return loader, node
+
+
+class JsonSchemaFormat:
+    """JSON Schema (drafts 4, 6, 7, 2019-09, 2020-12) with Confluent's compatibility rules.
+
+    Compatibility follows Confluent's `SchemaDiff` with the STRICT policy: every change
+    between two schemas has a type, and a fixed set of types is compatible. `differences`
+    lists all changes (the verbose view); `can_read` only the breaking ones.
+    """
+
+    schema_type = SchemaType.JSON
+
+    def parse(self, text: str, references: Sequence[ResolvedReference] = ()) -> JsonSchema:
+        """Validate `text` (JSON, meta-schema, every `$ref` resolvable offline)."""
+        return parse(text, references)
+
+    def canonical(self, schema: JsonSchema) -> str:
+        """Compact JSON in the submitted key order."""
+        return compact(schema.document)
+
+    def identity(self, schema: JsonSchema) -> str:
+        """Compact JSON with keys sorted at every level."""
+        return schema.identity_text
+
+    def normalized(self, schema: JsonSchema) -> str:
+        """Sorted keys plus equivalent spellings folded (`type` lists, `required` sets)."""
+        return compact(normalized_document(schema.document), sort_keys=True)
+
+    def render(self, schema: JsonSchema, output_format: str | None) -> str:
+        """JSON Schema has no alternative output formats: always the canonical text."""
+        return self.canonical(schema)
+
+    def differences(self, original: JsonSchema, update: JsonSchema) -> list[Change]:
+        """Every change from `original` to `update`, each flagged compatible or not.
+
+        `compatible` means data valid under `original` stays valid under `update`.
+        """
+        original_loader, original_root = _root(original)
+        update_loader, update_root = _root(update)
+        return Comparison(original_loader, update_loader).run(original_root, update_root)
+
+    def can_read(self, reader: JsonSchema, writer: JsonSchema) -> list[Incompatibility]:
+        """Why `reader` may reject data written with `writer` (empty: it cannot)."""
+        return [
+            Incompatibility(change.kind, change.path, change.message)
+            for change in self.differences(original=writer, update=reader)
+            if not change.compatible
+        ]

@@ -1,0 +1,190 @@
+"""JSON Schema compatibility against Confluent's and Karapace's published verdicts.
+
+The vectors live beside the repository (`../shared/conformance`, see SOURCES.md there) and
+are read in place, never copied. Confluent's `diff-*.json` files are tier A: we match every
+verdict. Karapace's JSON verdicts follow its own reader/writer semantics; where they differ
+from Confluent's `SchemaDiff`, the case is a strict xfail naming the Confluent rule.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import re
+import subprocess
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from llm_schema_registry.compatibility import CompatibilityLevel, check
+from llm_schema_registry.formats.base import ResolvedReference, SchemaType
+from llm_schema_registry.formats.jsonschema import JsonSchemaFormat
+
+
+def _repo_root() -> Path:
+    here = Path(__file__).resolve().parent
+    try:
+        out = subprocess.run(
+            ["git", "rev-parse", "--show-toplevel"],
+            cwd=here,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+        return Path(out)
+    except (OSError, subprocess.CalledProcessError):
+        return here.parents[1]
+
+
+SHARED = _repo_root().parent / "shared" / "conformance"
+CONFLUENT = SHARED / "confluent-schema-registry" / "json-schema-provider"
+CONFLUENT_FILES = (
+    "diff-schema-examples.json",
+    "diff-combined-schema-examples.json",
+    "diff-schema-examples-2020-12.json",
+    "diff-combined-schema-examples-2020-12.json",
+)
+KARAPACE_FILE = SHARED / "karapace" / "extracted-jsonschema.json"
+FORMAT = JsonSchemaFormat()
+LEVELS = {
+    "backward": CompatibilityLevel.BACKWARD,
+    "forward": CompatibilityLevel.FORWARD,
+    "full": CompatibilityLevel.FULL,
+    "backward_transitive": CompatibilityLevel.BACKWARD_TRANSITIVE,
+    "forward_transitive": CompatibilityLevel.FORWARD_TRANSITIVE,
+    "full_transitive": CompatibilityLevel.FULL_TRANSITIVE,
+}
+
+pytestmark = pytest.mark.skipif(not SHARED.is_dir(), reason=f"{SHARED} is absent")
+
+
+@dataclass(frozen=True)
+class Case:
+    """One vector in the neutral form: may `new` follow `old` at `direction`?"""
+
+    source: str
+    ident: str
+    old: str
+    new: str
+    direction: str
+    expected: bool
+    old_refs: tuple[ResolvedReference, ...] = ()
+    new_refs: tuple[ResolvedReference, ...] = ()
+    history: tuple[str, ...] = ()
+
+
+def _refs(raw: list[dict[str, Any]]) -> tuple[ResolvedReference, ...]:
+    return tuple(
+        ResolvedReference(
+            name=ref["name"],
+            subject=ref.get("subject", ref["name"]),
+            version=int(ref.get("version", 1)),
+            schema_type=SchemaType(ref.get("schemaType", "JSON")),
+            text=ref["schema"],
+            references=_refs(ref.get("references", [])),
+        )
+        for ref in raw
+    )
+
+
+def _lenient_json(text: str) -> Any:
+    """org.json accepts trailing commas; the 2020-12 files rely on that."""
+    return json.loads(re.sub(r",(\s*[}\]])", r"\1", text))
+
+
+def confluent_cases(name: str) -> list[Case]:
+    path = CONFLUENT / name
+    if not path.is_file():
+        return []
+    cases = []
+    for index, raw in enumerate(_lenient_json(path.read_text(encoding="utf-8"))):
+        cases.append(
+            Case(
+                source=name,
+                ident=f"{name}:{index}:{raw['description']}",
+                old=json.dumps(raw["original_schema"]),
+                new=json.dumps(raw["update_schema"]),
+                direction="backward",
+                expected=bool(raw["compatible"]),
+            )
+        )
+    return cases
+
+
+def karapace_cases() -> list[Case]:
+    if not KARAPACE_FILE.is_file():
+        return []
+    raw_cases = json.loads(KARAPACE_FILE.read_text(encoding="utf-8"))
+    return [
+        Case(
+            source="karapace",
+            ident=raw["id"],
+            old=raw["old"],
+            new=raw["new"],
+            direction=raw["direction"],
+            expected=bool(raw["expected"]),
+            old_refs=_refs(raw.get("oldReferences", [])),
+            new_refs=_refs(raw.get("newReferences", [])),
+            history=tuple(raw.get("oldHistory", [])),
+        )
+        for raw in raw_cases
+    ]
+
+
+def verdict(case: Case) -> bool:
+    """True when our registry would accept `new` after `old` at the case's level."""
+    old = FORMAT.parse(case.old, case.old_refs)
+    new = FORMAT.parse(case.new, case.new_refs)
+    live = [FORMAT.parse(text, case.old_refs) for text in case.history] + [old]
+    return not check(FORMAT, LEVELS[case.direction], new, live)
+
+
+# Karapace cases whose verdict contradicts Confluent's SchemaDiff rules, by id -> reason.
+KARAPACE_DISAGREES: dict[str, str] = {}
+
+
+def _params(cases: list[Case]) -> Iterator[Any]:
+    for case in cases:
+        marks = []
+        reason = KARAPACE_DISAGREES.get(case.ident) if case.source == "karapace" else None
+        if reason is not None:
+            marks.append(pytest.mark.xfail(strict=True, reason=reason))
+        yield pytest.param(case, id=case.ident, marks=marks)
+
+
+ALL_CONFLUENT = [case for name in CONFLUENT_FILES for case in confluent_cases(name)]
+ALL_KARAPACE = karapace_cases()
+
+
+@pytest.mark.parametrize("case", list(_params(ALL_CONFLUENT)))
+def test_confluent_vector(case: Case) -> None:
+    assert verdict(case) is case.expected
+
+
+@pytest.mark.parametrize("case", list(_params(ALL_KARAPACE)))
+def test_karapace_vector(case: Case) -> None:
+    assert verdict(case) is case.expected
+
+
+def _rate(cases: list[Case]) -> tuple[int, int]:
+    passed = 0
+    for case in cases:
+        with contextlib.suppress(Exception):  # a crash counts as a miss in the rate line
+            passed += verdict(case) is case.expected
+    return passed, len(cases)
+
+
+def test_pass_rate_per_file(capsys: pytest.CaptureFixture[str]) -> None:
+    """Prints one line per vector file (run with -s to see it); never fails by itself."""
+    lines = []
+    for name in CONFLUENT_FILES:
+        passed, total = _rate(confluent_cases(name))
+        lines.append(f"confluent/{name}: {passed}/{total}")
+    passed, total = _rate(ALL_KARAPACE)
+    known = len(KARAPACE_DISAGREES)
+    lines.append(f"karapace/extracted-jsonschema.json: {passed}/{total} ({known} known xfail)")
+    with capsys.disabled():
+        print("\n" + "\n".join(f"JSON Schema conformance {line}" for line in lines))
