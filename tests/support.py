@@ -1,0 +1,112 @@
+"""Test support: real PostgreSQL databases and real server processes."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import socket
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import httpx
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+CONFORMANCE = REPO.parent / "shared" / "conformance"
+
+
+def pg_admin_dsn() -> str | None:
+    """The PostgreSQL DSN tests may use; under CI an unreachable server is a failure."""
+    dsn = os.environ.get("REGISTRY_TEST_PG_DSN")
+    if not dsn:
+        if os.environ.get("CI") == "true":
+            pytest.fail("CI=true but REGISTRY_TEST_PG_DSN is not set")
+        return None
+    try:
+        asyncio.run(_pg_execute(dsn, "SELECT 1"))
+    except Exception as exc:  # noqa: BLE001 - any connection failure means "unreachable"
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"PostgreSQL at {dsn} is unreachable under CI: {exc}")
+        return None
+    return dsn
+
+
+def require_pg() -> str:
+    dsn = pg_admin_dsn()
+    if dsn is None:
+        pytest.skip("set REGISTRY_TEST_PG_DSN to run PostgreSQL tests")
+    return dsn
+
+
+async def _pg_execute(dsn: str, statement: str) -> None:
+    import asyncpg
+
+    conn = await asyncpg.connect(dsn.replace("postgresql+asyncpg://", "postgresql://"))
+    try:
+        await conn.execute(statement)
+    finally:
+        await conn.close()
+
+
+@contextmanager
+def fresh_pg_database() -> Iterator[str]:
+    """A new, empty PostgreSQL database for one test; dropped afterwards."""
+    admin = require_pg()
+    name = f"lsr_test_{uuid.uuid4().hex[:12]}"
+    asyncio.run(_pg_execute(admin, f'CREATE DATABASE "{name}"'))
+    base, _, _ = admin.rpartition("/")
+    try:
+        yield f"{base}/{name}"
+    finally:
+        asyncio.run(_pg_execute(admin, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+class ServerProcess:
+    """`llm-schema serve` in a child process, on its own port."""
+
+    def __init__(self, database_url: str, workdir: Path, env: dict[str, str] | None = None) -> None:
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.log = workdir / f"server-{self.port}.log"
+        full_env = {**os.environ, "REGISTRY_DATABASE_URL": database_url, **(env or {})}
+        self._handle = self.log.open("w")
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "llm_schema_registry.cli.main", "serve", "--port", str(self.port)],
+            env=full_env,
+            cwd=workdir,
+            stdout=self._handle,
+            stderr=subprocess.STDOUT,
+        )
+        self._wait_ready()
+
+    def _wait_ready(self, timeout: float = 30.0) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"server exited early:\n{self.log.read_text()}")
+            try:
+                if httpx.get(self.url + "/", timeout=1.0).status_code == 200:
+                    return
+            except httpx.HTTPError:
+                time.sleep(0.1)
+        raise RuntimeError(f"server did not start:\n{self.log.read_text()}")
+
+    def stop(self) -> None:
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+        self._handle.close()
