@@ -90,7 +90,8 @@ def default_problem(node: Node, value: JsonValue) -> str | None:
     if isinstance(node, Union):
         if not node.branches:
             return "a union without branches cannot have a default"
-        return default_problem(node.branches[0], value)
+        problem = default_problem(node.branches[0], value)
+        return problem and f"{problem} (a union's default must match its first branch)"
     expected = node.type
     if isinstance(node, Primitive):
         ok = _primitive_ok(node.type, value)
@@ -106,7 +107,11 @@ def default_problem(node: Node, value: JsonValue) -> str | None:
         return next(filter(None, (default_problem(node.values, v) for v in value.values())), None)
     else:
         return _record_default_problem(node, value)
-    return None if ok else f"expected {expected}, got {json_kind(value)}"
+    if ok:
+        return None
+    if node.type in ("int", "long") and json_kind(value) == "integer":
+        return f"expected {expected}, got {value}, which is out of range"
+    return f"expected {expected}, got {json_kind(value)}"
 
 
 def _record_default_problem(record: Record, value: JsonValue) -> str | None:

@@ -18,6 +18,7 @@ from llm_schema_registry.formats.avro.model import (
     Map,
     NamedNode,
     Node,
+    Primitive,
     Record,
     Union,
 )
@@ -46,8 +47,11 @@ class _Checker:
 
     def __init__(self) -> None:
         self._memo: dict[tuple[int, int], _Result] = {}
+        self._fields_by_name: dict[int, dict[str, Field]] = {}
 
     def check(self, reader: Node, writer: Node, location: list[str]) -> _Result:
+        if isinstance(reader, Primitive) and reader.type == writer.type:
+            return []  # the common case, answered without memo bookkeeping
         # Java memoizes on node identity; a pair met again while still being computed is a
         # recursive type and counts as compatible, so cycles terminate.
         key = (id(reader), id(writer))
@@ -103,7 +107,7 @@ class _Checker:
         found: _Result = []
         for field in reader.fields:
             at = [*location, "fields", str(field.position)]
-            written = _writer_field(writer, field)
+            written = self._writer_field(writer, field)
             if written is not None:
                 found += self._at("type", field.type, written.type, at)
             elif field.has_default:
@@ -123,14 +127,15 @@ class _Checker:
                 )
         return found
 
-
-def _writer_field(writer: Record, field: Field) -> Field | None:
-    """The writer field a reader field reads: same name, else one named by a reader alias."""
-    by_name = {f.name: f for f in writer.fields}
-    for name in (field.name, *field.aliases):
-        if name in by_name:
-            return by_name[name]
-    return None
+    def _writer_field(self, writer: Record, field: Field) -> Field | None:
+        """The writer field a reader field reads: same name, else one named by an alias."""
+        by_name = self._fields_by_name.get(id(writer))
+        if by_name is None:
+            by_name = self._fields_by_name[id(writer)] = {f.name: f for f in writer.fields}
+        found = by_name.get(field.name)
+        if found is None:
+            found = next((by_name[a] for a in field.aliases if a in by_name), None)
+        return found
 
 
 def _names(reader: NamedNode, writer: NamedNode, location: list[str]) -> _Result:

@@ -67,7 +67,7 @@ class SchemaParser:
         self._pending_defaults: list[tuple[Record, Field]] = []
 
     def parse_text(self, text: str) -> Node:
-        root = self.parse(load_json(text), None, "the schema")
+        root = self.parse(load_json(text), None, "the top-level schema")
         for record, field in self._pending_defaults:
             problem = default_problem(field.type, field.default)
             if problem is not None:
