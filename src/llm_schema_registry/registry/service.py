@@ -375,13 +375,14 @@ class RegistryService:
 
     async def delete_version(self, subject: str, spec: str | int, *,
                              permanent: bool = False) -> int:
-        parse_version(spec)
+        explicit = parse_version(spec) is not None
         async with self._store.write(lock=subject) as tx:
             await self._check_writable(tx, subject)
             versions = await tx.versions(subject)
             if not versions:
                 raise SubjectNotFoundError(subject)
-            target = _pick(versions, spec, deleted=permanent)
+            # A number names a version even when soft-deleted (to report 40406 or erase it).
+            target = _pick(versions, spec, deleted=permanent or explicit)
             if permanent and not target.deleted:
                 raise VersionNotSoftDeletedError(subject, target.version)
             if not permanent and target.deleted:
