@@ -206,6 +206,12 @@ INVALID = [
         record({"name": "a", "type": "int", "order": "up"}),
         "Invalid order 'up' for field 'a'",
     ),
+    (
+        "field-order-not-a-string",
+        record({"name": "a", "type": "int", "order": [1]}),
+        "Invalid order [1]",
+    ),
+    ("too-deep", '{"type":"array","items":' * 200 + '"int"' + "}" * 200, "nested deeper than 128"),
     ("number-as-schema", "42", "expected a type name, a union (array) or an object, got integer"),
 ]
 

@@ -39,6 +39,9 @@ _SCHEMA_KEYS: Final = frozenset(
 )
 _FIELD_KEYS: Final = frozenset({"name", "type", "doc", "default", "order", "aliases"})
 _ORDERS: Final = frozenset({"ascending", "descending", "ignore"})
+# Deep enough for any real schema, shallow enough that the recursive writer and checker stay
+# far from Python's recursion limit.
+MAX_DEPTH: Final = 128
 
 
 def load_json(text: str) -> JsonValue:
@@ -65,6 +68,7 @@ class SchemaParser:
         # Defaults are checked once the whole schema is known: a default may mention a record
         # whose fields are still being parsed (recursive types).
         self._pending_defaults: list[tuple[Record, Field]] = []
+        self._depth = 0
 
     def parse_text(self, text: str) -> Node:
         root = self.parse(load_json(text), None, "the top-level schema")
@@ -79,6 +83,15 @@ class SchemaParser:
 
     def parse(self, value: JsonValue, space: str | None, where: str) -> Node:
         """Parse one schema value; `space` is the enclosing namespace, `where` the context."""
+        if self._depth >= MAX_DEPTH:
+            raise InvalidSchemaError(f"Invalid schema: nested deeper than {MAX_DEPTH} levels")
+        self._depth += 1
+        try:
+            return self._parse(value, space, where)
+        finally:
+            self._depth -= 1
+
+    def _parse(self, value: JsonValue, space: str | None, where: str) -> Node:
         if isinstance(value, str):
             return self._lookup(value, space, where)
         if isinstance(value, list):
@@ -225,7 +238,7 @@ class SchemaParser:
             raise InvalidSchemaError(f"Field '{name}' in {what} has no 'type'")
         node = self.parse(raw["type"], space, f"field '{name}' in {what}")
         order = raw.get("order", "ascending")
-        if order not in _ORDERS:
+        if not isinstance(order, str) or order not in _ORDERS:
             raise InvalidSchemaError(
                 f"Invalid order {order!r} for field '{name}' in {what}: "
                 "expected ascending, descending or ignore"
