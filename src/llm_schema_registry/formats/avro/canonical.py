@@ -46,6 +46,7 @@ class JsonWriter:
     written: set[int] = field(default_factory=set)
 
     def value(self, node: Node, space: str | None = None) -> JsonValue:
+        """`node` as JSON-ready values; `space` is the enclosing namespace."""
         if isinstance(node, Primitive):
             props = self._props(node, node.props)
             return {"type": node.type, **props} if props else node.type
