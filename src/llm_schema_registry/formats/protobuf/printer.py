@@ -153,7 +153,7 @@ class Printer:
             sections.append(reserved)
         options = self.options(message.options)
         if options:
-            sections.append("".join(f"option {o};\n" for o in options))
+            sections.append("".join(indent(f"option {o};") for o in options))
         real_oneofs = _real_oneofs(message)
         plain = [f for f in message.field if not _in_real_oneof(f, real_oneofs)]
         if self.normalize:
@@ -187,7 +187,7 @@ class Printer:
         sections: list[str] = []
         options = self.options(decl.options)
         if options:
-            sections.append("".join(f"option {o};\n" for o in options))
+            sections.append("".join(indent(f"option {o};") for o in options))
         sections.append("".join(self.field(f, in_oneof=True) for f in members))
         return f"oneof {decl.name} {{" + "".join("\n" + s for s in sections) + "}\n"
 
