@@ -228,3 +228,15 @@ def test_differences_lists_compatible_changes_too() -> None:
     assert problem.kind == "MAX_LENGTH_DECREASED"
     assert problem.path == "#/maxLength"
     assert "#/maxLength" in problem.message
+
+
+def test_absurd_nesting_is_refused_not_crashed() -> None:
+    text = '{"items": ' * 300 + "{}" + "}" * 300
+    with pytest.raises(InvalidSchemaError, match="nests deeper"):
+        FMT.parse(text)
+
+
+def test_deep_but_reasonable_nesting_compares() -> None:
+    text = '{"type": "array", "items": ' * 60 + '{"type": "string"}' + "}" * 60
+    schema = FMT.parse(text)
+    assert FMT.can_read(schema, schema) == []

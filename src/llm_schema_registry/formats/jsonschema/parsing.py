@@ -24,6 +24,8 @@ from llm_schema_registry.formats.jsonschema.resolver import Resolver, join, scop
 
 # Deeper reference chains than this are refused rather than followed (denial of service).
 MAX_REFERENCE_DEPTH = 32
+# JSON nesting accepted in one document; real schemas stay far below it.
+MAX_NESTING = 200
 
 _VALIDATORS: dict[Draft, Any] = {
     Draft.DRAFT4: jsonschema_rs.Draft4Validator,
@@ -45,16 +47,33 @@ def _reject_constant(text: str) -> None:
     raise ValueError(f"{text} is not valid JSON")
 
 
+def _depth(document: Json) -> int:
+    """Nesting depth of a JSON value, computed without recursion."""
+    deepest, stack = 0, [(document, 1)]
+    while stack:
+        value, level = stack.pop()
+        deepest = max(deepest, level)
+        if isinstance(value, dict):
+            stack.extend((child, level + 1) for child in value.values())
+        elif isinstance(value, list):
+            stack.extend((child, level + 1) for child in value)
+    return deepest
+
+
 def decode(text: str, what: str = "schema") -> Json:
     """Decode JSON text; errors name the line and column."""
     try:
-        return json.loads(text, parse_float=_finite_float, parse_constant=_reject_constant)
+        document = json.loads(text, parse_float=_finite_float, parse_constant=_reject_constant)
     except json.JSONDecodeError as error:
         raise InvalidSchemaError(
             f"Invalid JSON in {what} at line {error.lineno}, column {error.colno}: {error.msg}"
         ) from None
     except (ValueError, RecursionError) as error:
         raise InvalidSchemaError(f"Invalid JSON in {what}: {error}") from None
+    # Checks and comparisons recurse along the nesting: bound it instead of crashing.
+    if _depth(document) > MAX_NESTING:
+        raise InvalidSchemaError(f"The {what} nests deeper than {MAX_NESTING} levels")
+    return document
 
 
 def _detect_draft(document: Json, what: str) -> Draft:
