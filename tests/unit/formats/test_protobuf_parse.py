@@ -359,3 +359,33 @@ def test_compiles_are_cached() -> None:
     before = compiler.compile_text.cache_info().hits
     FMT.parse(text)
     assert compiler.compile_text.cache_info().hits == before + 1
+
+
+def test_confluent_kafka_serializer_registration_matches_text() -> None:
+    """confluent-kafka's ProtobufSerializer registers base64(FileDescriptor.serialized_pb)."""
+    protobuf_common = pytest.importorskip("confluent_kafka.schema_registry.common.protobuf")
+    decimal_pb2 = pytest.importorskip("confluent_kafka.schema_registry.confluent.type.decimal_pb2")
+    registered = protobuf_common._schema_to_str(decimal_pb2.DESCRIPTOR)
+    text = (
+        P3 + "package confluent.type;\n"
+        "message Decimal { bytes value = 1; uint32 precision = 2; int32 scale = 3; }\n"
+    )
+    assert FMT.canonical(FMT.parse(registered)) == FMT.canonical(FMT.parse(text))
+
+
+def test_confluent_kafka_meta_descriptor_prints_maps_and_extends() -> None:
+    protobuf_common = pytest.importorskip("confluent_kafka.schema_registry.common.protobuf")
+    meta_pb2 = pytest.importorskip("confluent_kafka.schema_registry.confluent.meta_pb2")
+    canonical = FMT.canonical(FMT.parse(protobuf_common._schema_to_str(meta_pb2.DESCRIPTOR)))
+    assert "  map<string, string> params = 2;\n" in canonical
+    assert "extend .google.protobuf.FieldOptions {\n  .confluent.Meta field_meta = 1088;\n}\n" in (
+        canonical
+    )
+    assert FMT.canonical(FMT.parse(canonical)) == canonical
+
+
+def test_editions_file() -> None:
+    text = 'edition = "2023";\npackage e;\nmessage A { int32 a = 1; repeated string b = 2; }\n'
+    canonical = FMT.canonical(FMT.parse(text))
+    assert canonical.startswith('edition = "2023";\npackage e;\n')
+    assert FMT.canonical(FMT.parse(canonical)) == canonical

@@ -23,7 +23,7 @@ How Confluent compares, restated for descriptors:
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -431,8 +431,3 @@ def _compare_message_types(
     ctx.found.extend(sub.found)
     if not sub.compatible():
         ctx.add("FIELD_NAMED_TYPE_CHANGED", path)
-
-
-def describe(found: Iterable[Difference]) -> list[str]:
-    """`KIND #/path` strings, the form Confluent's tests and diff output use."""
-    return [str(d) for d in found]
