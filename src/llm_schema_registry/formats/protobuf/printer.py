@@ -10,13 +10,19 @@ qualified (`.pkg.Msg`), maps are `map<K, V>` and text and descriptor input print
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from google.protobuf import descriptor, descriptor_pb2, message_factory
+from google.protobuf import descriptor_pb2
 
+from llm_schema_registry.formats.protobuf.options import (
+    Option,
+    OptionPrinter,
+    escape,
+    indent,
+    option_text,
+)
 from llm_schema_registry.formats.protobuf.schema import ProtobufSchema
 
 FDP = descriptor_pb2.FieldDescriptorProto
@@ -40,33 +46,6 @@ SCALAR_NAMES = {
     FDP.TYPE_SINT32: "sint32",
     FDP.TYPE_SINT64: "sint64",
 }
-_ESCAPES = {
-    "\a": "\\a",
-    "\b": "\\b",
-    "\f": "\\f",
-    "\n": "\\n",
-    "\r": "\\r",
-    "\t": "\\t",
-    "\v": "\\v",
-    "\\": "\\\\",
-    "'": "\\'",
-    '"': '\\"',
-}
-
-
-def escape(text: str) -> str:
-    return "".join(_ESCAPES.get(char, char) for char in text)
-
-
-def indent(block: str) -> str:
-    return "".join(f"  {line}\n" for line in block.rstrip("\n").split("\n"))
-
-
-@dataclass(frozen=True)
-class _Option:
-    name: str  # full name for extensions (printed in parentheses), plain name otherwise
-    extension: bool
-    text: str  # the printed value
 
 
 @dataclass(frozen=True)
@@ -83,6 +62,9 @@ class Printer:
         self.normalize = normalize
         self.ignore_extensions = ignore_extensions
         self.proto3 = schema.syntax == "proto3"
+        self.opts = OptionPrinter(
+            lambda: schema.pool, normalize=normalize, ignore_extensions=ignore_extensions
+        )
         self.map_entries: dict[str, Any] = {}
         self.group_types: set[str] = set()
         self.messages: dict[str, Any] = {}
@@ -199,13 +181,14 @@ class Printer:
             type_text = f"map<{self.type_name(key)}, {self.type_name(value)}>"
         else:
             type_text = self.type_name(fld)
-        specials: list[_Option] = []
+        # Confluent prints `default` and `json_name` after the field's other options.
+        specials: list[Option] = []
         if fld.HasField("default_value"):
-            specials.append(_Option("default", False, self.default(fld)))
+            specials.append(Option("default", False, self.default(fld)))
         if fld.HasField("json_name"):
-            specials.append(_Option("json_name", False, f'"{escape(fld.json_name)}"'))
-        all_options = self._sorted([*self._option_objects(fld.options), *specials])
-        options = [_option_text(o) for o in all_options]
+            specials.append(Option("json_name", False, f'"{escape(fld.json_name)}"'))
+        all_options = self.opts.sort([*self.opts.read(fld.options), *specials])
+        options = [option_text(o) for o in all_options]
         suffix = ""
         if len(options) == 1:
             suffix = f" [{options[0]}]"
@@ -328,97 +311,7 @@ class Printer:
     # -- options --------------------------------------------------------------------------
 
     def options(self, options: Any) -> list[str]:
-        return [_option_text(o) for o in self._sorted(self._option_objects(options))]
-
-    def _sorted(self, options: list[_Option]) -> list[_Option]:
-        if self.normalize:
-            return sorted(options, key=lambda o: o.name)
-        return options
-
-    def _option_objects(self, options: Any) -> list[_Option]:
-        if not options.ByteSize():
-            return []
-        # Custom options are unknown fields to the stock descriptor classes; re-reading the
-        # bytes with a class from the schema's own pool resolves them as extensions.
-        pool = self.schema.pool
-        cls = message_factory.GetMessageClass(
-            pool.FindMessageTypeByName(options.DESCRIPTOR.full_name)
-        )
-        dynamic = cls.FromString(options.SerializeToString())
-        found: list[_Option] = []
-        for fld, value in dynamic.ListFields():
-            if fld.name in ("map_entry", "uninterpreted_option"):
-                continue
-            # ignore_extensions keeps Confluent's own metadata options, as Confluent does.
-            custom = fld.is_extension and not fld.full_name.startswith("confluent.")
-            if custom and self.ignore_extensions:
-                continue
-            name = fld.full_name if fld.is_extension else fld.name
-            values = list(value) if _is_repeated(fld) else [value]
-            for item in values:
-                found.append(_Option(name, fld.is_extension, self.value(fld, item, 0)))
-        return found
-
-    def value(self, fld: Any, value: Any, depth: int) -> str:
-        kind = fld.type
-        if kind in (descriptor.FieldDescriptor.TYPE_MESSAGE, descriptor.FieldDescriptor.TYPE_GROUP):
-            return self.aggregate(value)
-        if kind == descriptor.FieldDescriptor.TYPE_ENUM:
-            named = fld.enum_type.values_by_number.get(value)
-            return str(named.name if named is not None else value)
-        if kind == descriptor.FieldDescriptor.TYPE_BOOL:
-            return "true" if value else "false"
-        if kind == descriptor.FieldDescriptor.TYPE_STRING:
-            return f'"{escape(value)}"'
-        if kind == descriptor.FieldDescriptor.TYPE_BYTES:
-            return '"' + "".join(_byte(b) for b in value) + '"'
-        if isinstance(value, float):
-            return _float(value)
-        return str(value)
-
-    def aggregate(self, message: Any) -> str:
-        entries: list[tuple[str, str]] = []
-        for fld, value in message.ListFields():
-            key = f"[{fld.full_name}]" if fld.is_extension else fld.name
-            if _is_map(fld):
-                key_fld, value_fld = fld.message_type.fields[0], fld.message_type.fields[1]
-                items = [
-                    "{\n"
-                    + indent(f"key: {self.value(key_fld, k, 1)},")
-                    + indent(f"value: {self.value(value_fld, value[k], 1)}")
-                    + "}"
-                    for k in sorted(value)
-                ]
-            else:
-                items = [self.value(fld, v, 1) for v in value] if _is_repeated(fld) else []
-            if _is_repeated(fld):
-                if self.normalize and len(items) == 1:
-                    entries.append((key, items[0]))
-                    continue
-                listed = "".join(indent(i + ",") for i in items[:-1]) + indent(items[-1])
-                entries.append((key, "[\n" + listed + "]"))
-            else:
-                entries.append((key, self.value(fld, value, 1)))
-        if self.normalize:
-            entries.sort()
-        if not entries:
-            return "{\n}"
-        lines = [f"{k}: {v}," for k, v in entries[:-1]] + [f"{entries[-1][0]}: {entries[-1][1]}"]
-        return "{\n" + "".join(indent(line) for line in lines) + "}"
-
-
-def _option_text(option: _Option) -> str:
-    name = f"({option.name})" if option.extension else option.name
-    return f"{name} = {option.text}"
-
-
-def _is_repeated(fld: Any) -> bool:
-    return bool(fld.is_repeated)
-
-
-def _is_map(fld: Any) -> bool:
-    message = fld.message_type
-    return bool(message is not None and message.GetOptions().map_entry)
+        return self.opts.texts(options)
 
 
 def _real_oneofs(message: Any) -> list[int]:
@@ -437,21 +330,6 @@ def _in_real_oneof(fld: Any, real: list[int]) -> bool:
 
 def _ordered(all_names: Iterable[str], chosen: set[str]) -> list[str]:
     return [name for name in all_names if name in chosen]
-
-
-def _byte(value: int) -> str:
-    char = chr(value)
-    if char in _ESCAPES:
-        return _ESCAPES[char]
-    return char if 0x20 <= value < 0x7F else f"\\{value:03o}"
-
-
-def _float(value: float) -> str:
-    if math.isnan(value):
-        return "nan"
-    if math.isinf(value):
-        return "inf" if value > 0 else "-inf"
-    return repr(value)
 
 
 def _edition(value: int) -> str:

@@ -1,0 +1,170 @@
+""".proto option text from descriptor options, custom (extension) options included.
+
+Options are printed as Confluent prints them: `name = value`, custom ones as `(full.name)`,
+message values as `{ key: value, ... }` aggregates with one entry per line, repeated values as
+`[ ... ]` lists. `normalize` sorts by name and unwraps one-element lists (Confluent's
+normalize()); `ignore_extensions` drops custom options except Confluent's own `confluent.*`.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from google.protobuf import descriptor, descriptor_pool, message_factory
+
+_ESCAPES = {
+    "\a": "\\a",
+    "\b": "\\b",
+    "\f": "\\f",
+    "\n": "\\n",
+    "\r": "\\r",
+    "\t": "\\t",
+    "\v": "\\v",
+    "\\": "\\\\",
+    "'": "\\'",
+    '"': '\\"',
+}
+
+
+def escape(text: str) -> str:
+    """Quote-safe text, escaped as Confluent's printer escapes option strings."""
+    return "".join(_ESCAPES.get(char, char) for char in text)
+
+
+def indent(block: str) -> str:
+    """Every line of `block` indented by two spaces, newline-terminated."""
+    return "".join(f"  {line}\n" for line in block.rstrip("\n").split("\n"))
+
+
+@dataclass(frozen=True)
+class Option:
+    name: str  # full name for extensions (printed in parentheses), plain name otherwise
+    extension: bool
+    text: str  # the printed value
+
+
+class OptionPrinter:
+    """Reads options messages through the schema's own pool and prints them."""
+
+    def __init__(
+        self,
+        pool: Callable[[], descriptor_pool.DescriptorPool],
+        *,
+        normalize: bool,
+        ignore_extensions: bool,
+    ):
+        self.pool = pool  # built on first use: most schemas carry no options at all
+        self.normalize = normalize
+        self.ignore_extensions = ignore_extensions
+
+    def texts(self, options: Any) -> list[str]:
+        """The printed options of one options message, in print order."""
+        return [option_text(o) for o in self.sort(self.read(options))]
+
+    def sort(self, options: list[Option]) -> list[Option]:
+        if self.normalize:
+            return sorted(options, key=lambda o: o.name)
+        return options
+
+    def read(self, options: Any) -> list[Option]:
+        if not options.ByteSize():
+            return []
+        # Custom options are unknown fields to the stock descriptor classes; re-reading the
+        # bytes with a class from the schema's own pool resolves them as extensions.
+        pool = self.pool()
+        cls = message_factory.GetMessageClass(
+            pool.FindMessageTypeByName(options.DESCRIPTOR.full_name)
+        )
+        dynamic = cls.FromString(options.SerializeToString())
+        found: list[Option] = []
+        for fld, value in dynamic.ListFields():
+            if fld.name in ("map_entry", "uninterpreted_option"):
+                continue
+            # ignore_extensions keeps Confluent's own metadata options, as Confluent does.
+            custom = fld.is_extension and not fld.full_name.startswith("confluent.")
+            if custom and self.ignore_extensions:
+                continue
+            name = fld.full_name if fld.is_extension else fld.name
+            values = list(value) if _is_repeated(fld) else [value]
+            for item in values:
+                found.append(Option(name, fld.is_extension, self.value(fld, item, 0)))
+        return found
+
+    def value(self, fld: Any, value: Any, depth: int) -> str:
+        kind = fld.type
+        if kind in (descriptor.FieldDescriptor.TYPE_MESSAGE, descriptor.FieldDescriptor.TYPE_GROUP):
+            return self.aggregate(value)
+        if kind == descriptor.FieldDescriptor.TYPE_ENUM:
+            named = fld.enum_type.values_by_number.get(value)
+            return str(named.name if named is not None else value)
+        if kind == descriptor.FieldDescriptor.TYPE_BOOL:
+            return "true" if value else "false"
+        if kind == descriptor.FieldDescriptor.TYPE_STRING:
+            return f'"{escape(value)}"'
+        if kind == descriptor.FieldDescriptor.TYPE_BYTES:
+            return '"' + "".join(_byte(b) for b in value) + '"'
+        if isinstance(value, float):
+            return _float(value)
+        return str(value)
+
+    def aggregate(self, message: Any) -> str:
+        entries: list[tuple[str, str]] = []
+        for fld, value in message.ListFields():
+            key = f"[{fld.full_name}]" if fld.is_extension else fld.name
+            if _is_map(fld):
+                key_fld, value_fld = fld.message_type.fields[0], fld.message_type.fields[1]
+                items = [
+                    "{\n"
+                    + indent(f"key: {self.value(key_fld, k, 1)},")
+                    + indent(f"value: {self.value(value_fld, value[k], 1)}")
+                    + "}"
+                    for k in sorted(value)
+                ]
+            else:
+                items = [self.value(fld, v, 1) for v in value] if _is_repeated(fld) else []
+            if _is_repeated(fld):
+                if self.normalize and len(items) == 1:
+                    entries.append((key, items[0]))
+                    continue
+                listed = "".join(indent(i + ",") for i in items[:-1]) + indent(items[-1])
+                entries.append((key, "[\n" + listed + "]"))
+            else:
+                entries.append((key, self.value(fld, value, 1)))
+        if self.normalize:
+            entries.sort()
+        if not entries:
+            return "{\n}"
+        lines = [f"{k}: {v}," for k, v in entries[:-1]] + [f"{entries[-1][0]}: {entries[-1][1]}"]
+        return "{\n" + "".join(indent(line) for line in lines) + "}"
+
+
+def option_text(option: Option) -> str:
+    name = f"({option.name})" if option.extension else option.name
+    return f"{name} = {option.text}"
+
+
+def _is_repeated(fld: Any) -> bool:
+    return bool(fld.is_repeated)
+
+
+def _is_map(fld: Any) -> bool:
+    message = fld.message_type
+    return bool(message is not None and message.GetOptions().map_entry)
+
+
+def _byte(value: int) -> str:
+    char = chr(value)
+    if char in _ESCAPES:
+        return _ESCAPES[char]
+    return char if 0x20 <= value < 0x7F else f"\\{value:03o}"
+
+
+def _float(value: float) -> str:
+    if math.isnan(value):
+        return "nan"
+    if math.isinf(value):
+        return "inf" if value > 0 else "-inf"
+    return repr(value)
