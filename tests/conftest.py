@@ -12,10 +12,9 @@ from asgi_lifespan import LifespanManager
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from support import ServerProcess, fresh_pg_database  # noqa: E402
-
-from llm_schema_registry.api.app import create_app  # noqa: E402
-from llm_schema_registry.settings import Settings  # noqa: E402
+from llm_schema_registry.api.app import create_app
+from llm_schema_registry.settings import Settings
+from support import ServerProcess, fresh_pg_database
 
 V1 = "application/vnd.schemaregistry.v1+json"
 

@@ -29,7 +29,7 @@ def pg_admin_dsn() -> str | None:
         return None
     try:
         asyncio.run(_pg_execute(dsn, "SELECT 1"))
-    except Exception as exc:  # noqa: BLE001 - any connection failure means "unreachable"
+    except Exception as exc:
         if os.environ.get("CI") == "true":
             pytest.fail(f"PostgreSQL at {dsn} is unreachable under CI: {exc}")
         return None
@@ -82,7 +82,14 @@ class ServerProcess:
         full_env = {**os.environ, "REGISTRY_DATABASE_URL": database_url, **(env or {})}
         self._handle = self.log.open("w")
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "llm_schema_registry.cli.main", "serve", "--port", str(self.port)],
+            [
+                sys.executable,
+                "-m",
+                "llm_schema_registry.cli.main",
+                "serve",
+                "--port",
+                str(self.port),
+            ],
             env=full_env,
             cwd=workdir,
             stdout=self._handle,

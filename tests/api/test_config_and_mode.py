@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import httpx
-
 from avro_samples import USER_BREAKING, USER_V1, USER_V2, record
 
 
@@ -22,7 +21,10 @@ async def test_subject_config_falls_back_only_when_asked(client: httpx.AsyncClie
     fallback = await client.get("/config/s?defaultToGlobal=true")
     assert fallback.json()["compatibilityLevel"] == "BACKWARD"
     await client.put("/config/s", json={"compatibility": "NONE", "normalize": True})
-    assert (await client.get("/config/s")).json() == {"compatibilityLevel": "NONE", "normalize": True}
+    assert (await client.get("/config/s")).json() == {
+        "compatibilityLevel": "NONE",
+        "normalize": True,
+    }
     assert (await client.delete("/config/s")).json()["compatibilityLevel"] == "NONE"
     assert (await client.get("/config/s")).status_code == 404
 
@@ -68,7 +70,9 @@ async def test_transitive_levels_check_every_live_version(client: httpx.AsyncCli
     # Reads v2's data (email present, name defaulted) but not v1's (email missing).
     candidate = record("User", ("id", "long"), ("email", "string"), ("name", "string", ""))
     await client.put("/config/s", json={"compatibility": "BACKWARD"})
-    latest_only = await client.post("/compatibility/subjects/s/versions", json={"schema": candidate})
+    latest_only = await client.post(
+        "/compatibility/subjects/s/versions", json={"schema": candidate}
+    )
     assert latest_only.json()["is_compatible"] is True
     await client.put("/config/s", json={"compatibility": "BACKWARD_TRANSITIVE"})
     every = await client.post(

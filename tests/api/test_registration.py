@@ -5,11 +5,12 @@ from __future__ import annotations
 import json
 
 import httpx
-
 from avro_samples import USER_BREAKING, USER_V1, USER_V2, record
 
 
-async def register(client: httpx.AsyncClient, subject: str, schema: str, **extra: object) -> httpx.Response:
+async def register(
+    client: httpx.AsyncClient, subject: str, schema: str, **extra: object
+) -> httpx.Response:
     return await client.post(f"/subjects/{subject}/versions", json={"schema": schema, **extra})
 
 
@@ -41,7 +42,9 @@ async def test_whitespace_and_key_order_do_not_make_a_new_schema(client: httpx.A
     assert again["id"] == first["id"] and again["version"] == 1
 
 
-async def test_the_same_schema_under_another_subject_shares_its_id(client: httpx.AsyncClient) -> None:
+async def test_the_same_schema_under_another_subject_shares_its_id(
+    client: httpx.AsyncClient,
+) -> None:
     first = (await register(client, "a", USER_V1)).json()
     second = (await register(client, "b", USER_V1)).json()
     assert second["id"] == first["id"] and second["version"] == 1

@@ -6,7 +6,6 @@ import json
 
 import httpx
 import pytest
-
 from avro_samples import USER_V1, USER_V2, record
 
 ADDRESS = record("Address", ("street", "string"))
@@ -37,7 +36,9 @@ async def test_invalid_versions_are_42202(client: httpx.AsyncClient, spec: str) 
     assert (reply.status_code, reply.json()["error_code"]) == (422, 42202)
 
 
-async def test_missing_version_is_40402_and_missing_subject_40401(client: httpx.AsyncClient) -> None:
+async def test_missing_version_is_40402_and_missing_subject_40401(
+    client: httpx.AsyncClient,
+) -> None:
     await two_versions(client)
     reply = await client.get("/subjects/s/versions/9")
     assert (reply.status_code, reply.json()["error_code"]) == (404, 40402)
@@ -130,7 +131,10 @@ async def test_schema_listing_and_subject_listing(client: httpx.AsyncClient) -> 
     listed = (await client.get("/schemas?subjectPrefix=app.")).json()
     assert [(s["subject"], s["version"]) for s in listed] == [("app.users", 1), ("app.users", 2)]
     latest = (await client.get("/schemas?latestOnly=true")).json()
-    assert [(s["subject"], s["version"]) for s in latest] == [("app.users", 2), ("billing.users", 2)]
+    assert [(s["subject"], s["version"]) for s in latest] == [
+        ("app.users", 2),
+        ("billing.users", 2),
+    ]
     assert len((await client.get("/schemas?offset=1&limit=2")).json()) == 2
     assert len((await client.get("/schemas?limit=-1")).json()) == 4
 

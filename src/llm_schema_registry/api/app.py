@@ -44,8 +44,14 @@ def create_app(settings: Settings | None = None) -> FrontLayer:
         max_schema_bytes=settings.max_schema_bytes,
     )
     errors.install(api)
-    for router in (server.router, schemas.router, subjects.router, compatibility.router,
-                   config.router, config.mode_router):
+    for router in (
+        server.router,
+        schemas.router,
+        subjects.router,
+        compatibility.router,
+        config.router,
+        config.mode_router,
+    ):
         api.include_router(router)
     front = FrontLayer(api, body_cache, settings.max_body_bytes)
     return front

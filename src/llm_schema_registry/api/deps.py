@@ -10,12 +10,12 @@ from pydantic import BeforeValidator
 from llm_schema_registry.api.front import SchemaBodyCache, decode_segment
 from llm_schema_registry.formats.base import SchemaType
 from llm_schema_registry.registry.errors import InvalidSchemaError
+from llm_schema_registry.registry.model import Reference as ReferenceRecord
 from llm_schema_registry.registry.model import (
     RegisterRequest,
     StoredSchema,
     SubjectVersion,
 )
-from llm_schema_registry.registry.model import Reference as ReferenceRecord
 from llm_schema_registry.registry.service import RegistryService
 
 UNKNOWN_PROPERTIES_HEADER = "confluent-accept-unknown-properties"

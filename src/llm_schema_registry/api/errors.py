@@ -9,7 +9,6 @@ from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
 
-from llm_schema_registry.api.front import BodyTooLargeError
 from llm_schema_registry.api.media import RegistryJSONResponse
 from llm_schema_registry.registry import errors as e
 
@@ -79,10 +78,6 @@ async def http_error(_request: Request, exc: Exception) -> Response:
     return error_response(exc.status_code, message, headers=getattr(exc, "headers", None))
 
 
-async def body_too_large(_request: Request, exc: Exception) -> Response:
-    return error_response(41301, str(exc))
-
-
 async def unexpected_error(_request: Request, _exc: Exception) -> Response:
     return error_response(500, "Internal Server Error")
 
@@ -91,5 +86,4 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(e.RegistryError, registry_error)
     app.add_exception_handler(RequestValidationError, validation_error)
     app.add_exception_handler(StarletteHTTPException, http_error)
-    app.add_exception_handler(BodyTooLargeError, body_too_large)
     app.add_exception_handler(Exception, unexpected_error)

@@ -71,7 +71,9 @@ def _plain_subject_query(query: bytes) -> bool:
     )
 
 
-async def _respond(send: Send, status: int, body: bytes, headers: list[tuple[bytes, bytes]]) -> None:
+async def _respond(
+    send: Send, status: int, body: bytes, headers: list[tuple[bytes, bytes]]
+) -> None:
     await send({"type": "http.response.start", "status": status, "headers": headers})
     await send({"type": "http.response.body", "body": body})
 
@@ -105,10 +107,10 @@ class FrontLayer:
             media is not None
             and scope["method"] == "GET"
             and path.startswith(IDS_PREFIX)
-            and path[len(IDS_PREFIX):].isdigit()
+            and path[len(IDS_PREFIX) :].isdigit()
             and _plain_subject_query(scope["query_string"])
         ):
-            cached = self.cache.get(int(path[len(IDS_PREFIX):]))
+            cached = self.cache.get(int(path[len(IDS_PREFIX) :]))
             if cached is not None:
                 self.cache.hits += 1
                 await self._serve_cached(send, cached, media, headers.get(b"if-none-match"))
@@ -137,7 +139,11 @@ class FrontLayer:
         )
 
     async def _forward(
-        self, scope: Scope, receive: Receive, send: Send, headers: dict[bytes, bytes],
+        self,
+        scope: Scope,
+        receive: Receive,
+        send: Send,
+        headers: dict[bytes, bytes],
         media: str | None,
     ) -> None:
         path: str = scope["path"]
@@ -146,8 +152,9 @@ class FrontLayer:
             return
         declared = headers.get(b"content-length")
         if declared is not None and declared.isdigit() and int(declared) > self.max_body_bytes:
-            await _error(send, 413, 41301,
-                         f"Request body exceeds the limit of {self.max_body_bytes} bytes")
+            await _error(
+                send, 413, 41301, f"Request body exceeds the limit of {self.max_body_bytes} bytes"
+            )
             return
         scope = dict(scope)
         raw: bytes = scope.get("raw_path") or b""
@@ -164,22 +171,36 @@ class FrontLayer:
             scope["headers"] = [
                 (k, b"application/json" if k == b"content-type" else v) for k, v in scope["headers"]
             ]
-        await self.app(scope, self._limited(receive, send), self._relabel(send, media))
+        if declared is None and scope["method"] in ("POST", "PUT", "PATCH"):
+            # No length given (chunked): read it here, so an oversized body is refused
+            # before the framework sees it, then replay what was read.
+            buffered = await self._read_within_limit(receive)
+            if buffered is None:
+                await _error(
+                    send,
+                    413,
+                    41301,
+                    f"Request body exceeds the limit of {self.max_body_bytes} bytes",
+                )
+                return
+            receive = _replay(buffered, receive)
+        await self.app(scope, receive, self._relabel(send, media))
 
-    def _limited(self, receive: Receive, send: Send) -> Receive:
-        seen = 0
-        limit = self.max_body_bytes
-
-        async def receive_within_limit() -> Message:
-            nonlocal seen
+    async def _read_within_limit(self, receive: Receive) -> bytes | None:
+        chunks: list[bytes] = []
+        size = 0
+        while True:
             message = await receive()
-            if message["type"] == "http.request":
-                seen += len(message.get("body", b""))
-                if seen > limit:
-                    raise BodyTooLargeError(limit)
-            return message
-
-        return receive_within_limit
+            if message["type"] != "http.request":
+                break
+            chunk = message.get("body", b"")
+            size += len(chunk)
+            if size > self.max_body_bytes:
+                return None
+            chunks.append(chunk)
+            if not message.get("more_body", False):
+                break
+        return b"".join(chunks)
 
     @staticmethod
     def _relabel(send: Send, media: str | None) -> Send:
@@ -197,9 +218,14 @@ class FrontLayer:
         return send_relabelled
 
 
-class BodyTooLargeError(Exception):
-    """A streamed body (no Content-Length) grew past the limit."""
+def _replay(body: bytes, receive: Receive) -> Receive:
+    sent = False
 
-    def __init__(self, limit: int) -> None:
-        super().__init__(f"Request body exceeds the limit of {limit} bytes")
+    async def replay() -> Message:
+        nonlocal sent
+        if not sent:
+            sent = True
+            return {"type": "http.request", "body": body, "more_body": False}
+        return await receive()
 
+    return replay

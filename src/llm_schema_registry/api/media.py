@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import orjson
-from starlette.responses import Response
+from starlette.responses import JSONResponse
 
 V1_JSON = "application/vnd.schemaregistry.v1+json"
 VENDOR_JSON = "application/vnd.schemaregistry+json"
@@ -14,7 +14,7 @@ PREFERENCE = (V1_JSON, VENDOR_JSON, PLAIN_JSON)
 ACCEPTABLE = (*PREFERENCE, "application/*", "*/*")
 
 
-class RegistryJSONResponse(Response):
+class RegistryJSONResponse(JSONResponse):
     """orjson-encoded body with Confluent's default content type."""
 
     media_type = V1_JSON

@@ -8,8 +8,10 @@ from pydantic import BaseModel, ConfigDict, Field
 
 
 class SchemaReference(BaseModel):
-    name: str = Field(description="How the referencing schema names it (Avro full name, "
-                      "Protobuf import path, JSON Schema $ref)")
+    name: str = Field(
+        description="How the referencing schema names it (Avro full name, "
+        "Protobuf import path, JSON Schema $ref)"
+    )
     subject: str
     version: int = Field(description="A version number, or -1 for the latest")
 
@@ -104,9 +106,12 @@ ERRORS: dict[int | str, dict[str, Any]] = {
         (404, "Not found (40401 subject, 40402 version, 40403 schema, 40408/40409 no config)"),
         (409, "Incompatible schema (40901)"),
         (413, "Request body too large (41301)"),
-        (422, "Invalid input (42201 schema, 42202 version, 42203 level, 42204 mode, 42205 not "
-              "permitted, 42206 referenced, 42207 id conflict, 42208 subject, 42209 too large, "
-              "42210 ruleSet)"),
+        (
+            422,
+            "Invalid input (42201 schema, 42202 version, 42203 level, 42204 mode, 42205 not "
+            "permitted, 42206 referenced, 42207 id conflict, 42208 subject, 42209 too large, "
+            "42210 ruleSet)",
+        ),
         (500, "Store error (50001)"),
     )
 }

@@ -18,3 +18,7 @@ app.command("serve")(serve)
 @app.callback()
 def main() -> None:
     """Run the registry server or talk to one."""
+
+
+if __name__ == "__main__":
+    app()

@@ -90,10 +90,15 @@ class ConfigService:
 
     # ---- /config -------------------------------------------------------------------------
 
-    async def get_config(self, subject: str | None, *, default_to_global: bool = False) -> JsonObject:
+    async def get_config(
+        self, subject: str | None, *, default_to_global: bool = False
+    ) -> JsonObject:
         async with self._store.read() as tx:
             if subject is None:
-                return {"compatibilityLevel": DEFAULT_LEVEL.value, **(await tx.config(GLOBAL_SCOPE) or {})}
+                return {
+                    "compatibilityLevel": DEFAULT_LEVEL.value,
+                    **(await tx.config(GLOBAL_SCOPE) or {}),
+                }
             own = await tx.config(subject)
             if own is not None and not default_to_global:
                 return own
@@ -115,7 +120,11 @@ class ConfigService:
     async def delete_config(self, subject: str | None) -> JsonObject:
         scope = subject if subject is not None else GLOBAL_SCOPE
         async with self._store.write(lock=scope or None) as tx:
-            if subject is not None and not await tx.versions(subject) and await tx.config(scope) is None:
+            if (
+                subject is not None
+                and not await tx.versions(subject)
+                and await tx.config(scope) is None
+            ):
                 raise SubjectNotFoundError(subject)
             previous = await tx.config(scope)
             await tx.delete_config(scope)
@@ -144,8 +153,9 @@ class ConfigService:
                 occupied = await tx.versions(subject) if subject else await tx.subjects()
                 if occupied:
                     raise OperationNotPermittedError(
-                        "Cannot import since found existing subjects" if subject is None else
-                        f"Cannot import since subject '{subject}' already has versions"
+                        "Cannot import since found existing subjects"
+                        if subject is None
+                        else f"Cannot import since subject '{subject}' already has versions"
                     )
             await tx.set_mode(scope, mode.value)
         return mode.value

@@ -66,7 +66,9 @@ def check_metadata(metadata: object) -> None:
         raise InvalidRuleSetError("metadata must be an object")
     for key, kind in (("tags", dict), ("properties", dict), ("sensitive", list)):
         if key in metadata and metadata[key] is not None and not isinstance(metadata[key], kind):
-            raise InvalidRuleSetError(f"metadata.{key} must be a{'n object' if kind is dict else ' list'}")
+            raise InvalidRuleSetError(
+                f"metadata.{key} must be a{'n object' if kind is dict else ' list'}"
+            )
     for key, value in (metadata.get("properties") or {}).items():
         if not isinstance(value, str):
             raise InvalidRuleSetError(f"metadata.properties.{key} must be a string")

@@ -54,7 +54,9 @@ class VersionNotSoftDeletedError(RegistryError):
 
 class SubjectConfigNotFoundError(RegistryError):
     def __init__(self, subject: str) -> None:
-        super().__init__(f"Subject '{subject}' does not have subject-level compatibility configured")
+        super().__init__(
+            f"Subject '{subject}' does not have subject-level compatibility configured"
+        )
 
 
 class SubjectModeNotFoundError(RegistryError):
@@ -66,8 +68,8 @@ class IncompatibleSchemaError(RegistryError):
     def __init__(self, subject: str, messages: list[str]) -> None:
         self.messages = messages
         super().__init__(
-            f'Schema being registered is incompatible with an earlier schema for subject "{subject}", '
-            f"details: [{', '.join(messages)}]"
+            "Schema being registered is incompatible with an earlier schema for subject "
+            f'"{subject}", details: [{", ".join(messages)}]'
         )
 
 
@@ -79,7 +81,7 @@ class InvalidVersionError(RegistryError):
     def __init__(self, version: str) -> None:
         super().__init__(
             f"The specified version '{version}' is not a valid version id. Allowed values are "
-            "between [1, 2^31-1] and the string \"latest\""
+            'between [1, 2^31-1] and the string "latest"'
         )
 
 

@@ -38,7 +38,9 @@ def content_hash(schema_type: SchemaType, identity: str, references: tuple[Refer
 
 
 def identity_hash(content: str, metadata: JsonObject | None, rule_set: JsonObject | None) -> str:
-    return _digest(content, json.dumps(metadata, sort_keys=True), json.dumps(rule_set, sort_keys=True))
+    return _digest(
+        content, json.dumps(metadata, sort_keys=True), json.dumps(rule_set, sort_keys=True)
+    )
 
 
 class ParsedCache:
@@ -120,7 +122,9 @@ class SchemaParser:
         return self.parse_text(schema_type, text, resolved), pinned
 
     @staticmethod
-    def parse_text(schema_type: SchemaType, text: str, resolved: tuple[ResolvedReference, ...]) -> Any:
+    def parse_text(
+        schema_type: SchemaType, text: str, resolved: tuple[ResolvedReference, ...]
+    ) -> Any:
         try:
             return format_for(schema_type).parse(text, resolved)
         except FormatInvalidSchemaError as exc:

@@ -129,16 +129,18 @@ class RegistryService:
             raise SchemaNotFoundError(f"Schema {schema_id} not found")
         return [(subject, version) for subject, version, gone in found if deleted or not gone]
 
-    async def subjects(self, *, prefix: str = "", deleted: bool = False,
-                       deleted_only: bool = False) -> list[str]:
+    async def subjects(
+        self, *, prefix: str = "", deleted: bool = False, deleted_only: bool = False
+    ) -> list[str]:
         async with self._store.read() as tx:
             rows = await tx.subjects()
         if deleted_only:
             return [s for s, live in rows if not live and s.startswith(prefix)]
         return [s for s, live in rows if (live or deleted) and s.startswith(prefix)]
 
-    async def versions(self, subject: str, *, deleted: bool = False,
-                       deleted_only: bool = False) -> list[int]:
+    async def versions(
+        self, subject: str, *, deleted: bool = False, deleted_only: bool = False
+    ) -> list[int]:
         async with self._store.read() as tx:
             versions = await tx.versions(subject)
         if deleted_only:
@@ -149,7 +151,9 @@ class RegistryService:
             raise SubjectNotFoundError(subject)
         return chosen
 
-    async def version(self, subject: str, spec: str | int, *, deleted: bool = False) -> SubjectVersion:
+    async def version(
+        self, subject: str, spec: str | int, *, deleted: bool = False
+    ) -> SubjectVersion:
         parse_version(spec)  # an invalid version is 42202 even for an unknown subject
         async with self._store.read() as tx:
             versions = await tx.versions(subject)
@@ -157,8 +161,9 @@ class RegistryService:
             raise SubjectNotFoundError(subject)
         return _pick(versions, spec, deleted=deleted)
 
-    async def all_versions(self, *, prefix: str = "", deleted: bool = False,
-                           latest_only: bool = False) -> list[SubjectVersion]:
+    async def all_versions(
+        self, *, prefix: str = "", deleted: bool = False, latest_only: bool = False
+    ) -> list[SubjectVersion]:
         async with self._store.read() as tx:
             rows = [v for v in await tx.all_versions(prefix) if deleted or not v.deleted]
         if latest_only:
@@ -193,8 +198,14 @@ class RegistryService:
 
     # ---- lookup and registration --------------------------------------------------------
 
-    async def lookup(self, subject: str, request: RegisterRequest, *, normalize: bool = False,
-                     deleted: bool = False) -> SubjectVersion:
+    async def lookup(
+        self,
+        subject: str,
+        request: RegisterRequest,
+        *,
+        normalize: bool = False,
+        deleted: bool = False,
+    ) -> SubjectVersion:
         async with self._store.read() as tx:
             versions = await tx.versions(subject)
             if not any(deleted or not v.deleted for v in versions):
@@ -208,15 +219,22 @@ class RegistryService:
             raise SchemaNotFoundError("Schema not found")
         return match
 
-    async def _find_match(self, tx: Tx, versions: list[SubjectVersion], request: RegisterRequest,
-                          parsed: Any, refs: Any, normalize: bool,
-                          deleted: bool) -> SubjectVersion | None:
+    async def _find_match(
+        self,
+        tx: Tx,
+        versions: list[SubjectVersion],
+        request: RegisterRequest,
+        parsed: Any,
+        refs: Any,
+        normalize: bool,
+        deleted: bool,
+    ) -> SubjectVersion | None:
         fmt = format_for(request.schema_type)
         wanted = content_hash(request.schema_type, fmt.identity(parsed), refs)
         wanted_normal = fmt.normalized(parsed) if normalize else None
         for version in reversed(versions):
             stored = version.schema
-            if version.deleted and not deleted or stored.schema_type != request.schema_type:
+            if (version.deleted and not deleted) or stored.schema_type != request.schema_type:
                 continue
             if request.metadata is not None and stored.metadata != request.metadata:
                 continue
@@ -230,8 +248,9 @@ class RegistryService:
                     return version
         return None
 
-    async def register(self, subject: str, request: RegisterRequest, *,
-                       normalize: bool = False) -> SubjectVersion:
+    async def register(
+        self, subject: str, request: RegisterRequest, *, normalize: bool = False
+    ) -> SubjectVersion:
         check_subject(subject)
         if len(request.schema.encode()) > self._max_schema_bytes:
             raise SchemaTooLargeError(len(request.schema.encode()), self._max_schema_bytes)
@@ -242,8 +261,9 @@ class RegistryService:
         self._on_change(subject)
         return result
 
-    async def _register(self, tx: Tx, subject: str, request: RegisterRequest,
-                        normalize: bool) -> SubjectVersion:
+    async def _register(
+        self, tx: Tx, subject: str, request: RegisterRequest, normalize: bool
+    ) -> SubjectVersion:
         mode = await self.config.effective_mode(tx, subject)
         if not mode.writable:
             raise OperationNotPermittedError(f"Subject {subject} is in read-only mode")
@@ -264,8 +284,9 @@ class RegistryService:
                 return existing
         metadata, rule_set = await self._contract(tx, subject, request, live, importing)
         content = new_schema(parsed, request.schema_type, refs, metadata, rule_set, normalize)
-        if not importing:
-            if live and (found := await self._incompatibilities(tx, subject, parsed, content, live)):
+        if not importing and live:
+            found = await self._incompatibilities(tx, subject, parsed, content, live)
+            if found:
                 raise IncompatibleSchemaError(subject, found)
         stored = await self._store_content(tx, content, request.id)
         number = request.version if importing and request.version else None
@@ -282,19 +303,31 @@ class RegistryService:
         await tx.add_version(subject, number, stored.id, ts)
         return SubjectVersion(subject, number, stored, False, ts)
 
-    async def _contract(self, tx: Tx, subject: str, request: RegisterRequest,
-                        live: list[SubjectVersion], importing: bool) -> tuple[Any, Any]:
+    async def _contract(
+        self,
+        tx: Tx,
+        subject: str,
+        request: RegisterRequest,
+        live: list[SubjectVersion],
+        importing: bool,
+    ) -> tuple[Any, Any]:
         if importing:
             return request.metadata, request.rule_set
         config = await self.config.effective_config(tx, subject)
         previous = live[-1].schema if live else None
         metadata = effective_contract(
-            request.metadata, previous.metadata if previous else None,
-            config.get("defaultMetadata"), config.get("overrideMetadata"), merge_metadata,
+            request.metadata,
+            previous.metadata if previous else None,
+            config.get("defaultMetadata"),
+            config.get("overrideMetadata"),
+            merge_metadata,
         )
         rule_set = effective_contract(
-            request.rule_set, previous.rule_set if previous else None,
-            config.get("defaultRuleSet"), config.get("overrideRuleSet"), merge_rule_sets,
+            request.rule_set,
+            previous.rule_set if previous else None,
+            config.get("defaultRuleSet"),
+            config.get("overrideRuleSet"),
+            merge_rule_sets,
         )
         return metadata, rule_set
 
@@ -315,8 +348,9 @@ class RegistryService:
         existing = await tx.schema_by_hash(content.identity_hash)
         return existing if existing is not None else await tx.add_schema(content)
 
-    async def _incompatibilities(self, tx: Tx, subject: str, parsed: Any, content: Any,
-                                 live: list[SubjectVersion]) -> list[str]:
+    async def _incompatibilities(
+        self, tx: Tx, subject: str, parsed: Any, content: Any, live: list[SubjectVersion]
+    ) -> list[str]:
         level = await self.config.level_for(tx, subject)
         olds = [await self._parser.parse_stored(tx, v.schema) for v in live]
         findings = check(format_for(content.schema_type), level, parsed, olds)
@@ -324,9 +358,14 @@ class RegistryService:
 
     # ---- compatibility -----------------------------------------------------------------
 
-    async def check_compatibility(self, subject: str, spec: str | int | None,
-                                  request: RegisterRequest, *,
-                                  normalize: bool = False) -> list[str]:
+    async def check_compatibility(
+        self,
+        subject: str,
+        spec: str | int | None,
+        request: RegisterRequest,
+        *,
+        normalize: bool = False,
+    ) -> list[str]:
         """Messages explaining incompatibility; empty when compatible."""
         if spec is not None:
             parse_version(spec)
@@ -373,8 +412,9 @@ class RegistryService:
         self._on_change(subject)
         return targets
 
-    async def delete_version(self, subject: str, spec: str | int, *,
-                             permanent: bool = False) -> int:
+    async def delete_version(
+        self, subject: str, spec: str | int, *, permanent: bool = False
+    ) -> int:
         explicit = parse_version(spec) is not None
         async with self._store.write(lock=subject) as tx:
             await self._check_writable(tx, subject)
@@ -417,15 +457,16 @@ class RegistryService:
             return bool(await tx.versions(scope))
 
 
-def describe(findings: list[Finding], live: list[SubjectVersion],
-             level: CompatibilityLevel) -> list[str]:
+def describe(
+    findings: list[Finding], live: list[SubjectVersion], level: CompatibilityLevel
+) -> list[str]:
     """Confluent-style verbose messages: each problem, then the old version it concerns."""
     messages: list[str] = []
     for index in sorted({f.against for f in findings}):
         for finding in (f for f in findings if f.against == index):
             issue = finding.incompatibility
             messages.append(
-                f"{{errorType:'{issue.kind}', description:'{issue.message}', "
+                f"{{errorType:'{issue.kind}', description:'{_confluent_wording(finding)}', "
                 f"additionalInfo:'{issue.path}'}}"
             )
         messages.append(f"{{oldSchemaVersion: {live[index].version}}}")
@@ -433,3 +474,11 @@ def describe(findings: list[Finding], live: list[SubjectVersion],
     if messages:
         messages.append(f"{{validateFields: 'false', compatibility: '{level.value}'}}")
     return messages
+
+
+def _confluent_wording(finding: Finding) -> str:
+    """Formats speak of reader and writer; Confluent's messages of the new and old schema."""
+    reader, writer = ("new", "old") if finding.direction == "new reads old" else ("old", "new")
+    return finding.incompatibility.message.replace("reader schema", f"{reader} schema").replace(
+        "writer schema", f"{writer} schema"
+    )

@@ -207,7 +207,9 @@ class SqlTx:
 
     async def versions_of_schema(self, schema_id: int) -> list[tuple[str, int, bool]]:
         query = (
-            select(subject_versions.c.subject, subject_versions.c.version, subject_versions.c.deleted)
+            select(
+                subject_versions.c.subject, subject_versions.c.version, subject_versions.c.deleted
+            )
             .where(subject_versions.c.schema_id == schema_id)
             .order_by(subject_versions.c.subject, subject_versions.c.version)
         )
@@ -269,7 +271,9 @@ class SqlTx:
         await self._conn.execute(delete(modes).where(modes.c.scope == scope))
 
     async def _upsert(self, table: Any, scope: str, values: dict[str, Any]) -> None:
-        done = await self._conn.execute(update(table).where(table.c.scope == scope).values(**values))
+        done = await self._conn.execute(
+            update(table).where(table.c.scope == scope).values(**values)
+        )
         if done.rowcount == 0:
             await self._conn.execute(insert(table).values(scope=scope, **values))
 

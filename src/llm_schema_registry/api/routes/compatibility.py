@@ -19,11 +19,18 @@ def _result(messages: list[str], verbose: bool) -> dict[str, Any]:
     return result
 
 
-@router.post("/compatibility/subjects/{subject}/versions/{version}",
-             response_model=CompatibilityResult, response_model_exclude_none=True)
+@router.post(
+    "/compatibility/subjects/{subject}/versions/{version}",
+    response_model=CompatibilityResult,
+    response_model_exclude_none=True,
+)
 async def check_against_version(
-    registry: Registry, subject: str, version: str, body: RegisterSchemaRequest,
-    normalize: Flag = False, verbose: Flag = False,
+    registry: Registry,
+    subject: str,
+    version: str,
+    body: RegisterSchemaRequest,
+    normalize: Flag = False,
+    verbose: Flag = False,
 ) -> dict[str, Any]:
     messages = await registry.check_compatibility(
         subject_name(subject), version, to_request(body), normalize=normalize
@@ -31,11 +38,17 @@ async def check_against_version(
     return _result(messages, verbose)
 
 
-@router.post("/compatibility/subjects/{subject}/versions",
-             response_model=CompatibilityResult, response_model_exclude_none=True)
+@router.post(
+    "/compatibility/subjects/{subject}/versions",
+    response_model=CompatibilityResult,
+    response_model_exclude_none=True,
+)
 async def check_against_subject(
-    registry: Registry, subject: str, body: RegisterSchemaRequest,
-    normalize: Flag = False, verbose: Flag = False,
+    registry: Registry,
+    subject: str,
+    body: RegisterSchemaRequest,
+    normalize: Flag = False,
+    verbose: Flag = False,
 ) -> dict[str, Any]:
     messages = await registry.check_compatibility(
         subject_name(subject), None, to_request(body), normalize=normalize

@@ -11,29 +11,27 @@ from llm_schema_registry.api.models import ERRORS, ConfigObject, ConfigUpdate, M
 
 router = APIRouter(tags=["config"], responses=ERRORS)
 
-_EXCLUDE = {"response_model_exclude_none": True}
-
 
 def _update(body: ConfigUpdate) -> dict[str, Any]:
     return body.model_dump(exclude_none=True)
 
 
-@router.get("/config", response_model=ConfigObject, **_EXCLUDE)
+@router.get("/config", response_model=ConfigObject, response_model_exclude_none=True)
 async def get_global_config(registry: Registry) -> dict[str, Any]:
     return await registry.config.get_config(None)
 
 
-@router.put("/config", response_model=ConfigUpdate, **_EXCLUDE)
+@router.put("/config", response_model=ConfigUpdate, response_model_exclude_none=True)
 async def set_global_config(registry: Registry, body: ConfigUpdate) -> dict[str, Any]:
     return await registry.config.set_config(None, _update(body))
 
 
-@router.delete("/config", response_model=ConfigObject, **_EXCLUDE)
+@router.delete("/config", response_model=ConfigObject, response_model_exclude_none=True)
 async def delete_global_config(registry: Registry) -> dict[str, Any]:
     return await registry.config.delete_config(None)
 
 
-@router.get("/config/{subject}", response_model=ConfigObject, **_EXCLUDE)
+@router.get("/config/{subject}", response_model=ConfigObject, response_model_exclude_none=True)
 async def get_subject_config(
     registry: Registry, subject: str, defaultToGlobal: Flag = False
 ) -> dict[str, Any]:
@@ -42,12 +40,14 @@ async def get_subject_config(
     )
 
 
-@router.put("/config/{subject}", response_model=ConfigUpdate, **_EXCLUDE)
-async def set_subject_config(registry: Registry, subject: str, body: ConfigUpdate) -> dict[str, Any]:
+@router.put("/config/{subject}", response_model=ConfigUpdate, response_model_exclude_none=True)
+async def set_subject_config(
+    registry: Registry, subject: str, body: ConfigUpdate
+) -> dict[str, Any]:
     return await registry.config.set_config(subject_name(subject), _update(body))
 
 
-@router.delete("/config/{subject}", response_model=ConfigObject, **_EXCLUDE)
+@router.delete("/config/{subject}", response_model=ConfigObject, response_model_exclude_none=True)
 async def delete_subject_config(registry: Registry, subject: str) -> dict[str, Any]:
     return await registry.config.delete_config(subject_name(subject))
 
@@ -61,7 +61,9 @@ async def get_global_mode(registry: Registry) -> dict[str, str]:
 
 
 @mode_router.put("/mode", response_model=ModeBody)
-async def set_global_mode(registry: Registry, body: ModeBody, force: Flag = False) -> dict[str, str]:
+async def set_global_mode(
+    registry: Registry, body: ModeBody, force: Flag = False
+) -> dict[str, str]:
     return {"mode": await registry.config.set_mode(None, body.mode, force=force)}
 
 

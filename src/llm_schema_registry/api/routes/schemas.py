@@ -35,7 +35,9 @@ async def list_schemas(
     offset: int = 0,
     limit: int = -1,
 ) -> list[dict[str, Any]]:
-    found = await registry.all_versions(prefix=subjectPrefix, deleted=deleted, latest_only=latestOnly)
+    found = await registry.all_versions(
+        prefix=subjectPrefix, deleted=deleted, latest_only=latestOnly
+    )
     return [version_json(v, extras=False) for v in page(found, offset, limit)]
 
 
@@ -59,18 +61,30 @@ async def schema_by_id(
     if not format and not fetchMaxId:
         # Plain reads are immutable: pre-encode once, the front layer serves them from now on.
         body, etag = cache.put(schema.id, _by_id_json(schema))
-        return Response(body, media_type=V1_JSON, headers={"ETag": etag.decode(),
-                                                           "Cache-Control": "public, max-age=3600"})
+        return Response(
+            body,
+            media_type=V1_JSON,
+            headers={"ETag": etag.decode(), "Cache-Control": "public, max-age=3600"},
+        )
     payload = _by_id_json(schema, await registry.render(schema, format))
     if fetchMaxId:
         payload["maxId"] = await registry.max_schema_id()
-    return Response(SchemaObject.model_validate(payload).model_dump_json(
-        by_alias=True, exclude_none=True), media_type=V1_JSON)
+    return Response(
+        SchemaObject.model_validate(payload).model_dump_json(by_alias=True, exclude_none=True),
+        media_type=V1_JSON,
+    )
 
 
-@router.get("/schemas/ids/{id}/schema", response_class=Response,
-            responses={200: {"content": {V1_JSON: {"schema": {"type": "string"}}},
-                             "description": "The schema text itself"}})
+@router.get(
+    "/schemas/ids/{id}/schema",
+    response_class=Response,
+    responses={
+        200: {
+            "content": {V1_JSON: {"schema": {"type": "string"}}},
+            "description": "The schema text itself",
+        }
+    },
+)
 async def schema_text_by_id(
     registry: Registry, id: str, subject: str | None = None, format: str | None = None
 ) -> Response:
@@ -80,8 +94,12 @@ async def schema_text_by_id(
 
 @router.get("/schemas/ids/{id}/subjects", response_model=list[str])
 async def subjects_of_schema(
-    registry: Registry, id: str, subject: str | None = None, deleted: Flag = False,
-    offset: int = 0, limit: int = -1,
+    registry: Registry,
+    id: str,
+    subject: str | None = None,
+    deleted: Flag = False,
+    offset: int = 0,
+    limit: int = -1,
 ) -> list[str]:
     found = await registry.versions_of_schema(_schema_id(id), deleted=deleted)
     names = list(dict.fromkeys(s for s, _ in found if subject is None or s == subject))
@@ -90,8 +108,12 @@ async def subjects_of_schema(
 
 @router.get("/schemas/ids/{id}/versions", response_model=list[SubjectVersionPair])
 async def versions_of_schema(
-    registry: Registry, id: str, subject: str | None = None, deleted: Flag = False,
-    offset: int = 0, limit: int = -1,
+    registry: Registry,
+    id: str,
+    subject: str | None = None,
+    deleted: Flag = False,
+    offset: int = 0,
+    limit: int = -1,
 ) -> list[dict[str, Any]]:
     found = await registry.versions_of_schema(_schema_id(id), deleted=deleted)
     pairs = [{"subject": s, "version": v} for s, v in found if subject is None or s == subject]
@@ -99,7 +121,9 @@ async def versions_of_schema(
 
 
 @router.get("/schemas/guids/{guid}", response_model=SchemaObject, response_model_exclude_none=True)
-async def schema_by_guid(registry: Registry, guid: str, format: str | None = None) -> dict[str, Any]:
+async def schema_by_guid(
+    registry: Registry, guid: str, format: str | None = None
+) -> dict[str, Any]:
     schema = await registry.schema_by_guid(guid)
     return {"id": schema.id, **_by_id_json(schema, await registry.render(schema, format))}
 
@@ -108,5 +132,3 @@ async def schema_by_guid(registry: Registry, guid: str, format: str | None = Non
 async def ids_of_guid(registry: Registry, guid: str) -> list[dict[str, Any]]:
     schema = await registry.schema_by_guid(guid)
     return [{"context": ".", "id": schema.id}]
-
-

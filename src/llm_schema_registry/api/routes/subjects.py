@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request, Response
 
@@ -68,14 +68,15 @@ async def delete_subject(
     return deleted
 
 
-@router.get("/subjects/{subject}/metadata", response_model=SchemaObject,
-            response_model_exclude_none=True)
+@router.get(
+    "/subjects/{subject}/metadata", response_model=SchemaObject, response_model_exclude_none=True
+)
 async def latest_with_metadata(
     registry: Registry,
     request: Request,
     subject: str,
-    key: list[str] = Query(default=[]),
-    value: list[str] = Query(default=[]),
+    key: Annotated[list[str], Query()] = [],  # noqa: B006 - FastAPI copies defaults
+    value: Annotated[list[str], Query()] = [],  # noqa: B006
     deleted: Flag = False,
     format: str | None = None,
 ) -> dict[str, Any]:
@@ -108,8 +109,9 @@ async def list_versions(
     return list(page(numbers, offset, limit))
 
 
-@router.post("/subjects/{subject}/versions", response_model=SchemaObject,
-             response_model_exclude_none=True)
+@router.post(
+    "/subjects/{subject}/versions", response_model=SchemaObject, response_model_exclude_none=True
+)
 async def register_schema(
     registry: Registry,
     subject: str,
@@ -124,8 +126,11 @@ async def register_schema(
     return payload
 
 
-@router.get("/subjects/{subject}/versions/{version}", response_model=SchemaObject,
-            response_model_exclude_none=True)
+@router.get(
+    "/subjects/{subject}/versions/{version}",
+    response_model=SchemaObject,
+    response_model_exclude_none=True,
+)
 async def get_version(
     registry: Registry,
     request: Request,
@@ -141,11 +146,21 @@ async def get_version(
     return version_json(found, text, extras=wants_extras(request))
 
 
-@router.get("/subjects/{subject}/versions/{version}/schema", response_class=Response,
-            responses={200: {"content": {V1_JSON: {"schema": {"type": "string"}}},
-                             "description": "The schema text itself"}})
+@router.get(
+    "/subjects/{subject}/versions/{version}/schema",
+    response_class=Response,
+    responses={
+        200: {
+            "content": {V1_JSON: {"schema": {"type": "string"}}},
+            "description": "The schema text itself",
+        }
+    },
+)
 async def get_version_text(
-    registry: Registry, subject: str, version: str, deleted: Flag = False,
+    registry: Registry,
+    subject: str,
+    version: str,
+    deleted: Flag = False,
     format: str | None = None,
 ) -> Response:
     found = await registry.version(subject_name(subject), version, deleted=deleted)
@@ -164,7 +179,11 @@ async def delete_version(
 
 @router.get("/subjects/{subject}/versions/{version}/referencedby", response_model=list[int])
 async def referenced_by(
-    registry: Registry, subject: str, version: str, deleted: Flag = False,
-    offset: int = 0, limit: int = -1,
+    registry: Registry,
+    subject: str,
+    version: str,
+    deleted: Flag = False,
+    offset: int = 0,
+    limit: int = -1,
 ) -> list[int]:
     return list(page(await registry.referenced_by(subject_name(subject), version), offset, limit))
