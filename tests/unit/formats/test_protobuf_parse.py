@@ -10,8 +10,13 @@ import pytest
 from google.protobuf import descriptor_pb2
 from grpc_tools import _protoc_compiler
 
-from llm_schema_registry.formats.base import InvalidSchemaError, ResolvedReference, SchemaType
-from llm_schema_registry.formats.protobuf import ProtobufFormat, compiler
+from llm_schema_registry.formats.base import (
+    InvalidSchemaError,
+    ResolvedReference,
+    SchemaFormat,
+    SchemaType,
+)
+from llm_schema_registry.formats.protobuf import ProtobufFormat, ProtobufSchema, compiler
 
 FMT = ProtobufFormat()
 P3 = 'syntax = "proto3";\n'
@@ -389,3 +394,14 @@ def test_editions_file() -> None:
     canonical = FMT.canonical(FMT.parse(text))
     assert canonical.startswith('edition = "2023";\npackage e;\n')
     assert FMT.canonical(FMT.parse(canonical)) == canonical
+
+
+@pytest.mark.parametrize("path", ["/etc/passwd", "../../etc/passwd", "google/protobuf/../../x"])
+def test_imports_never_reach_the_file_system(path: str) -> None:
+    with pytest.raises(InvalidSchemaError, match="was not found"):
+        FMT.parse(P3 + f'import "{path}";\nmessage A {{}}')
+
+
+def test_protobuf_format_fulfils_the_format_protocol() -> None:
+    fmt: SchemaFormat[ProtobufSchema] = ProtobufFormat()
+    assert fmt.schema_type is SchemaType.PROTOBUF
