@@ -337,7 +337,8 @@ def _upgrade(connection: Connection) -> None:
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     config.attributes["connection"] = connection
-    command.upgrade(config, "head")
+    # Features add their own revisions off 0001 (separate heads); apply them all.
+    command.upgrade(config, "heads")
 
 
 def _configure_sqlite(engine: AsyncEngine) -> None:
