@@ -90,10 +90,10 @@ class OptionPrinter:
             name = fld.full_name if fld.is_extension else fld.name
             values = list(value) if _is_repeated(fld) else [value]
             for item in values:
-                found.append(Option(name, fld.is_extension, self.value(fld, item, 0)))
+                found.append(Option(name, fld.is_extension, self.value(fld, item)))
         return found
 
-    def value(self, fld: Any, value: Any, depth: int) -> str:
+    def value(self, fld: Any, value: Any) -> str:
         kind = fld.type
         if kind in (descriptor.FieldDescriptor.TYPE_MESSAGE, descriptor.FieldDescriptor.TYPE_GROUP):
             return self.aggregate(value)
@@ -118,13 +118,13 @@ class OptionPrinter:
                 key_fld, value_fld = fld.message_type.fields[0], fld.message_type.fields[1]
                 items = [
                     "{\n"
-                    + indent(f"key: {self.value(key_fld, k, 1)},")
-                    + indent(f"value: {self.value(value_fld, value[k], 1)}")
+                    + indent(f"key: {self.value(key_fld, k)},")
+                    + indent(f"value: {self.value(value_fld, value[k])}")
                     + "}"
                     for k in sorted(value)
                 ]
             else:
-                items = [self.value(fld, v, 1) for v in value] if _is_repeated(fld) else []
+                items = [self.value(fld, v) for v in value] if _is_repeated(fld) else []
             if _is_repeated(fld):
                 if self.normalize and len(items) == 1:
                     entries.append((key, items[0]))
@@ -132,7 +132,7 @@ class OptionPrinter:
                 listed = "".join(indent(i + ",") for i in items[:-1]) + indent(items[-1])
                 entries.append((key, "[\n" + listed + "]"))
             else:
-                entries.append((key, self.value(fld, value, 1)))
+                entries.append((key, self.value(fld, value)))
         if self.normalize:
             entries.sort()
         if not entries:

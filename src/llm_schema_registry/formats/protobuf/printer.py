@@ -173,9 +173,9 @@ class Printer:
         sections.append("".join(self.field(f, in_oneof=True) for f in members))
         return f"oneof {decl.name} {{" + "".join("\n" + s for s in sections) + "}\n"
 
-    def field(self, fld: Any, *, in_oneof: bool = False, extension: bool = False) -> str:
+    def field(self, fld: Any, *, in_oneof: bool = False) -> str:
         entry = self.map_entries.get(fld.type_name) if fld.type == FDP.TYPE_MESSAGE else None
-        label = "" if in_oneof or entry is not None else self.label(fld, extension)
+        label = "" if in_oneof or entry is not None else self.label(fld)
         if entry is not None:
             key, value = entry.field[0], entry.field[1]
             type_text = f"map<{self.type_name(key)}, {self.type_name(value)}>"
@@ -208,7 +208,7 @@ class Printer:
         body = "\n" + "".join(self.field(f) for f in fields) if fields else ""
         return _Group(message.name, body)
 
-    def label(self, fld: Any, extension: bool) -> str:
+    def label(self, fld: Any) -> str:
         if fld.label == FDP.LABEL_REPEATED:
             return "repeated "
         if self.schema.syntax == "editions":
@@ -283,7 +283,7 @@ class Printer:
         for extendee, members in groups.items():
             if self.normalize:
                 members.sort(key=lambda f: f.number)
-            body = "".join(self.field(f, extension=True) for f in members)
+            body = "".join(self.field(f) for f in members)
             out += f"extend {extendee} {{\n{body}}}\n"
         return out
 
