@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import time
 from typing import Any
 
 from llm_schema_registry.compatibility import CompatibilityLevel, check
@@ -151,14 +150,11 @@ def _wide_record(version: int) -> str:
     return json.dumps(rec(*fields, name="Wide", namespace="perf"))
 
 
-def test_full_transitive_over_100_versions_is_fast() -> None:
+def test_full_transitive_over_100_compatible_versions_finds_nothing() -> None:
+    # Latency is measured by bench/compatibility.py, not asserted here.
     history = [FMT.parse(_wide_record(v)) for v in range(100)]
     new = FMT.parse(_wide_record(100))
-    start = time.perf_counter()
-    found = check(FMT, CompatibilityLevel.FULL_TRANSITIVE, new, history)
-    elapsed = time.perf_counter() - start
-    assert found == []
-    assert elapsed < 0.2, f"{elapsed * 1000:.0f} ms"
+    assert check(FMT, CompatibilityLevel.FULL_TRANSITIVE, new, history) == []
 
 
 def test_root_is_a_node_graph_not_json() -> None:

@@ -8,6 +8,7 @@ accepts everything the original schema accepted.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cache
 
 # Changes after which data valid under the original is still valid under the update.
 COMPATIBLE_CHANGES: frozenset[str] = frozenset(
@@ -99,6 +100,12 @@ _MESSAGES: tuple[tuple[str, str], ...] = (
 )
 
 
+@cache
+def _template(kind: str) -> str:
+    # Kinds are few and messages many (a 100-version transitive check builds thousands).
+    return next((text for suffix, text in _MESSAGES if kind.endswith(suffix)), "'{path}' differs")
+
+
 @dataclass(frozen=True)
 class Change:
     """One difference between an original and an updated schema."""
@@ -110,10 +117,7 @@ class Change:
     @property
     def message(self) -> str:
         """A sentence naming the change and whether readers of the update are affected."""
-        subject = next(
-            (text for suffix, text in _MESSAGES if self.kind.endswith(suffix)),
-            "'{path}' differs",
-        ).format(path=self.path)
+        subject = _template(self.kind).format(path=self.path)
         verdict = "compatible" if self.compatible else "incompatible"
         return f"{self.kind}: {subject[0].upper()}{subject[1:]} ({verdict})."
 
