@@ -26,14 +26,21 @@ from llm_schema_registry.settings import Settings
 
 def avro(n: int) -> str:
     fields = [{"name": f"f{i}", "type": "long", "default": 0} for i in range(n)]
-    return json.dumps({"type": "record", "name": "Event", "namespace": "bench", "fields": [
-        {"name": "id", "type": "string"}, *fields]})
+    return json.dumps(
+        {
+            "type": "record",
+            "name": "Event",
+            "namespace": "bench",
+            "fields": [{"name": "id", "type": "string"}, *fields],
+        }
+    )
 
 
 def json_schema(n: int) -> str:
     props = {f"f{i}": {"type": "integer", "minimum": 0} for i in range(n)}
-    return json.dumps({"type": "object", "properties": {"id": {"type": "string"}, **props},
-                       "required": ["id"]})
+    return json.dumps(
+        {"type": "object", "properties": {"id": {"type": "string"}, **props}, "required": ["id"]}
+    )
 
 
 def protobuf(n: int) -> str:
@@ -55,7 +62,9 @@ async def run(versions: int, rounds: int) -> None:
         async with LifespanManager(app) as manager:
             transport = httpx.ASGITransport(app=manager.app)
             async with httpx.AsyncClient(transport=transport, base_url="http://bench") as client:
-                print(f"compatibility check vs {versions} versions, FULL_TRANSITIVE, {rounds} rounds")
+                print(
+                    f"compatibility check vs {versions} versions, FULL_TRANSITIVE, {rounds} rounds"
+                )
                 for kind, make in FORMATS.items():
                     subject = f"bench-{kind.lower()}"
                     await client.put(f"/config/{subject}", json={"compatibility": "NONE"})
@@ -65,7 +74,9 @@ async def run(versions: int, rounds: int) -> None:
                             json={"schema": make(n), "schemaType": kind},
                         )
                         reply.raise_for_status()
-                    await client.put(f"/config/{subject}", json={"compatibility": "FULL_TRANSITIVE"})
+                    await client.put(
+                        f"/config/{subject}", json={"compatibility": "FULL_TRANSITIVE"}
+                    )
                     candidate = {"schema": make(versions), "schemaType": kind}
                     samples: list[float] = []
                     for _ in range(rounds):

@@ -72,8 +72,14 @@ def generated(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ModuleType]:
     (root / "ai/llm/v1/event.proto").write_text(EVENT_PROTO)
     include = Path(protoc.__file__).parent / "_proto"
     status = protoc.main(
-        ["protoc", f"-I{root}", f"-I{include}", f"--python_out={root}",
-         "ai/llm/v1/usage.proto", "ai/llm/v1/event.proto"]
+        [
+            "protoc",
+            f"-I{root}",
+            f"-I{include}",
+            f"--python_out={root}",
+            "ai/llm/v1/usage.proto",
+            "ai/llm/v1/event.proto",
+        ]
     )
     assert status == 0
     sys.path.insert(0, str(root))
@@ -101,12 +107,12 @@ def test_protobuf_round_trip_registers_the_import_as_a_reference(
     latest = client.get_latest_version("inference-value")
     refs = [(r.name, r.subject) for r in latest.schema.references]
     assert ("ai/llm/v1/usage.proto", "ai/llm/v1/usage.proto") in refs
-    assert "import \"ai/llm/v1/usage.proto\"" in latest.schema.schema_str
+    assert 'import "ai/llm/v1/usage.proto"' in latest.schema.schema_str
     assert client.get_versions("ai/llm/v1/usage.proto") == [1]
 
-    decoded = ProtobufDeserializer(message_type, {}, SchemaRegistryClient({"url": live_server.url}))(
-        payload, context
-    )
+    decoded = ProtobufDeserializer(
+        message_type, {}, SchemaRegistryClient({"url": live_server.url})
+    )(payload, context)
     assert decoded == event
 
     # Registering again (a fresh client sends the descriptor again) is the same schema.
@@ -134,14 +140,16 @@ def test_json_schema_round_trip_with_a_reference_to_another_subject(
         json.dumps(CUSTOMER_JSON), "JSON", [SchemaReference("address.json", "address", 1)]
     )
     customer_id = client.register_schema("customers-value", customer)
-    serializer = JSONSerializer(customer, client, conf={"auto.register.schemas": False,
-                                                        "use.latest.version": True})
+    serializer = JSONSerializer(
+        customer, client, conf={"auto.register.schemas": False, "use.latest.version": True}
+    )
     context = SerializationContext("customers", MessageField.VALUE)
     record = {"name": "Ada", "home": {"city": "London", "street": "Baker St"}}
     payload = serializer(record, context)
     assert payload is not None and int.from_bytes(payload[1:5], "big") == customer_id
-    decoded = JSONDeserializer(None, schema_registry_client=SchemaRegistryClient(
-        {"url": live_server.url}))(payload, context)
+    decoded = JSONDeserializer(
+        None, schema_registry_client=SchemaRegistryClient({"url": live_server.url})
+    )(payload, context)
     assert decoded == record
 
 
