@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any, NewType
 
@@ -87,4 +87,3 @@ class RegisterRequest:
     rule_set: JsonObject | None = None
     id: int | None = None
     version: int | None = None
-    extra: JsonObject = field(default_factory=dict)

@@ -10,7 +10,7 @@ from typing import Any
 from llm_schema_registry.formats import format_for
 from llm_schema_registry.formats.base import InvalidSchemaError as FormatInvalidSchemaError
 from llm_schema_registry.formats.base import ResolvedReference, SchemaType
-from llm_schema_registry.registry.errors import InvalidSchemaError
+from llm_schema_registry.registry.errors import InvalidSchemaError, InvalidVersionError
 from llm_schema_registry.registry.model import (
     MAX_VERSION,
     JsonObject,
@@ -166,8 +166,6 @@ def new_schema(
 
 def parse_version(spec: str | int) -> int | None:
     """A path version: 1..2^31-1, or `latest`/-1 (→ None). Anything else is invalid."""
-    from llm_schema_registry.registry.errors import InvalidVersionError
-
     text = str(spec).strip()
     if text.lower() == "latest" or text == "-1":
         return None
