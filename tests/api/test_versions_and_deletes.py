@@ -150,3 +150,17 @@ async def test_guid_reads_and_max_id(client: httpx.AsyncClient) -> None:
     assert (await client.get("/schemas/ids/1?fetchMaxId=true")).json()["maxId"] == 2
     unknown = await client.get("/schemas/guids/00000000-0000-0000-0000-000000000000")
     assert unknown.json()["error_code"] == 40403
+
+
+async def test_a_reference_target_outlives_soft_deleted_referrers(
+    client: httpx.AsyncClient,
+) -> None:
+    await client.post("/subjects/address/versions", json={"schema": ADDRESS})
+    refs = [{"name": "Address", "subject": "address", "version": 1}]
+    await client.post("/subjects/customer/versions", json={"schema": CUSTOMER, "references": refs})
+    await client.delete("/subjects/customer")  # soft: the referrer still exists
+    assert (await client.delete("/subjects/address")).json() == [1]  # soft delete is fine
+    erase = await client.delete("/subjects/address?permanent=true")
+    assert (erase.status_code, erase.json()["error_code"]) == (422, 42206)
+    await client.delete("/subjects/customer?permanent=true")
+    assert (await client.delete("/subjects/address?permanent=true")).json() == [1]

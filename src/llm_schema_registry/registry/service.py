@@ -402,7 +402,7 @@ class RegistryService:
             if not permanent and not live:
                 raise SubjectSoftDeletedError(subject)
             targets = [v.version for v in versions] if permanent else live
-            await self._check_unreferenced(tx, subject, targets)
+            await self._check_unreferenced(tx, subject, targets, permanent=permanent)
             if permanent:
                 await tx.remove_versions(subject, targets)
                 await tx.delete_config(subject)
@@ -427,7 +427,7 @@ class RegistryService:
                 raise VersionNotSoftDeletedError(subject, target.version)
             if not permanent and target.deleted:
                 raise VersionSoftDeletedError(subject, target.version)
-            await self._check_unreferenced(tx, subject, [target.version])
+            await self._check_unreferenced(tx, subject, [target.version], permanent=permanent)
             if permanent:
                 await tx.remove_versions(subject, [target.version])
             else:
@@ -441,10 +441,15 @@ class RegistryService:
             raise OperationNotPermittedError(f"Subject {subject} is in read-only mode")
 
     @staticmethod
-    async def _check_unreferenced(tx: Tx, subject: str, versions: list[int]) -> None:
+    async def _check_unreferenced(
+        tx: Tx, subject: str, versions: list[int], *, permanent: bool
+    ) -> None:
+        """A referenced version may not go; erasing it also needs soft-deleted referrers gone,
+        or their references could never be resolved again."""
         for number in versions:
             for schema_id in await tx.referencing_schema_ids(subject, number):
-                if any(not gone for *_, gone in await tx.versions_of_schema(schema_id)):
+                holders = await tx.versions_of_schema(schema_id)
+                if any(permanent or not gone for *_, gone in holders):
                     raise ReferenceExistsError(
                         f"One or more references exist to the schema "
                         f"{{magic=1,keytype=SCHEMA,subject={subject},version={number}}}."
