@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import socket
 import subprocess
@@ -12,12 +13,20 @@ import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
 
 REPO = Path(__file__).resolve().parents[1]
+# Conformance vectors live beside the checkout (CI clones shared/ next to it); read in place.
 CONFORMANCE = REPO.parent / "shared" / "conformance"
+
+
+def load_cases(path: Path) -> list[dict[str, Any]]:
+    """The neutral cases of one `extracted-*.json` conformance file."""
+    cases: list[dict[str, Any]] = json.loads(path.read_text(encoding="utf-8"))
+    return cases
 
 
 def pg_admin_dsn() -> str | None:

@@ -6,8 +6,6 @@ the module is skipped when that folder is absent.
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -16,22 +14,9 @@ import pytest
 from llm_schema_registry.compatibility import CompatibilityLevel, check
 from llm_schema_registry.formats.avro import AvroFormat
 from llm_schema_registry.formats.base import InvalidSchemaError, ResolvedReference, SchemaType
+from support import CONFORMANCE, load_cases
 
-
-def _load_sibling(name: str) -> Any:
-    """Import the shared loader next to this file without a package or conftest."""
-    if name in sys.modules:
-        return sys.modules[name]
-    spec = importlib.util.spec_from_file_location(name, Path(__file__).with_name(f"{name}.py"))
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-vectors = _load_sibling("vectors")
-ROOT: Path = vectors.conformance_root()
+ROOT: Path = CONFORMANCE
 FILES = [
     "apache-avro/extracted-avro.json",
     "confluent-schema-registry/extracted-avro.json",
@@ -49,7 +34,7 @@ def _cases() -> list[Any]:
         return []
     params = []
     for file in FILES:
-        for case in vectors.load_cases(ROOT / file):
+        for case in load_cases(ROOT / file):
             reason = XFAIL.get(case["id"])
             marks = [pytest.mark.xfail(strict=True, reason=reason)] if reason else []
             params.append(pytest.param(file, case, id=case["id"], marks=marks))
@@ -89,7 +74,7 @@ def test_avro_vector(file: str, case: dict[str, Any]) -> None:
 def test_avro_pass_rate(capsys: pytest.CaptureFixture[str]) -> None:
     lines, failed = [], 0
     for file in FILES:
-        cases = vectors.load_cases(ROOT / file)
+        cases = load_cases(ROOT / file)
         passed = sum(verdict(case) is case["expected"] for case in cases)
         failed += len(cases) - passed
         lines.append(f"{file}: {passed}/{len(cases)} ({100 * passed / len(cases):.1f}%)")

@@ -11,10 +11,8 @@ from __future__ import annotations
 import contextlib
 import json
 import re
-import subprocess
 from collections.abc import Iterator
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -22,24 +20,9 @@ import pytest
 from llm_schema_registry.compatibility import CompatibilityLevel, check
 from llm_schema_registry.formats.base import ResolvedReference, SchemaType
 from llm_schema_registry.formats.jsonschema import JsonSchemaFormat
+from support import CONFORMANCE
 
-
-def _repo_root() -> Path:
-    here = Path(__file__).resolve().parent
-    try:
-        out = subprocess.run(
-            ["git", "rev-parse", "--show-toplevel"],
-            cwd=here,
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout.strip()
-        return Path(out)
-    except (OSError, subprocess.CalledProcessError):
-        return here.parents[1]
-
-
-SHARED = _repo_root().parent / "shared" / "conformance"
+SHARED = CONFORMANCE
 CONFLUENT = SHARED / "confluent-schema-registry" / "json-schema-provider"
 CONFLUENT_FILES = (
     "diff-schema-examples.json",

@@ -8,10 +8,8 @@ from __future__ import annotations
 
 import contextlib
 import json
-import subprocess
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -19,24 +17,8 @@ import pytest
 from llm_schema_registry.compatibility import CompatibilityLevel, check
 from llm_schema_registry.formats.base import ResolvedReference, SchemaType
 from llm_schema_registry.formats.protobuf import ProtobufFormat
+from support import CONFORMANCE
 
-
-def _repo_root() -> Path:
-    here = Path(__file__).resolve().parent
-    try:
-        out = subprocess.run(
-            ["git", "rev-parse", "--show-toplevel"],
-            cwd=here,
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout.strip()
-        return Path(out)
-    except (OSError, subprocess.CalledProcessError):
-        return here.parents[1]
-
-
-CONFORMANCE = _repo_root().parent / "shared" / "conformance"
 CONFLUENT = CONFORMANCE / "confluent-schema-registry" / "protobuf-provider"
 CLASSPATH = CONFLUENT / "classpath"
 KARAPACE = CONFORMANCE / "karapace" / "extracted-protobuf.json"
