@@ -31,12 +31,13 @@ def _flag(value: object) -> bool:
 Flag = Annotated[bool, BeforeValidator(_flag)]
 
 
-def _registry(request: Request) -> RegistryService:
+# Async on purpose: FastAPI runs plain `def` dependencies in a thread pool (a hop per request).
+async def _registry(request: Request) -> RegistryService:
     service: RegistryService = request.app.state.registry
     return service
 
 
-def _body_cache(request: Request) -> SchemaBodyCache:
+async def _body_cache(request: Request) -> SchemaBodyCache:
     cache: SchemaBodyCache = request.app.state.body_cache
     return cache
 

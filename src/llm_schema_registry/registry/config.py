@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from llm_schema_registry.compatibility import CompatibilityLevel
@@ -64,6 +65,22 @@ def config_update(body: JsonObject) -> JsonObject:
     return update
 
 
+@dataclass(frozen=True)
+class Policy:
+    """The effective config and mode of a subject, read once per request."""
+
+    config: JsonObject
+    mode: Mode
+
+    @property
+    def level(self) -> CompatibilityLevel:
+        return parse_level(self.config["compatibilityLevel"])
+
+    @property
+    def normalize(self) -> bool:
+        return bool(self.config.get("normalize", False))
+
+
 class ConfigService:
     """Reads and writes config and mode; the subject's own value wins over the global one."""
 
@@ -72,21 +89,14 @@ class ConfigService:
 
     # ---- used inside the registry's own transactions ------------------------------------
 
-    async def effective_config(self, tx: Tx, subject: str) -> JsonObject:
-        merged: JsonObject = {"compatibilityLevel": DEFAULT_LEVEL.value}
-        merged.update(await tx.config(GLOBAL_SCOPE) or {})
-        merged.update(await tx.config(subject) or {})
-        return merged
-
-    async def level_for(self, tx: Tx, subject: str) -> CompatibilityLevel:
-        return parse_level((await self.effective_config(tx, subject))["compatibilityLevel"])
-
-    async def normalize_for(self, tx: Tx, subject: str) -> bool:
-        return bool((await self.effective_config(tx, subject)).get("normalize", False))
-
-    async def effective_mode(self, tx: Tx, subject: str) -> Mode:
-        value = await tx.mode(subject) or await tx.mode(GLOBAL_SCOPE) or Mode.READWRITE.value
-        return Mode(value)
+    async def policy(self, tx: Tx, subject: str) -> Policy:
+        """What governs `subject` now: its own settings over the registry-wide ones."""
+        found = await tx.settings(subject)
+        config: JsonObject = {"compatibilityLevel": DEFAULT_LEVEL.value}
+        config.update(found.global_config or {})
+        config.update(found.subject_config or {})
+        mode = found.subject_mode or found.global_mode or Mode.READWRITE.value
+        return Policy(config=config, mode=Mode(mode))
 
     # ---- /config -------------------------------------------------------------------------
 
@@ -103,7 +113,7 @@ class ConfigService:
             if own is not None and not default_to_global:
                 return own
             if default_to_global:
-                return await self.effective_config(tx, subject)
+                return (await self.policy(tx, subject)).config
         raise SubjectConfigNotFoundError(subject)
 
     async def set_config(self, subject: str | None, body: JsonObject) -> JsonObject:

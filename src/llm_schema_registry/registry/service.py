@@ -36,6 +36,7 @@ from llm_schema_registry.registry.errors import (
 )
 from llm_schema_registry.registry.model import (
     GLOBAL_SCOPE,
+    JsonObject,
     Mode,
     RegisterRequest,
     StoredSchema,
@@ -210,7 +211,7 @@ class RegistryService:
             versions = await tx.versions(subject)
             if not any(deleted or not v.deleted for v in versions):
                 raise SubjectNotFoundError(subject)
-            normalize = normalize or await self.config.normalize_for(tx, subject)
+            normalize = normalize or (await self.config.policy(tx, subject)).normalize
             parsed, refs = await self._parser.parse_request(
                 tx, request.schema_type, request.schema, request.references
             )
@@ -264,17 +265,17 @@ class RegistryService:
     async def _register(
         self, tx: Tx, subject: str, request: RegisterRequest, normalize: bool
     ) -> SubjectVersion:
-        mode = await self.config.effective_mode(tx, subject)
-        if not mode.writable:
+        policy = await self.config.policy(tx, subject)
+        if not policy.mode.writable:
             raise OperationNotPermittedError(f"Subject {subject} is in read-only mode")
-        importing = mode is Mode.IMPORT
+        importing = policy.mode is Mode.IMPORT
         if request.id is not None and not importing:
             raise OperationNotPermittedError(
                 "A schema id can only be given while the subject is in IMPORT mode"
             )
         versions = await tx.versions(subject)
         live = [v for v in versions if not v.deleted]
-        normalize = normalize or await self.config.normalize_for(tx, subject)
+        normalize = normalize or policy.normalize
         parsed, refs = await self._parser.parse_request(
             tx, request.schema_type, request.schema, request.references
         )
@@ -282,10 +283,10 @@ class RegistryService:
             existing = await self._find_match(tx, live, request, parsed, refs, normalize, False)
             if existing is not None:
                 return existing
-        metadata, rule_set = await self._contract(tx, subject, request, live, importing)
+        metadata, rule_set = self._contract(policy.config, request, live, importing)
         content = new_schema(parsed, request.schema_type, refs, metadata, rule_set, normalize)
         if not importing and live:
-            found = await self._incompatibilities(tx, subject, parsed, content, live)
+            found = await self._incompatibilities(tx, policy.level, parsed, content, live)
             if found:
                 raise IncompatibleSchemaError(subject, found)
         stored = await self._store_content(tx, content, request.id)
@@ -303,17 +304,17 @@ class RegistryService:
         await tx.add_version(subject, number, stored.id, ts)
         return SubjectVersion(subject, number, stored, False, ts)
 
-    async def _contract(
-        self,
-        tx: Tx,
-        subject: str,
+    @staticmethod
+    def _contract(
+        config: JsonObject,
         request: RegisterRequest,
         live: list[SubjectVersion],
         importing: bool,
     ) -> tuple[Any, Any]:
+        """metadata and ruleSet: the request's, else the previous version's, merged with the
+        config's defaults (under) and overrides (over); IMPORT keeps what it is given."""
         if importing:
             return request.metadata, request.rule_set
-        config = await self.config.effective_config(tx, subject)
         previous = live[-1].schema if live else None
         metadata = effective_contract(
             request.metadata,
@@ -349,9 +350,13 @@ class RegistryService:
         return existing if existing is not None else await tx.add_schema(content)
 
     async def _incompatibilities(
-        self, tx: Tx, subject: str, parsed: Any, content: Any, live: list[SubjectVersion]
+        self,
+        tx: Tx,
+        level: CompatibilityLevel,
+        parsed: Any,
+        content: Any,
+        live: list[SubjectVersion],
     ) -> list[str]:
-        level = await self.config.level_for(tx, subject)
         olds = [await self._parser.parse_stored(tx, v.schema) for v in live]
         findings = check(format_for(content.schema_type), level, parsed, olds)
         return describe(findings, live, level)
@@ -381,7 +386,7 @@ class RegistryService:
             )
             if not live:
                 return []
-            level = await self.config.level_for(tx, subject)
+            level = (await self.config.policy(tx, subject)).level
             if spec is not None and level.transitive:
                 level = CompatibilityLevel(level.removesuffix("_TRANSITIVE"))
             olds = [await self._parser.parse_stored(tx, v.schema) for v in live]
@@ -436,8 +441,7 @@ class RegistryService:
         return target.version
 
     async def _check_writable(self, tx: Tx, subject: str) -> None:
-        mode = await self.config.effective_mode(tx, subject)
-        if not mode.writable:
+        if not (await self.config.policy(tx, subject)).mode.writable:
             raise OperationNotPermittedError(f"Subject {subject} is in read-only mode")
 
     @staticmethod

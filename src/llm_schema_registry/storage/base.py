@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from contextlib import AbstractAsyncContextManager
+from dataclasses import dataclass
 from typing import Protocol
 
 from llm_schema_registry.registry.model import (
@@ -18,6 +19,14 @@ from llm_schema_registry.registry.model import (
     StoredSchema,
     SubjectVersion,
 )
+
+
+@dataclass(frozen=True)
+class ScopeSettings:
+    global_config: JsonObject | None
+    subject_config: JsonObject | None
+    global_mode: str | None
+    subject_mode: str | None
 
 
 class Tx(Protocol):
@@ -30,7 +39,9 @@ class Tx(Protocol):
     async def schema_by_hash(self, identity_hash: str) -> StoredSchema | None: ...
 
     async def add_schema(self, schema: NewSchema, explicit_id: int | None = None) -> StoredSchema:
-        """Store new content under the next id (or `explicit_id`); ids never go backwards."""
+        """Store content the caller found absent (`schema_by_hash`) in this transaction, under
+        the next id or `explicit_id`; ids never go backwards. Where other processes write
+        concurrently the store re-checks under its id lock and returns their copy."""
         ...
 
     async def max_schema_id(self) -> int: ...
@@ -60,6 +71,10 @@ class Tx(Protocol):
     async def mark_deleted(self, subject: str, versions: Sequence[int]) -> None: ...
 
     async def remove_versions(self, subject: str, versions: Sequence[int]) -> None: ...
+
+    async def settings(self, subject: str) -> ScopeSettings:
+        """Registry-wide and `subject`'s own config and mode, in one read."""
+        ...
 
     async def config(self, scope: str) -> JsonObject | None: ...
 

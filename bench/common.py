@@ -1,0 +1,103 @@
+"""What the benchmarks share: starting servers, running wrk, reading its figures."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+
+PYTHON = sys.executable
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def pinned(command: list[str], core: int) -> list[str]:
+    """Pin to one core when `taskset` exists, so server and load generator don't compete."""
+    return ["taskset", "-c", str(core), *command] if shutil.which("taskset") else command
+
+
+class Server:
+    """A server process on a free port, stopped on exit."""
+
+    def __init__(self, command: list[str], env: dict[str, str], cwd: Path, core: int = 0) -> None:
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        full = [part.replace("{port}", str(self.port)) for part in command]
+        self.process = subprocess.Popen(
+            pinned(full, core),
+            env={**os.environ, **env},
+            cwd=cwd,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                httpx.get(self.url + "/", timeout=1)
+                return
+            except httpx.HTTPError:
+                time.sleep(0.1)
+        raise RuntimeError(f"server {command} did not start")
+
+    def stop(self) -> None:
+        self.process.terminate()
+        self.process.wait(timeout=15)
+
+
+def registry_server(database_url: str, cwd: Path, core: int = 0) -> Server:
+    return Server(
+        [PYTHON, "-m", "llm_schema_registry.cli.main", "serve", "--port", "{port}"],
+        {"REGISTRY_DATABASE_URL": database_url, "REGISTRY_LOG_LEVEL": "WARNING"},
+        cwd,
+        core,
+    )
+
+
+@dataclass
+class WrkResult:
+    requests_per_second: float
+    p50_ms: float
+    p99_ms: float
+    errors: int
+
+    def line(self) -> str:
+        return (
+            f"{self.requests_per_second:9.0f} req/s  p50 {self.p50_ms:6.2f} ms  "
+            f"p99 {self.p99_ms:6.2f} ms  non-2xx/errors {self.errors}"
+        )
+
+
+def _ms(value: str, unit: str) -> float:
+    return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
+
+
+def wrk(
+    url: str, connections: int, seconds: int, script: Path | None = None, core: int = 1
+) -> WrkResult:
+    if shutil.which("wrk") is None:
+        raise SystemExit("wrk is needed for this benchmark: apt-get install -y wrk")
+    command = ["wrk", "-t1", f"-c{connections}", f"-d{seconds}s", "--latency"]
+    if script is not None:
+        command += ["-s", str(script)]
+    out = subprocess.run(
+        pinned([*command, url], core), capture_output=True, text=True, check=True
+    ).stdout
+    rate = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
+    p50 = re.search(r"50%\s+([\d.]+)(us|ms|s)", out)
+    p99 = re.search(r"99%\s+([\d.]+)(us|ms|s)", out)
+    errors = sum(int(n) for n in re.findall(r"Non-2xx or 3xx responses: (\d+)", out))
+    errors += sum(int(n) for n in re.findall(r"Socket errors: .*?(\d+)", out))
+    assert p50 and p99, out
+    return WrkResult(rate, _ms(*p50.groups()), _ms(*p99.groups()), errors)
