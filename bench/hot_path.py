@@ -19,7 +19,7 @@ from pathlib import Path
 import httpx
 
 sys.path.insert(0, str(Path(__file__).parent))
-from common import PYTHON, Server, registry_server, wrk  # noqa: E402
+from common import PYTHON, Server, registry_server, wrk
 
 LUA = """
 math.randomseed(os.time())

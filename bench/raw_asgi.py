@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import json
 import os
+from pathlib import Path
 from typing import Any
 
 _BODIES = {
-    int(k): v.encode() for k, v in json.loads(open(os.environ["RAW_ASGI_BODIES"]).read()).items()
+    int(k): v.encode()
+    for k, v in json.loads(Path(os.environ["RAW_ASGI_BODIES"]).read_text()).items()
 }
 _PREFIX = "/schemas/ids/"
 _HEADERS = [(b"content-type", b"application/vnd.schemaregistry.v1+json")]

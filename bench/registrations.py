@@ -23,7 +23,7 @@ import asyncpg
 import httpx
 
 sys.path.insert(0, str(Path(__file__).parent))
-from common import registry_server, wrk  # noqa: E402
+from common import registry_server, wrk
 
 SUBJECTS = 100
 
