@@ -20,6 +20,9 @@ class Settings(BaseSettings):
     host: str = "127.0.0.1"
     port: int = 8081
     database_url: SecretStr = SecretStr(DEFAULT_DATABASE_URL)
+    # A PostgreSQL read replica for read traffic (writes always go to database_url).
+    database_read_url: SecretStr | None = None
+    otlp_endpoint: str | None = None  # e.g. http://collector:4318: enables tracing
     max_body_bytes: int = Field(default=1024 * 1024, ge=1024)
     max_schema_bytes: int = Field(default=1024 * 1024, ge=1024)
     cluster_id: str = "llm-schema-registry"

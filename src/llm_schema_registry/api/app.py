@@ -11,22 +11,44 @@ from llm_schema_registry import __version__
 from llm_schema_registry.api import errors
 from llm_schema_registry.api.front import FrontLayer, SchemaBodyCache
 from llm_schema_registry.api.media import RegistryJSONResponse
-from llm_schema_registry.api.routes import compatibility, config, schemas, server, subjects
+from llm_schema_registry.api.observe import ObservabilityLayer
+from llm_schema_registry.api.routes import (
+    compatibility,
+    config,
+    health,
+    schemas,
+    server,
+    subjects,
+)
+from llm_schema_registry.observability.tracing import configure_tracing
 from llm_schema_registry.registry.service import RegistryService
 from llm_schema_registry.settings import Settings
+from llm_schema_registry.storage.cached import CachedStore
+from llm_schema_registry.storage.feed import PostgresChangeFeed
 from llm_schema_registry.storage.sql import SqlStore
 
 
-def create_app(settings: Settings | None = None) -> FrontLayer:
+def create_app(settings: Settings | None = None) -> ObservabilityLayer:
     """The registry as an ASGI app; storage is opened (and migrated) at start-up."""
     settings = settings or Settings()
-    store = SqlStore(settings.database_url.get_secret_value())
+    read_url = settings.database_read_url.get_secret_value() if settings.database_read_url else None
+    sql = SqlStore(settings.database_url.get_secret_value(), read_url=read_url)
+    store = CachedStore(sql)
+    feed = (
+        PostgresChangeFeed(sql.listen_dsn, store.invalidate)
+        if sql.dialect == "postgresql"
+        else None
+    )
     body_cache = SchemaBodyCache()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         await store.start()
+        if feed is not None:
+            await feed.start()
         yield
+        if feed is not None:
+            await feed.close()
         await store.close()
 
     api = FastAPI(
@@ -37,6 +59,7 @@ def create_app(settings: Settings | None = None) -> FrontLayer:
         lifespan=lifespan,
     )
     api.state.settings = settings
+    api.state.store = store
     api.state.body_cache = body_cache
     api.state.registry = RegistryService(
         store,
@@ -51,7 +74,8 @@ def create_app(settings: Settings | None = None) -> FrontLayer:
         compatibility.router,
         config.router,
         config.mode_router,
+        health.router,
     ):
         api.include_router(router)
-    front = FrontLayer(api, body_cache, settings.max_body_bytes)
-    return front
+    configure_tracing(settings.otlp_endpoint)
+    return ObservabilityLayer(FrontLayer(api, body_cache, settings.max_body_bytes))

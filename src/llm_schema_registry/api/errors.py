@@ -34,6 +34,7 @@ ERROR_CODES: dict[type[e.RegistryError], int] = {
     e.SchemaTooLargeError: 42209,
     e.InvalidRuleSetError: 42210,
     e.StorageError: 50001,
+    e.StorageUnavailableError: 50301,
 }
 
 

@@ -17,6 +17,7 @@ from urllib.parse import unquote
 import orjson
 
 from llm_schema_registry.api.media import V1_JSON, negotiate
+from llm_schema_registry.observability import metrics
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -113,9 +114,12 @@ class FrontLayer:
             cached = self.cache.get(int(path[len(IDS_PREFIX) :]))
             if cached is not None:
                 self.cache.hits += 1
+                metrics.BODY_CACHE_HITS.inc()
+                scope["hot_path"] = True
                 await self._serve_cached(send, cached, media, headers.get(b"if-none-match"))
                 return
             self.cache.misses += 1
+            metrics.BODY_CACHE_MISSES.inc()
         await self._forward(scope, receive, send, headers, media)
 
     @staticmethod
@@ -156,7 +160,7 @@ class FrontLayer:
                 send, 413, 41301, f"Request body exceeds the limit of {self.max_body_bytes} bytes"
             )
             return
-        scope = dict(scope)
+        # The scope is changed in place so outer layers see the matched route afterwards.
         raw: bytes = scope.get("raw_path") or b""
         if b"%2f" in raw.lower():
             encoded = raw.split(b"?", 1)[0].decode("latin-1")

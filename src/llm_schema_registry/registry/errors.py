@@ -126,3 +126,13 @@ class InvalidRuleSetError(RegistryError):
 
 class StorageError(RegistryError):
     """The backing store failed; the message is generic on purpose."""
+
+
+class StorageUnavailableError(RegistryError):
+    """Storage is unreachable: the registry serves what it has cached, read-only."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "The registry is read-only: its storage is unreachable. Cached reads are still "
+            "served; retry the write later."
+        )

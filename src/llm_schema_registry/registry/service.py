@@ -6,11 +6,13 @@ Knows nothing of HTTP or SQL: it talks to formats, `compatibility.check` and a `
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
 from typing import Any
 
 from llm_schema_registry.compatibility import CompatibilityLevel, Finding, check
 from llm_schema_registry.formats import format_for
+from llm_schema_registry.formats.base import SchemaType
+from llm_schema_registry.observability import metrics
+from llm_schema_registry.observability.tracing import tracer
 from llm_schema_registry.registry.config import ConfigService
 from llm_schema_registry.registry.contracts import (
     check_metadata,
@@ -22,6 +24,7 @@ from llm_schema_registry.registry.contracts import (
 from llm_schema_registry.registry.errors import (
     IdConflictError,
     IncompatibleSchemaError,
+    InvalidSchemaError,
     InvalidSubjectError,
     OperationNotPermittedError,
     ReferenceExistsError,
@@ -85,14 +88,11 @@ class RegistryService:
         *,
         parsed_cache_size: int = 4096,
         max_schema_bytes: int = 1024 * 1024,
-        on_change: Callable[[str], None] | None = None,
     ) -> None:
         self._store = store
         self._parser = SchemaParser(ParsedCache(parsed_cache_size))
         self._max_schema_bytes = max_schema_bytes
         self.config = ConfigService(store)
-        # Called with a subject (or "" for registry-wide) after each committed change.
-        self._on_change = on_change or (lambda _scope: None)
 
     # ---- reads -------------------------------------------------------------------------
 
@@ -257,9 +257,19 @@ class RegistryService:
             raise SchemaTooLargeError(len(request.schema.encode()), self._max_schema_bytes)
         check_metadata(request.metadata)
         check_rule_set(request.rule_set)
-        async with self._store.write(lock=subject) as tx:
-            result = await self._register(tx, subject, request, normalize)
-        self._on_change(subject)
+        try:
+            async with self._store.write(lock=subject) as tx:
+                result = await self._register(tx, subject, request, normalize)
+        except IncompatibleSchemaError:
+            metrics.REGISTRATIONS.labels("incompatible").inc()
+            raise
+        except InvalidSchemaError:
+            metrics.REGISTRATIONS.labels("invalid").inc()
+            raise
+        except Exception:
+            metrics.REGISTRATIONS.labels("error").inc()
+            raise
+        metrics.REGISTRATIONS.labels("success").inc()
         return result
 
     async def _register(
@@ -358,7 +368,7 @@ class RegistryService:
         live: list[SubjectVersion],
     ) -> list[str]:
         olds = [await self._parser.parse_stored(tx, v.schema) for v in live]
-        findings = check(format_for(content.schema_type), level, parsed, olds)
+        findings = _checked(content.schema_type, level, parsed, olds)
         return describe(findings, live, level)
 
     # ---- compatibility -----------------------------------------------------------------
@@ -390,7 +400,7 @@ class RegistryService:
             if spec is not None and level.transitive:
                 level = CompatibilityLevel(level.removesuffix("_TRANSITIVE"))
             olds = [await self._parser.parse_stored(tx, v.schema) for v in live]
-        findings = check(format_for(request.schema_type), level, parsed, olds)
+        findings = _checked(request.schema_type, level, parsed, olds)
         return describe(findings, live, level)
 
     # ---- deletion ----------------------------------------------------------------------
@@ -414,7 +424,6 @@ class RegistryService:
                 await tx.delete_mode(subject)
             else:
                 await tx.mark_deleted(subject, targets)
-        self._on_change(subject)
         return targets
 
     async def delete_version(
@@ -437,7 +446,6 @@ class RegistryService:
                 await tx.remove_versions(subject, [target.version])
             else:
                 await tx.mark_deleted(subject, [target.version])
-        self._on_change(subject)
         return target.version
 
     async def _check_writable(self, tx: Tx, subject: str) -> None:
@@ -464,6 +472,21 @@ class RegistryService:
             if scope == GLOBAL_SCOPE:
                 return bool(await tx.subjects())
             return bool(await tx.versions(scope))
+
+
+def _checked(
+    schema_type: SchemaType, level: CompatibilityLevel, parsed: Any, olds: list[Any]
+) -> list[Finding]:
+    """`compatibility.check`, traced and counted."""
+    attributes = {
+        "schema.type": schema_type.value,
+        "compatibility.level": level.value,
+        "compatibility.versions": len(olds),
+    }
+    with tracer.start_as_current_span("compatibility.check", attributes=attributes):
+        findings = check(format_for(schema_type), level, parsed, olds)
+    metrics.COMPATIBILITY_CHECKS.labels("incompatible" if findings else "compatible").inc()
+    return findings
 
 
 def describe(

@@ -46,6 +46,10 @@ class Tx(Protocol):
 
     async def max_schema_id(self) -> int: ...
 
+    async def count_versions(self) -> list[tuple[str, bool, int]]:
+        """(schema type, soft-deleted, number of subject versions)."""
+        ...
+
     async def versions(self, subject: str) -> list[SubjectVersion]:
         """Every version of `subject`, soft-deleted included, oldest first."""
         ...

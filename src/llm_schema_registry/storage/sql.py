@@ -46,6 +46,7 @@ from llm_schema_registry.registry.model import (
     SubjectVersion,
 )
 from llm_schema_registry.storage.base import ScopeSettings
+from llm_schema_registry.storage.feed import CHANNEL
 from llm_schema_registry.storage.tables import (
     configs,
     id_counter,
@@ -183,6 +184,15 @@ class SqlTx:
             metadata=schema.metadata,
             rule_set=schema.rule_set,
         )
+
+    async def count_versions(self) -> list[tuple[str, bool, int]]:
+        """(schema type, deleted, number of subject versions) for the schemas gauge."""
+        query = (
+            select(schemas.c.schema_type, subject_versions.c.deleted, func.count())
+            .join(schemas, schemas.c.id == subject_versions.c.schema_id)
+            .group_by(schemas.c.schema_type, subject_versions.c.deleted)
+        )
+        return [(r[0], bool(r[1]), int(r[2])) for r in (await self._conn.execute(query)).all()]
 
     async def max_schema_id(self) -> int:
         value = (await self._conn.execute(select(func.max(schemas.c.id)))).scalar_one_or_none()
@@ -325,7 +335,7 @@ class SqlTx:
 class SqlStore:
     """`storage.base.Store` over SQLAlchemy's async engine."""
 
-    def __init__(self, url: str, *, pool_size: int = 10) -> None:
+    def __init__(self, url: str, *, read_url: str | None = None, pool_size: int = 10) -> None:
         self._url = async_url(url)
         self.dialect = make_url(self._url).get_backend_name()
         options: dict[str, Any] = {}
@@ -334,13 +344,19 @@ class SqlStore:
             if database and database != ":memory:":
                 Path(database).parent.mkdir(parents=True, exist_ok=True)
         else:
-            options = {"pool_size": pool_size, "max_overflow": pool_size, "pool_pre_ping": True}
+            # A dead server must fail requests in seconds, not after asyncpg's 60 s default.
+            options = {
+                "pool_size": pool_size,
+                "max_overflow": pool_size,
+                "pool_pre_ping": True,
+                "connect_args": {"timeout": 3},
+            }
         self._engine: AsyncEngine = create_async_engine(self._url, **options)
         # Reads get their own autocommit pool: no BEGIN/COMMIT, and no rollback or isolation
         # reset when a connection goes back to the pool — each of those is a round trip
         # costing as much as the query itself (measured: a read went from 3.2 ms to 0.9 ms).
         self._read_engine: AsyncEngine = create_async_engine(
-            self._url,
+            async_url(read_url) if read_url else self._url,
             isolation_level="AUTOCOMMIT",
             pool_reset_on_return=None,
             execution_options={"autocommit_reads": True},
@@ -365,6 +381,12 @@ class SqlStore:
                     )
                     await conn.commit()
 
+    @property
+    def listen_dsn(self) -> str:
+        """The plain DSN asyncpg takes (for the change feed's own connection)."""
+        parsed = make_url(self._url).set(drivername="postgresql")
+        return parsed.render_as_string(hide_password=False)
+
     async def close(self) -> None:
         await self._read_engine.dispose()
         await self._engine.dispose()
@@ -388,6 +410,12 @@ class SqlStore:
                 if lock is not None:
                     await tx.lock_subject(lock)
                 yield tx
+                if self.dialect == "postgresql":
+                    # Delivered to every listening node when (and only if) this commits.
+                    await conn.execute(
+                        text("SELECT pg_notify(:channel, :scope)"),
+                        {"channel": CHANNEL, "scope": lock if lock is not None else "*"},
+                    )
 
 
 def _upgrade(connection: Connection) -> None:

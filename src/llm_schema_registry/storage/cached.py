@@ -1,0 +1,255 @@
+"""A `Store` decorator: reads from memory, invalidated on change, served through outages.
+
+- What changes (a subject's versions, config and mode, the subject list) is cached until a
+  change invalidates it: at once for changes made here, through the change feed (PostgreSQL
+  LISTEN/NOTIFY) for changes made by other nodes. Schema rows never change: cached for good.
+- Storage calls get bounded retries with backoff (tenacity); when storage stays unreachable a
+  circuit breaker opens: cached reads keep answering, everything else fails fast with
+  `StorageUnavailableError` (503) until a probe finds storage back.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import AsyncExitStack, asynccontextmanager
+from typing import Any, cast
+
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
+from tenacity import AsyncRetrying, retry_if_exception, stop_after_attempt, wait_exponential
+
+from llm_schema_registry.observability import metrics
+from llm_schema_registry.registry.errors import StorageUnavailableError
+from llm_schema_registry.registry.model import StoredSchema, SubjectVersion
+from llm_schema_registry.storage.base import ScopeSettings, Tx
+from llm_schema_registry.storage.sql import SqlStore, SqlTx
+
+READ_ATTEMPTS = 3
+
+
+def is_unavailable(exc: BaseException) -> bool:
+    """True for errors that mean "storage cannot be reached", not "this query is wrong"."""
+    if isinstance(exc, OSError | TimeoutError | ConnectionError):
+        return True
+    if isinstance(exc, OperationalError | InterfaceError):
+        return True
+    if isinstance(exc, DBAPIError):
+        return exc.connection_invalidated or isinstance(exc.orig, OSError | ConnectionError)
+    name = type(exc).__name__
+    return name in {"ConnectionDoesNotExistError", "CannotConnectNowError"}
+
+
+class CircuitBreaker:
+    """Open after storage proved unreachable; let one probe through every `cooldown` seconds."""
+
+    def __init__(self, cooldown: float = 1.0) -> None:
+        self.cooldown = cooldown
+        self._open_until = 0.0
+        self.tripped = False
+        metrics.STORAGE_UP.set(1)
+
+    def allows(self) -> bool:
+        return time.monotonic() >= self._open_until
+
+    def trip(self) -> None:
+        self.tripped = True
+        self._open_until = time.monotonic() + self.cooldown
+        metrics.STORAGE_UP.set(0)
+
+    def reset(self) -> None:
+        if self.tripped:
+            self.tripped = False
+            self._open_until = 0.0
+            metrics.STORAGE_UP.set(1)
+
+
+class _Cache:
+    """The mutable entries and a generation counter guarding against stale fills."""
+
+    def __init__(self) -> None:
+        self.generation = 0
+        self.versions: dict[str, list[SubjectVersion]] = {}
+        self.settings: dict[str, ScopeSettings] = {}
+        self.subjects: list[tuple[str, bool]] | None = None
+        self.by_id: dict[int, StoredSchema] = {}
+        self.by_guid: dict[str, StoredSchema] = {}
+        self.holders: dict[int, list[tuple[str, int, bool]]] = {}  # schema id -> versions
+
+    def invalidate(self, scope: str) -> None:
+        self.generation += 1
+        self.subjects = None
+        self.holders.clear()
+        if scope in ("*", ""):  # registry-wide settings or unknown extent: drop it all
+            self.versions.clear()
+            self.settings.clear()
+        else:
+            self.versions.pop(scope, None)
+            self.settings.pop(scope, None)
+
+    def __len__(self) -> int:
+        return len(self.versions) + len(self.settings) + len(self.by_id)
+
+
+class CachedStore:
+    """`storage.base.Store` over a `SqlStore` (see the module docstring)."""
+
+    def __init__(self, inner: SqlStore, breaker: CircuitBreaker | None = None) -> None:
+        self.inner = inner
+        self.breaker = breaker or CircuitBreaker()
+        self.cache = _Cache()
+        self.dialect = inner.dialect
+
+    def invalidate(self, scope: str) -> None:
+        """Forget what `scope` (a subject, "" for registry-wide, "*" for all) may have changed."""
+        self.cache.invalidate(scope)
+
+    async def start(self) -> None:
+        await self.inner.start()
+
+    async def close(self) -> None:
+        await self.inner.close()
+
+    async def ping(self) -> None:
+        await self.inner.ping()
+
+    @asynccontextmanager
+    async def read(self) -> AsyncIterator[Tx]:
+        tx = CachedReadTx(self)
+        try:
+            # Uncached methods are delegated through __getattr__, hidden from the type checker.
+            yield cast(Tx, tx)
+        finally:
+            await tx.aclose()
+
+    @asynccontextmanager
+    async def write(self, lock: str | None = None) -> AsyncIterator[SqlTx]:
+        if not self.breaker.allows():
+            raise StorageUnavailableError()
+        try:
+            async with self.inner.write(lock) as tx:
+                yield tx
+        except Exception as exc:
+            if is_unavailable(exc):
+                metrics.STORAGE_ERRORS.labels("write").inc()
+                self.breaker.trip()
+                raise StorageUnavailableError() from exc
+            raise
+        finally:
+            # Also after failures: a commit may have happened before the connection broke.
+            self.invalidate(lock if lock is not None else "*")
+        self.breaker.reset()
+
+
+class CachedReadTx:
+    """Read methods answered from the cache; anything else goes to a lazily opened read."""
+
+    def __init__(self, store: CachedStore) -> None:
+        self._store = store
+        self._cache = store.cache
+        self._stack: AsyncExitStack | None = None
+        self._tx: SqlTx | None = None
+
+    async def aclose(self) -> None:
+        if self._stack is not None:
+            stack, self._stack, self._tx = self._stack, None, None
+            await stack.aclose()
+
+    async def _open(self) -> SqlTx:
+        if self._tx is None:
+            stack = AsyncExitStack()
+            self._tx = await stack.enter_async_context(self._store.inner.read())
+            self._stack = stack
+        return self._tx
+
+    async def _call(self, operation: str, *args: Any) -> Any:
+        breaker = self._store.breaker
+        if not breaker.allows():
+            raise StorageUnavailableError()
+        try:
+            async for attempt in AsyncRetrying(
+                stop=stop_after_attempt(READ_ATTEMPTS),
+                wait=wait_exponential(multiplier=0.05, max=0.4),
+                retry=retry_if_exception(is_unavailable),
+                reraise=True,
+            ):
+                with attempt:
+                    try:
+                        method = getattr(await self._open(), operation)
+                        result = await method(*args)
+                    except BaseException as exc:
+                        if is_unavailable(exc):
+                            metrics.STORAGE_ERRORS.labels(operation).inc()
+                            await self._discard()
+                        raise
+        except Exception as exc:
+            if is_unavailable(exc):
+                breaker.trip()
+                raise StorageUnavailableError() from exc
+            raise
+        breaker.reset()
+        return result
+
+    async def _discard(self) -> None:
+        try:
+            await self.aclose()
+        except Exception:
+            self._stack, self._tx = None, None
+
+    async def _cached(self, table: dict[Any, Any], key: Any, operation: str, *args: Any) -> Any:
+        if key in table:
+            metrics.CACHE_HITS.labels(operation).inc()
+            return table[key]
+        metrics.CACHE_MISSES.labels(operation).inc()
+        generation = self._cache.generation
+        value = await self._call(operation, *args)
+        # A change committed while we read may not be in `value`: then don't keep it.
+        if generation == self._cache.generation and value is not None:
+            table[key] = value
+        return value
+
+    async def versions(self, subject: str) -> list[SubjectVersion]:
+        found: list[SubjectVersion] = await self._cached(
+            self._cache.versions, subject, "versions", subject
+        )
+        return list(found)
+
+    async def settings(self, subject: str) -> ScopeSettings:
+        found: ScopeSettings = await self._cached(
+            self._cache.settings, subject, "settings", subject
+        )
+        return found
+
+    async def subjects(self) -> list[tuple[str, bool]]:
+        if self._cache.subjects is not None:
+            metrics.CACHE_HITS.labels("subjects").inc()
+            return list(self._cache.subjects)
+        metrics.CACHE_MISSES.labels("subjects").inc()
+        generation = self._cache.generation
+        found: list[tuple[str, bool]] = await self._call("subjects")
+        if generation == self._cache.generation:
+            self._cache.subjects = found
+        return list(found)
+
+    async def schema_by_id(self, schema_id: int) -> StoredSchema | None:
+        found: StoredSchema | None = await self._cached(
+            self._cache.by_id, schema_id, "schema_by_id", schema_id
+        )
+        return found
+
+    async def versions_of_schema(self, schema_id: int) -> list[tuple[str, int, bool]]:
+        found: list[tuple[str, int, bool]] = await self._cached(
+            self._cache.holders, schema_id, "versions_of_schema", schema_id
+        )
+        return list(found)
+
+    async def schema_by_guid(self, guid: str) -> StoredSchema | None:
+        found: StoredSchema | None = await self._cached(
+            self._cache.by_guid, guid, "schema_by_guid", guid
+        )
+        return found
+
+    def __getattr__(self, operation: str) -> Callable[..., Awaitable[Any]]:
+        async def uncached(*args: Any) -> Any:
+            return await self._call(operation, *args)
+
+        return uncached

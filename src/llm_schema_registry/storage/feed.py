@@ -1,0 +1,73 @@
+"""Change feed between registry nodes sharing one PostgreSQL: LISTEN/NOTIFY.
+
+Every write transaction notifies `CHANNEL` with the subject it changed ("*" when it may
+have changed anything); PostgreSQL delivers the notice to every listening node when the
+transaction commits. Each node listens on a dedicated connection and drops what the notice
+names from its caches. After losing and regaining that connection a node drops everything,
+since notices sent meanwhile are lost.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Callable
+from typing import Any
+
+import asyncpg
+
+CHANNEL = "llm_schema_registry_changes"
+_log = logging.getLogger(__name__)
+
+
+class PostgresChangeFeed:
+    """Calls `on_change(scope)` for every committed change any node makes."""
+
+    def __init__(self, dsn: str, on_change: Callable[[str], None], retry_seconds: float = 1.0):
+        self._dsn = dsn
+        self._on_change = on_change
+        self._retry = retry_seconds
+        self._task: asyncio.Task[None] | None = None
+        self.connected = asyncio.Event()
+
+    async def start(self) -> None:
+        self._task = asyncio.create_task(self._listen_forever(), name="change-feed")
+
+    async def close(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+
+    async def _listen_forever(self) -> None:
+        while True:
+            try:
+                await self._listen_once()
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:
+                _log.warning("change feed disconnected: %s", type(exc).__name__)
+            self.connected.clear()
+            await asyncio.sleep(self._retry)
+
+    async def _listen_once(self) -> None:
+        conn = await asyncpg.connect(self._dsn, timeout=5)
+        closed = asyncio.Event()
+        try:
+            conn.add_termination_listener(lambda _conn: closed.set())
+            await conn.add_listener(CHANNEL, self._notified)
+            self._on_change("*")  # notices may have been missed while disconnected
+            self.connected.set()
+            while not closed.is_set():
+                # Connection loss is not always reported promptly: probe it now and then.
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(closed.wait(), timeout=5)
+                if not closed.is_set():
+                    await conn.fetchval("SELECT 1", timeout=5)
+        finally:
+            with contextlib.suppress(Exception):
+                await conn.close(timeout=2)
+
+    def _notified(self, _conn: Any, _pid: int, _channel: str, payload: str) -> None:
+        self._on_change(payload)
