@@ -11,10 +11,13 @@ import os
 import time
 
 import structlog
+from opentelemetry.propagate import extract
+from opentelemetry.trace import SpanKind
 
 from llm_schema_registry.api.front import ASGIApp, Message, Receive, Scope, Send
 from llm_schema_registry.observability import metrics
 from llm_schema_registry.observability.context import request_id
+from llm_schema_registry.observability.tracing import tracer, tracing_enabled
 
 REQUEST_ID_HEADER = b"x-request-id"
 HOT_ENDPOINT = "/schemas/ids/{id}"
@@ -61,11 +64,26 @@ class ObservabilityLayer:
             await send(message)
 
         try:
-            await self.app(scope, receive, send_with_id)
+            if tracing_enabled():
+                await self._traced(scope, receive, send_with_id)
+            else:
+                await self.app(scope, receive, send_with_id)
         finally:
             elapsed = time.perf_counter() - started
             request_id.reset(token)
             self._record(scope, status, elapsed, rid)
+
+    async def _traced(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """A server span per request, continuing the caller's W3C `traceparent` if given."""
+        carrier = {k.decode("latin-1"): v.decode("latin-1") for k, v in scope["headers"]}
+        with tracer.start_as_current_span(
+            f"{scope['method']} {scope['path']}", context=extract(carrier), kind=SpanKind.SERVER
+        ) as span:
+            await self.app(scope, receive, send)
+            route = getattr(scope.get("route"), "path", None)
+            if route:
+                span.update_name(f"{scope['method']} {route}")
+                span.set_attribute("http.route", route)
 
     def _record(self, scope: Scope, status: int, elapsed: float, rid: str) -> None:
         if scope.get("hot_path"):

@@ -12,6 +12,7 @@ import typer
 import uvicorn
 
 from llm_schema_registry.api.app import create_app
+from llm_schema_registry.observability.logging import configure_logging
 from llm_schema_registry.settings import Settings
 
 
@@ -22,11 +23,14 @@ def serve(
     """Serve the registry (SQLite under ./data by default; REGISTRY_DATABASE_URL for others)."""
     overrides = {k: v for k, v in (("host", host), ("port", port)) if v is not None}
     settings = Settings(**overrides)  # type: ignore[arg-type]
+    configure_logging(settings.log_level)
     uvicorn.run(
         create_app(settings),
         host=settings.host,
         port=settings.port,
         log_level=settings.log_level.lower(),
+        log_config=None,  # keep our JSON handlers
+        # On SIGTERM: stop accepting, let in-flight requests finish (up to 10 s), then exit.
         timeout_graceful_shutdown=10,
         access_log=False,
     )

@@ -13,6 +13,11 @@ from opentelemetry.sdk.trace.export import BatchSpanProcessor, SpanExporter
 from llm_schema_registry import __version__
 
 tracer = trace.get_tracer("llm_schema_registry", __version__)
+_enabled = False
+
+
+def tracing_enabled() -> bool:
+    return _enabled
 
 
 def configure_tracing(
@@ -32,4 +37,6 @@ def configure_tracing(
     )
     provider.add_span_processor(BatchSpanProcessor(exporter))
     trace.set_tracer_provider(provider)
+    global _enabled
+    _enabled = True
     return provider

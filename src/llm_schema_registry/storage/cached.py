@@ -19,6 +19,7 @@ from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from tenacity import AsyncRetrying, retry_if_exception, stop_after_attempt, wait_exponential
 
 from llm_schema_registry.observability import metrics
+from llm_schema_registry.observability.tracing import tracer
 from llm_schema_registry.registry.errors import StorageUnavailableError
 from llm_schema_registry.registry.model import StoredSchema, SubjectVersion
 from llm_schema_registry.storage.base import ScopeSettings, Tx
@@ -126,8 +127,9 @@ class CachedStore:
         if not self.breaker.allows():
             raise StorageUnavailableError()
         try:
-            async with self.inner.write(lock) as tx:
-                yield tx
+            with tracer.start_as_current_span("storage.write_transaction"):
+                async with self.inner.write(lock) as tx:
+                    yield tx
         except Exception as exc:
             if is_unavailable(exc):
                 metrics.STORAGE_ERRORS.labels("write").inc()
@@ -172,7 +174,7 @@ class CachedReadTx:
                 retry=retry_if_exception(is_unavailable),
                 reraise=True,
             ):
-                with attempt:
+                with attempt, tracer.start_as_current_span(f"storage.{operation}"):
                     try:
                         method = getattr(await self._open(), operation)
                         result = await method(*args)

@@ -1,0 +1,63 @@
+"""Several registry nodes on one PostgreSQL see each other's changes within a second."""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import httpx
+
+from support import ServerProcess, fresh_pg_database
+
+
+def within_one_second(check: Callable[[], bool]) -> float:
+    """Seconds until `check()` holds; fails after one second."""
+    started = time.monotonic()
+    while not check():
+        assert time.monotonic() - started < 1.0, "not visible within one second"
+        time.sleep(0.02)
+    return time.monotonic() - started
+
+
+def test_changes_on_one_node_are_visible_on_the_other(tmp_path: Path) -> None:
+    with fresh_pg_database() as url:
+        a, b = ServerProcess(url, tmp_path), ServerProcess(url, tmp_path)
+        try:
+            schema = {"type": "record", "name": "E", "fields": [{"name": "x", "type": "int"}]}
+            first = httpx.post(f"{a.url}/subjects/e/versions", json={"schema": json.dumps(schema)})
+            assert first.status_code == 200
+            # Warm B's caches with the current state, so staleness would show.
+            assert httpx.get(f"{b.url}/subjects/e/versions/latest").json()["version"] == 1
+            assert httpx.get(f"{b.url}/config").json()["compatibilityLevel"] == "BACKWARD"
+
+            schema["fields"].append({"name": "y", "type": "int", "default": 0})
+            second = httpx.post(f"{a.url}/subjects/e/versions", json={"schema": json.dumps(schema)})
+            assert second.status_code == 200
+            new_id = second.json()["id"]
+            within_one_second(
+                lambda: httpx.get(f"{b.url}/subjects/e/versions/latest").json()["version"] == 2
+            )
+            assert httpx.get(f"{b.url}/subjects/e/versions").json() == [1, 2]
+            assert httpx.get(f"{b.url}/schemas/ids/{new_id}").status_code == 200
+
+            assert httpx.put(f"{b.url}/config", json={"compatibility": "FULL"}).status_code == 200
+            within_one_second(
+                lambda: httpx.get(f"{a.url}/config").json()["compatibilityLevel"] == "FULL"
+            )
+            assert httpx.put(f"{b.url}/mode/e", json={"mode": "READONLY"}).status_code == 200
+            within_one_second(
+                lambda: (
+                    httpx.post(
+                        f"{a.url}/subjects/e/versions", json={"schema": json.dumps(schema)}
+                    ).status_code
+                    == 422
+                )
+            )
+            httpx.delete(f"{a.url}/mode/e")
+            assert httpx.delete(f"{a.url}/subjects/e/versions/2").status_code == 200
+            within_one_second(lambda: httpx.get(f"{b.url}/subjects/e/versions").json() == [1])
+        finally:
+            a.stop()
+            b.stop()
