@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import os
+import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import uuid
 from collections.abc import Iterator
@@ -126,3 +129,71 @@ class ServerProcess:
             self.process.kill()
             self.process.wait()
         self._handle.close()
+
+
+PG_BIN = Path("/usr/lib/postgresql/15/bin")
+
+
+class ThrowawayPostgres:
+    """A private PostgreSQL cluster in a temp folder, on its own port, that a test may stop.
+
+    Never the shared server: tests that take storage away use one of these. initdb refuses
+    to run as root, so the cluster runs as the `postgres` system user.
+    """
+
+    def __init__(self) -> None:
+        if not (PG_BIN / "initdb").exists():
+            pytest.skip("PostgreSQL server binaries are not installed")
+        self.port = free_port()
+        # Outside pytest's root-only temp folders, so the postgres user can reach it.
+        self.workdir = Path(tempfile.mkdtemp(prefix="lsr-pg-"))
+        self.workdir.chmod(0o755)
+        self.dir = self.workdir / "pgdata"
+        self.socket_dir = self.workdir / "pgsock"
+        for folder in (self.dir, self.socket_dir):
+            folder.mkdir()
+        subprocess.run(["chown", "-R", "postgres", str(self.dir), str(self.socket_dir)], check=True)
+        self._as_postgres(
+            [
+                str(PG_BIN / "initdb"),
+                "-D",
+                str(self.dir),
+                "-A",
+                "trust",
+                "-U",
+                "postgres",
+                "--no-sync",
+            ]
+        )
+        self.url = f"postgresql://postgres@127.0.0.1:{self.port}/postgres"
+        self.start()
+
+    def _as_postgres(self, command: list[str]) -> None:
+        prefix = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
+        subprocess.run([*prefix, *command], check=True, capture_output=True, timeout=60)
+
+    def start(self) -> None:
+        options = f"-p {self.port} -k {self.socket_dir} -c listen_addresses=127.0.0.1 -c fsync=off"
+        self._as_postgres(
+            [
+                str(PG_BIN / "pg_ctl"),
+                "-D",
+                str(self.dir),
+                "-o",
+                options,
+                "-w",
+                "-l",
+                str(self.dir / "server.log"),
+                "start",
+            ]
+        )
+
+    def stop(self) -> None:
+        self._as_postgres(
+            [str(PG_BIN / "pg_ctl"), "-D", str(self.dir), "-m", "immediate", "-w", "stop"]
+        )
+
+    def remove(self) -> None:
+        with contextlib.suppress(subprocess.CalledProcessError):
+            self.stop()
+        shutil.rmtree(self.workdir, ignore_errors=True)

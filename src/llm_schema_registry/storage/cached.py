@@ -136,9 +136,9 @@ class CachedStore:
                 self.breaker.trip()
                 raise StorageUnavailableError() from exc
             raise
-        finally:
-            # Also after failures: a commit may have happened before the connection broke.
-            self.invalidate(lock if lock is not None else "*")
+        # Only a commit changes anything. (A connection lost during COMMIT leaves the outcome
+        # unknown; the change feed drops every cache when it reconnects after an outage.)
+        self.invalidate(lock if lock is not None else "*")
         self.breaker.reset()
 
 
