@@ -48,6 +48,24 @@ def pg_admin_dsn() -> str | None:
     return dsn
 
 
+def require_redis() -> str:
+    """The Redis URL tests may use; under CI an unreachable Redis is a failure."""
+    url = os.environ.get("REGISTRY_TEST_REDIS_URL")
+    if not url:
+        if os.environ.get("CI") == "true":
+            pytest.fail("CI=true but REGISTRY_TEST_REDIS_URL is not set")
+        pytest.skip("set REGISTRY_TEST_REDIS_URL to run Redis tests")
+    import redis
+
+    try:
+        redis.from_url(url).ping()
+    except redis.RedisError as exc:
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"Redis at {url} is unreachable under CI: {exc}")
+        pytest.skip(f"Redis at {url} is unreachable")
+    return url
+
+
 def require_pg() -> str:
     dsn = pg_admin_dsn()
     if dsn is None:

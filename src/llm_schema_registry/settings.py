@@ -22,6 +22,8 @@ class Settings(BaseSettings):
     database_url: SecretStr = SecretStr(DEFAULT_DATABASE_URL)
     # A PostgreSQL read replica for read traffic (writes always go to database_url).
     database_read_url: SecretStr | None = None
+    # Redis: change feed between nodes (instead of PostgreSQL LISTEN/NOTIFY).
+    redis_url: SecretStr | None = None
     otlp_endpoint: str | None = None  # e.g. http://collector:4318: enables tracing
     max_body_bytes: int = Field(default=1024 * 1024, ge=1024)
     max_schema_bytes: int = Field(default=1024 * 1024, ge=1024)

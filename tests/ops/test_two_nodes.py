@@ -8,8 +8,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 import httpx
+import pytest
 
-from support import ServerProcess, fresh_pg_database
+from support import ServerProcess, fresh_pg_database, require_redis
 
 
 def within_one_second(check: Callable[[], bool]) -> float:
@@ -21,9 +22,14 @@ def within_one_second(check: Callable[[], bool]) -> float:
     return time.monotonic() - started
 
 
-def test_changes_on_one_node_are_visible_on_the_other(tmp_path: Path) -> None:
+@pytest.mark.parametrize("feed", ["postgres-notify", "redis-pubsub"])
+def test_changes_on_one_node_are_visible_on_the_other(tmp_path: Path, feed: str) -> None:
+    env = {"REGISTRY_REDIS_URL": require_redis()} if feed == "redis-pubsub" else {}
     with fresh_pg_database() as url:
-        a, b = ServerProcess(url, tmp_path), ServerProcess(url, tmp_path)
+        a, b = ServerProcess(url, tmp_path, env), ServerProcess(url, tmp_path, env)
+        if env:
+            ready = httpx.get(f"{a.url}/health/ready").json()
+            assert ready["checks"]["cache"]["status"] == "up"
         try:
             schema = {"type": "record", "name": "E", "fields": [{"name": "x", "type": "int"}]}
             first = httpx.post(f"{a.url}/subjects/e/versions", json={"schema": json.dumps(schema)})

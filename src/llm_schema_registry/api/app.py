@@ -24,7 +24,7 @@ from llm_schema_registry.observability.tracing import configure_tracing
 from llm_schema_registry.registry.service import RegistryService
 from llm_schema_registry.settings import Settings
 from llm_schema_registry.storage.cached import CachedStore
-from llm_schema_registry.storage.feed import PostgresChangeFeed
+from llm_schema_registry.storage.feed import PostgresChangeFeed, RedisChangeFeed
 from llm_schema_registry.storage.sql import SqlStore
 
 
@@ -34,11 +34,12 @@ def create_app(settings: Settings | None = None) -> ObservabilityLayer:
     read_url = settings.database_read_url.get_secret_value() if settings.database_read_url else None
     sql = SqlStore(settings.database_url.get_secret_value(), read_url=read_url)
     store = CachedStore(sql)
-    feed = (
-        PostgresChangeFeed(sql.listen_dsn, store.invalidate)
-        if sql.dialect == "postgresql"
-        else None
-    )
+    feed: PostgresChangeFeed | RedisChangeFeed | None = None
+    if settings.redis_url is not None:
+        feed = RedisChangeFeed(settings.redis_url.get_secret_value(), store.invalidate)
+        store.publish = feed.publish
+    elif sql.dialect == "postgresql":
+        feed = PostgresChangeFeed(sql.listen_dsn, store.invalidate)
     body_cache = SchemaBodyCache()
 
     @asynccontextmanager
@@ -60,6 +61,7 @@ def create_app(settings: Settings | None = None) -> ObservabilityLayer:
     )
     api.state.settings = settings
     api.state.store = store
+    api.state.feed = feed
     api.state.body_cache = body_cache
     api.state.registry = RegistryService(
         store,

@@ -99,6 +99,8 @@ class CachedStore:
         self.breaker = breaker or CircuitBreaker()
         self.cache = _Cache()
         self.dialect = inner.dialect
+        # Tells other nodes about a commit when the feed is not part of the transaction.
+        self.publish: Callable[[str], Awaitable[None]] | None = None
 
     def invalidate(self, scope: str) -> None:
         """Forget what `scope` (a subject, "" for registry-wide, "*" for all) may have changed."""
@@ -138,7 +140,10 @@ class CachedStore:
             raise
         # Only a commit changes anything. (A connection lost during COMMIT leaves the outcome
         # unknown; the change feed drops every cache when it reconnects after an outage.)
-        self.invalidate(lock if lock is not None else "*")
+        scope = lock if lock is not None else "*"
+        self.invalidate(scope)
+        if self.publish is not None:
+            await self.publish(scope)
         self.breaker.reset()
 
 

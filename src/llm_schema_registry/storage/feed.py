@@ -71,3 +71,57 @@ class PostgresChangeFeed:
 
     def _notified(self, _conn: Any, _pid: int, _channel: str, payload: str) -> None:
         self._on_change(payload)
+
+
+class RedisChangeFeed:
+    """The same feed over Redis pub/sub, for deployments that run Redis anyway.
+
+    Unlike NOTIFY, a publish is not part of the database transaction: nodes publish right
+    after their commit returns.
+    """
+
+    def __init__(self, url: str, on_change: Callable[[str], None], retry_seconds: float = 1.0):
+        import redis.asyncio as redis
+
+        self._client = redis.from_url(url)
+        self._on_change = on_change
+        self._retry = retry_seconds
+        self._task: asyncio.Task[None] | None = None
+        self.connected = asyncio.Event()
+
+    async def start(self) -> None:
+        self._task = asyncio.create_task(self._listen_forever(), name="redis-change-feed")
+
+    async def close(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+        await self._client.aclose()
+
+    async def publish(self, scope: str) -> None:
+        try:
+            await self._client.publish(CHANNEL, scope)
+        except Exception as exc:
+            _log.warning("change feed publish failed: %s", type(exc).__name__)
+
+    async def ping(self) -> None:
+        await self._client.ping()
+
+    async def _listen_forever(self) -> None:
+        while True:
+            try:
+                async with self._client.pubsub() as pubsub:
+                    await pubsub.subscribe(CHANNEL)
+                    self._on_change("*")  # messages may have been missed while disconnected
+                    self.connected.set()
+                    async for message in pubsub.listen():
+                        if message.get("type") == "message":
+                            data = message["data"]
+                            self._on_change(data.decode() if isinstance(data, bytes) else data)
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:
+                _log.warning("redis change feed disconnected: %s", type(exc).__name__)
+            self.connected.clear()
+            await asyncio.sleep(self._retry)

@@ -13,6 +13,7 @@ from pydantic import BaseModel
 from llm_schema_registry.api.media import RegistryJSONResponse
 from llm_schema_registry.observability import metrics
 from llm_schema_registry.storage.cached import CachedStore
+from llm_schema_registry.storage.feed import RedisChangeFeed
 
 router = APIRouter(tags=["operations"])
 READY_TIMEOUT_SECONDS = 2.0
@@ -52,8 +53,22 @@ async def ready(request: Request) -> Response:
             "duration_ms": round((time.perf_counter() - started) * 1000, 2),
         }
     }
-    if storage == "up":
+    feed = request.app.state.feed
+    if isinstance(feed, RedisChangeFeed):
+        started = time.perf_counter()
+        try:
+            await asyncio.wait_for(feed.ping(), timeout=READY_TIMEOUT_SECONDS)
+            cache = "up"
+        except Exception:  # any failure: unreachable
+            cache = "down"
+        checks["cache"] = {
+            "status": cache,
+            "duration_ms": round((time.perf_counter() - started) * 1000, 2),
+        }
+    if storage == "up" and checks.get("cache", {}).get("status", "up") == "up":
         status, code = "ok", 200
+    elif storage == "up":
+        status, code = "degraded", 200  # peers' changes may reach this node late
     elif len(store.cache) or len(request.app.state.body_cache):
         status, code = "degraded", 200
     else:
