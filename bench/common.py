@@ -31,12 +31,14 @@ def pinned(command: list[str], core: int) -> list[str]:
 class Server:
     """A server process on a free port, stopped on exit."""
 
-    def __init__(self, command: list[str], env: dict[str, str], cwd: Path, core: int = 0) -> None:
+    def __init__(
+        self, command: list[str], env: dict[str, str], cwd: Path, core: int | None = 0
+    ) -> None:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         full = [part.replace("{port}", str(self.port)) for part in command]
         self.process = subprocess.Popen(
-            pinned(full, core),
+            pinned(full, core) if core is not None else full,
             env={**os.environ, **env},
             cwd=cwd,
             stdout=subprocess.DEVNULL,
@@ -53,16 +55,23 @@ class Server:
 
     def stop(self) -> None:
         self.process.terminate()
-        self.process.wait(timeout=15)
+        self.process.wait(timeout=30)
 
 
-def registry_server(database_url: str, cwd: Path, core: int = 0) -> Server:
-    return Server(
-        [PYTHON, "-m", "llm_schema_registry.cli.main", "serve", "--port", "{port}"],
-        {"REGISTRY_DATABASE_URL": database_url, "REGISTRY_LOG_LEVEL": "WARNING"},
-        cwd,
-        core,
-    )
+def registry_server(database_url: str, cwd: Path, core: int | None = 0, workers: int = 1) -> Server:
+    """`llm-schema serve` with `workers` processes, pinned to `core` unless None."""
+    command = [
+        PYTHON,
+        "-m",
+        "llm_schema_registry.cli.main",
+        "serve",
+        "--port",
+        "{port}",
+        "--workers",
+        str(workers),
+    ]
+    env = {"REGISTRY_DATABASE_URL": database_url, "REGISTRY_LOG_LEVEL": "WARNING"}
+    return Server(command, env, cwd, core)
 
 
 @dataclass
@@ -84,7 +93,7 @@ def _ms(value: str, unit: str) -> float:
 
 
 def wrk(
-    url: str, connections: int, seconds: int, script: Path | None = None, core: int = 1
+    url: str, connections: int, seconds: int, script: Path | None = None, core: int | None = 1
 ) -> WrkResult:
     if shutil.which("wrk") is None:
         raise SystemExit("wrk is needed for this benchmark: apt-get install -y wrk")
@@ -92,7 +101,10 @@ def wrk(
     if script is not None:
         command += ["-s", str(script)]
     out = subprocess.run(
-        pinned([*command, url], core), capture_output=True, text=True, check=True
+        pinned([*command, url], core) if core is not None else [*command, url],
+        capture_output=True,
+        text=True,
+        check=True,
     ).stdout
     rate = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
     p50 = re.search(r"50%\s+([\d.]+)(us|ms|s)", out)

@@ -1,21 +1,20 @@
 """Registrations per second on SQLite and PostgreSQL, and `latest` lookups per second.
 
-Each run starts a real `llm-schema serve` (one worker, core 0) on a fresh store and POSTs
-distinct Avro schemas over 100 subjects from 32 concurrent clients (core 1). PostgreSQL
-runs when REGISTRY_BENCH_PG_DSN names an admin DSN (a scratch database is created).
+Each run starts a real `llm-schema serve` on a fresh store; wrk (with `register.lua`) POSTs a
+new Avro schema per request over 100 subjects from 32 connections, then reads `latest`.
+PostgreSQL runs, with one and two worker processes, when REGISTRY_BENCH_PG_DSN names an admin
+DSN (a scratch database is created and dropped).
 
-    .venv/bin/python bench/registrations.py [--count 2000]
+    .venv/bin/python bench/registrations.py [--seconds 8]
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
-import json
 import os
 import sys
 import tempfile
-import time
 import uuid
 from pathlib import Path
 
@@ -26,42 +25,22 @@ sys.path.insert(0, str(Path(__file__).parent))
 from common import registry_server, wrk
 
 SUBJECTS = 100
+SCRIPT = Path(__file__).with_name("register.lua")
 
 
-def schema(subject: int, n: int) -> str:
-    fields = [{"name": "id", "type": "string"}] + [
-        {"name": f"f{i}", "type": "long", "default": 0} for i in range(n)
-    ]
-    return json.dumps({"type": "record", "name": f"E{subject}", "fields": fields})
-
-
-async def register_all(url: str, count: int) -> float:
-    gate = asyncio.Semaphore(32)
-    async with httpx.AsyncClient(base_url=url, timeout=60) as client:
-
-        async def one(k: int) -> None:
-            async with gate:
-                reply = await client.post(
-                    f"/subjects/s{k % SUBJECTS}/versions",
-                    json={"schema": schema(k % SUBJECTS, k // SUBJECTS)},
-                )
-            reply.raise_for_status()
-
-        started = time.perf_counter()
-        await asyncio.gather(*(one(k) for k in range(count)))
-        return count / (time.perf_counter() - started)
-
-
-def run(label: str, database_url: str, work: Path, count: int) -> None:
-    server = registry_server(database_url, work)
+def run(label: str, database_url: str, work: Path, seconds: int, workers: int = 1) -> None:
+    # One worker is pinned to core 0 (wrk on core 1); two workers share both cores with wrk.
+    server = registry_server(database_url, work, core=0 if workers == 1 else None, workers=workers)
+    label = f"{label} x{workers}"
     try:
-        rate = asyncio.run(register_all(server.url, count))
-        print(
-            f"  {label:10} {rate:8.0f} registrations/s ({count} distinct schemas, "
-            f"{SUBJECTS} subjects, 32 concurrent clients)"
-        )
-        latest = wrk(server.url + "/subjects/s7/versions/latest", 64, 5)
-        print(f"  {label:10} GET /subjects/{{s}}/versions/latest {latest.line()}")
+        with httpx.Client(base_url=server.url) as client:
+            for n in range(SUBJECTS):  # every schema is new: measure storage, not the checker
+                client.put(f"/config/w{n}", json={"compatibility": "NONE"}).raise_for_status()
+        core = 1 if workers == 1 else None
+        registered = wrk(server.url, 32, seconds, SCRIPT, core=core)
+        print(f"  {label:14} POST /subjects/{{s}}/versions {registered.line()}")
+        latest = wrk(server.url + "/subjects/w7/versions/latest", 64, seconds, core=core)
+        print(f"  {label:14} GET /subjects/{{s}}/versions/latest {latest.line()}")
     finally:
         server.stop()
 
@@ -79,17 +58,24 @@ async def scratch_database(admin: str, create: bool, name: str) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--count", type=int, default=2000)
+    parser.add_argument("--seconds", type=int, default=8)
     args = parser.parse_args()
-    print("registrations, one uvicorn worker on core 0, clients on core 1")
+    print("registrations and latest lookups (x1: one worker on core 0, wrk on core 1; x2: shared)")
     with tempfile.TemporaryDirectory() as tmp:
-        run("SQLite", f"sqlite:///{tmp}/bench.db", Path(tmp), args.count)
+        run("SQLite", f"sqlite:///{tmp}/bench.db", Path(tmp), args.seconds)
         admin = os.environ.get("REGISTRY_BENCH_PG_DSN")
         if admin:
             name = f"lsr_bench_{uuid.uuid4().hex[:8]}"
             asyncio.run(scratch_database(admin, True, name))
             try:
-                run("PostgreSQL", f"{admin.rpartition('/')[0]}/{name}", Path(tmp), args.count)
+                for workers in (1, 2):
+                    run(
+                        "PostgreSQL",
+                        f"{admin.rpartition('/')[0]}/{name}",
+                        Path(tmp),
+                        args.seconds,
+                        workers,
+                    )
             finally:
                 asyncio.run(scratch_database(admin, False, name))
         else:

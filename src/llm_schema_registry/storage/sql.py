@@ -32,6 +32,7 @@ from sqlalchemy import (
     union_all,
     update,
 )
+from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 
@@ -122,45 +123,36 @@ class SqlTx:
         return _schema_from_row(row) if row else None
 
     async def add_schema(self, schema: NewSchema, explicit_id: int | None = None) -> StoredSchema:
-        # One statement takes the next id and (on PostgreSQL) locks the counter row until
-        # commit, so ids are handed out in commit order across every process.
-        bump = (
-            id_counter.c.next_id + 1
-            if explicit_id is None
-            else case(
-                (id_counter.c.next_id > explicit_id, id_counter.c.next_id), else_=explicit_id + 1
-            )
-        )
-        taken = await self._conn.execute(
-            update(id_counter)
-            .where(id_counter.c.name == "schema")
-            .values(next_id=bump)
-            .returning(id_counter.c.next_id)
-        )
-        new_id = explicit_id if explicit_id is not None else int(taken.scalar_one()) - 1
-        # Another process may have stored the same content while we waited for the lock
-        # (SQLite's BEGIN IMMEDIATE already excludes other writers; the id becomes a gap).
-        if self._dialect == "postgresql" and (
-            existing := await self.schema_by_hash(schema.identity_hash)
-        ):
-            return existing
-        refs = [ref.as_json() for ref in schema.references]
+        new_id = await self._next_id(explicit_id)
         guid = str(uuid.uuid4())
-        await self._conn.execute(
-            insert(schemas).values(
-                id=new_id,
-                guid=guid,
-                schema_type=schema.schema_type.value,
-                text=schema.text,
-                identity_hash=schema.identity_hash,
-                content_hash=schema.content_hash,
-                references_json=json.dumps(refs),
-                metadata_json=json.dumps(schema.metadata) if schema.metadata is not None else None,
-                rule_set_json=json.dumps(schema.rule_set) if schema.rule_set is not None else None,
-                created_ms=_now_ms(),
+        values = {
+            "id": new_id,
+            "guid": guid,
+            "schema_type": schema.schema_type.value,
+            "text": schema.text,
+            "identity_hash": schema.identity_hash,
+            "content_hash": schema.content_hash,
+            "references_json": json.dumps([ref.as_json() for ref in schema.references]),
+            "metadata_json": json.dumps(schema.metadata) if schema.metadata is not None else None,
+            "rule_set_json": json.dumps(schema.rule_set) if schema.rule_set is not None else None,
+            "created_ms": _now_ms(),
+        }
+        if self._dialect == "postgresql":
+            # Another node may be storing the same content right now: the unique hash
+            # settles it, we take theirs, and our id stays unused (ids are never reused).
+            inserted = await self._conn.execute(
+                pg_insert(schemas)
+                .values(**values)
+                .on_conflict_do_nothing(index_elements=["identity_hash"])
+                .returning(schemas.c.id)
             )
-        )
-        if refs:
+            if inserted.first() is None:
+                existing = await self.schema_by_hash(schema.identity_hash)
+                assert existing is not None
+                return existing
+        else:
+            await self._conn.execute(insert(schemas).values(**values))
+        if schema.references:
             await self._conn.execute(
                 insert(schema_references),
                 [
@@ -184,6 +176,38 @@ class SqlTx:
             metadata=schema.metadata,
             rule_set=schema.rule_set,
         )
+
+    async def _next_id(self, explicit_id: int | None) -> int:
+        """The id for new content: PostgreSQL's sequence never blocks other writers (ids are
+        unique and increasing, gaps allowed); SQLite's single writer bumps a counter row."""
+        if self._dialect == "postgresql":
+            if explicit_id is None:
+                return int(
+                    (await self._conn.execute(text("SELECT nextval('schema_ids')"))).scalar_one()
+                )
+            await self._conn.execute(
+                text(
+                    "SELECT setval('schema_ids', "
+                    "GREATEST(:id, (SELECT last_value FROM schema_ids)))"
+                ),
+                {"id": explicit_id},
+            )
+            return explicit_id
+        bump = (
+            id_counter.c.next_id + 1
+            if explicit_id is None
+            else case(
+                (id_counter.c.next_id > explicit_id, id_counter.c.next_id), else_=explicit_id + 1
+            )
+        )
+        taken = await self._conn.execute(
+            update(id_counter)
+            .where(id_counter.c.name == "schema")
+            .values(next_id=bump)
+            .returning(id_counter.c.next_id)
+        )
+        next_after = int(taken.scalar_one())
+        return explicit_id if explicit_id is not None else next_after - 1
 
     async def count_versions(self) -> list[tuple[str, bool, int]]:
         """(schema type, deleted, number of subject versions) for the schemas gauge."""
