@@ -1,0 +1,171 @@
+"""A million versions: 10,000 subjects x 100 versions in PostgreSQL, against 1,000 versions.
+
+Loads the store directly with COPY (what a migration from another registry would do), then
+starts one node and measures start-up time, memory, and `GET /schemas/ids/{id}` latency:
+for a hot working set of 1,000 ids (what serializers' lookups look like) and for random ids
+over the whole store (every read a cache miss at first). The same runs on a 1,000-version
+store give the baseline. Needs REGISTRY_BENCH_PG_DSN (an admin DSN; scratch databases).
+
+    REGISTRY_BENCH_PG_DSN=postgresql://postgres@127.0.0.1:5432/test \\
+        .venv/bin/python bench/scale.py [--subjects 10000] [--versions 100] [--seconds 10]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import hashlib
+import json
+import os
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+import asyncpg
+
+sys.path.insert(0, str(Path(__file__).parent))
+from common import WrkResult, registry_server, wrk
+
+from llm_schema_registry.storage.sql import SqlStore
+
+LUA = """
+math.randomseed(os.time())
+request = function()
+  return wrk.format("GET", "/schemas/ids/" .. math.random(1, %d))
+end
+"""
+
+
+def rows(subjects: int, versions: int) -> tuple[list[tuple[object, ...]], list[tuple[object, ...]]]:
+    schemas, subject_versions, now = [], [], int(time.time() * 1000)
+    for s in range(subjects):
+        for v in range(1, versions + 1):
+            schema_id = s * versions + v
+            fields = [{"name": f"f{i}", "type": "long", "default": 0} for i in range(v)][-8:]
+            fields.append({"name": "v", "type": "int", "default": v})
+            record = {
+                "type": "record",
+                "name": f"Event{s}",
+                "namespace": "ai.llm.scale",
+                "fields": fields,
+            }
+            text = json.dumps(record, separators=(",", ":"))
+            digest = hashlib.sha256(text.encode()).hexdigest()
+            schemas.append(
+                (schema_id, str(uuid.uuid4()), "AVRO", text, digest, digest, "[]", None, None, now)
+            )
+            subject_versions.append((f"scale.subject.{s}", v, schema_id, False, now))
+    return schemas, subject_versions
+
+
+async def load(url: str, subjects: int, versions: int) -> float:
+    store = SqlStore(url)
+    await store.start()  # migrations
+    await store.close()
+    schemas, subject_versions = rows(subjects, versions)
+    started = time.perf_counter()
+    conn = await asyncpg.connect(url)
+    try:
+        await conn.copy_records_to_table(
+            "schemas",
+            records=schemas,
+            columns=[
+                "id",
+                "guid",
+                "schema_type",
+                "text",
+                "identity_hash",
+                "content_hash",
+                "references_json",
+                "metadata_json",
+                "rule_set_json",
+                "created_ms",
+            ],
+        )
+        await conn.copy_records_to_table(
+            "subject_versions",
+            records=subject_versions,
+            columns=["subject", "version", "schema_id", "deleted", "ts"],
+        )
+        await conn.execute("SELECT setval('schema_ids', $1)", len(schemas) + 1)
+        await conn.execute("ANALYZE")
+    finally:
+        await conn.close()
+    return time.perf_counter() - started
+
+
+async def database(admin: str, name: str, create: bool) -> None:
+    conn = await asyncpg.connect(admin)
+    try:
+        await conn.execute(
+            f'CREATE DATABASE "{name}"' if create else f'DROP DATABASE "{name}" WITH (FORCE)'
+        )
+    finally:
+        await conn.close()
+
+
+def rss_mib(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def measure(label: str, url: str, total: int, seconds: int) -> dict[str, WrkResult]:
+    work = Path(tempfile.mkdtemp())
+    started = time.perf_counter()
+    server = registry_server(url, work)
+    startup = time.perf_counter() - started
+    results: dict[str, WrkResult] = {}
+    try:
+        hot, cold = work / "hot.lua", work / "cold.lua"
+        hot.write_text(LUA % min(1000, total))
+        cold.write_text(LUA % total)
+        wrk(server.url, 64, 3, hot)  # warm the hot set
+        results["hot"] = wrk(server.url, 64, seconds, hot)
+        results["cold"] = wrk(server.url, 64, seconds, cold)
+        print(
+            f"  {label}: start-up {startup:.1f} s, node RSS {rss_mib(server.process.pid):.0f} MiB "
+            "after the runs"
+        )
+        for kind, result in results.items():
+            print(f"    {kind:4} ids  {result.line()}")
+    finally:
+        server.stop()
+    return results
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--subjects", type=int, default=10_000)
+    parser.add_argument("--versions", type=int, default=100)
+    parser.add_argument("--seconds", type=int, default=10)
+    args = parser.parse_args()
+    admin = os.environ.get("REGISTRY_BENCH_PG_DSN")
+    if not admin:
+        raise SystemExit("set REGISTRY_BENCH_PG_DSN (an admin PostgreSQL DSN)")
+    base = admin.rpartition("/")[0]
+    sizes = {"small": (10, 100), "large": (args.subjects, args.versions)}
+    found: dict[str, dict[str, WrkResult]] = {}
+    for label, (subjects, versions) in sizes.items():
+        name = f"lsr_scale_{uuid.uuid4().hex[:8]}"
+        asyncio.run(database(admin, name, True))
+        try:
+            seconds = asyncio.run(load(f"{base}/{name}", subjects, versions))
+            total = subjects * versions
+            print(
+                f"{label} store: {subjects} subjects x {versions} versions = {total:,} "
+                f"versions, loaded in {seconds:.1f} s"
+            )
+            found[label] = measure(label, f"{base}/{name}", total, args.seconds)
+        finally:
+            asyncio.run(database(admin, name, False))
+    for kind in ("hot", "cold"):
+        ratio = found["large"][kind].p99_ms / found["small"][kind].p99_ms
+        print(f"p99 {kind} ids, large / small store: {ratio:.2f}")
+
+
+if __name__ == "__main__":
+    main()
