@@ -8,7 +8,11 @@ it accept anything, closed when they are forbidden (`additionalItems`/`items`/
 from __future__ import annotations
 
 from llm_schema_registry.formats.jsonschema.changes import Context
-from llm_schema_registry.formats.jsonschema.diff_object import Compare, compare_unevaluated
+from llm_schema_registry.formats.jsonschema.diff_object import (
+    Compare,
+    compare_additional,
+    compare_unevaluated,
+)
 from llm_schema_registry.formats.jsonschema.nodes import Kind, Node
 
 
@@ -18,7 +22,7 @@ def compare(compare_nodes: Compare, ctx: Context, original: Node, update: Node) 
     compare_nodes(ctx, original.all_items, update.all_items)
     ctx.path.pop()
     _tuple(compare_nodes, ctx, original, update)
-    _additional(compare_nodes, ctx, original, update)
+    compare_additional(compare_nodes, ctx, original, update, "additionalItems", "ADDITIONAL_ITEMS")
     ctx.path.append("unevaluatedItems")
     before, after = original.unevaluated, update.unevaluated
     compare_unevaluated(compare_nodes, ctx, "UNEVALUATED_ITEMS", before, after)
@@ -91,20 +95,6 @@ def _added(compare_nodes: Compare, ctx: Context, original: Node, after: Node) ->
     ctx.extend(sub)
     covered = "IS" if sub.compatible else "NOT"
     ctx.add(f"ITEM_ADDED_{covered}_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL")
-
-
-def _additional(compare_nodes: Compare, ctx: Context, original: Node, update: Node) -> None:
-    ctx.path.append("additionalItems")
-    if original.permits_additional != update.permits_additional:
-        kind = "REMOVED" if original.permits_additional else "ADDED"
-        ctx.add(f"ADDITIONAL_ITEMS_{kind}")
-    elif original.additional is None and update.additional is not None:
-        ctx.add("ADDITIONAL_ITEMS_NARROWED")
-    elif original.additional is not None and update.additional is None:
-        ctx.add("ADDITIONAL_ITEMS_EXTENDED")
-    else:
-        compare_nodes(ctx, original.additional, update.additional)
-    ctx.path.pop()
 
 
 def _counts(ctx: Context, original: Node, update: Node) -> None:

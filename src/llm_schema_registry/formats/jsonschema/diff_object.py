@@ -22,7 +22,9 @@ def compare(compare_nodes: Compare, ctx: Context, original: Node, update: Node) 
     _required(ctx, original, update)
     _properties(compare_nodes, ctx, original, update)
     _dependencies(compare_nodes, ctx, original, update)
-    _additional(compare_nodes, ctx, original, update)
+    compare_additional(
+        compare_nodes, ctx, original, update, "additionalProperties", "ADDITIONAL_PROPERTIES"
+    )
     _unevaluated(compare_nodes, ctx, original, update)
     _counts(ctx, original, update)
 
@@ -163,15 +165,19 @@ def _dependencies(compare_nodes: Compare, ctx: Context, original: Node, update: 
     ctx.path.pop()
 
 
-def _additional(compare_nodes: Compare, ctx: Context, original: Node, update: Node) -> None:
-    ctx.path.append("additionalProperties")
+def compare_additional(
+    compare_nodes: Compare, ctx: Context, original: Node, update: Node, keyword: str, kind: str
+) -> None:
+    """`additionalProperties` / `additionalItems`: allowed or not, then their schemas.
+
+    `kind` prefixes the change names (ADDITIONAL_PROPERTIES, ADDITIONAL_ITEMS)."""
+    ctx.path.append(keyword)
     if original.permits_additional != update.permits_additional:
-        kind = "ADDED" if update.permits_additional else "REMOVED"
-        ctx.add(f"ADDITIONAL_PROPERTIES_{kind}")
+        ctx.add(f"{kind}_{'ADDED' if update.permits_additional else 'REMOVED'}")
     elif original.additional is None and update.additional is not None:
-        ctx.add("ADDITIONAL_PROPERTIES_NARROWED")
+        ctx.add(f"{kind}_NARROWED")
     elif original.additional is not None and update.additional is None:
-        ctx.add("ADDITIONAL_PROPERTIES_EXTENDED")
+        ctx.add(f"{kind}_EXTENDED")
     else:
         compare_nodes(ctx, original.additional, update.additional)
     ctx.path.pop()
