@@ -8,11 +8,9 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from llm_schema_registry.compatibility import CompatibilityLevel, Finding, check
+from llm_schema_registry.compatibility import CompatibilityLevel
 from llm_schema_registry.formats import format_for
-from llm_schema_registry.formats.base import SchemaType
 from llm_schema_registry.observability import metrics
-from llm_schema_registry.observability.tracing import tracer
 from llm_schema_registry.registry.config import ConfigService
 from llm_schema_registry.registry.contracts import (
     check_metadata,
@@ -38,7 +36,6 @@ from llm_schema_registry.registry.errors import (
     VersionSoftDeletedError,
 )
 from llm_schema_registry.registry.model import (
-    GLOBAL_SCOPE,
     JsonObject,
     Mode,
     RegisterRequest,
@@ -52,6 +49,7 @@ from llm_schema_registry.registry.schemas import (
     new_schema,
     parse_version,
 )
+from llm_schema_registry.registry.verdicts import checked, describe
 from llm_schema_registry.storage.base import Store, Tx
 
 
@@ -368,7 +366,7 @@ class RegistryService:
         live: list[SubjectVersion],
     ) -> list[str]:
         olds = [await self._parser.parse_stored(tx, v.schema) for v in live]
-        findings = _checked(content.schema_type, level, parsed, olds)
+        findings = checked(content.schema_type, level, parsed, olds)
         return describe(findings, live, level)
 
     # ---- compatibility -----------------------------------------------------------------
@@ -400,7 +398,7 @@ class RegistryService:
             if spec is not None and level.transitive:
                 level = CompatibilityLevel(level.removesuffix("_TRANSITIVE"))
             olds = [await self._parser.parse_stored(tx, v.schema) for v in live]
-        findings = _checked(request.schema_type, level, parsed, olds)
+        findings = checked(request.schema_type, level, parsed, olds)
         return describe(findings, live, level)
 
     # ---- deletion ----------------------------------------------------------------------
@@ -466,51 +464,3 @@ class RegistryService:
                         f"One or more references exist to the schema "
                         f"{{magic=1,keytype=SCHEMA,subject={subject},version={number}}}."
                     )
-
-    async def has_versions(self, scope: str) -> bool:
-        async with self._store.read() as tx:
-            if scope == GLOBAL_SCOPE:
-                return bool(await tx.subjects())
-            return bool(await tx.versions(scope))
-
-
-def _checked(
-    schema_type: SchemaType, level: CompatibilityLevel, parsed: Any, olds: list[Any]
-) -> list[Finding]:
-    """`compatibility.check`, traced and counted."""
-    attributes = {
-        "schema.type": schema_type.value,
-        "compatibility.level": level.value,
-        "compatibility.versions": len(olds),
-    }
-    with tracer.start_as_current_span("compatibility.check", attributes=attributes):
-        findings = check(format_for(schema_type), level, parsed, olds)
-    metrics.COMPATIBILITY_CHECKS.labels("incompatible" if findings else "compatible").inc()
-    return findings
-
-
-def describe(
-    findings: list[Finding], live: list[SubjectVersion], level: CompatibilityLevel
-) -> list[str]:
-    """Confluent-style verbose messages: each problem, then the old version it concerns."""
-    messages: list[str] = []
-    for index in sorted({f.against for f in findings}):
-        for finding in (f for f in findings if f.against == index):
-            issue = finding.incompatibility
-            messages.append(
-                f"{{errorType:'{issue.kind}', description:'{_confluent_wording(finding)}', "
-                f"additionalInfo:'{issue.path}'}}"
-            )
-        messages.append(f"{{oldSchemaVersion: {live[index].version}}}")
-        messages.append(f"{{oldSchema: '{live[index].schema.text}'}}")
-    if messages:
-        messages.append(f"{{validateFields: 'false', compatibility: '{level.value}'}}")
-    return messages
-
-
-def _confluent_wording(finding: Finding) -> str:
-    """Formats speak of reader and writer; Confluent's messages of the new and old schema."""
-    reader, writer = ("new", "old") if finding.direction == "new reads old" else ("old", "new")
-    return finding.incompatibility.message.replace("reader schema", f"{reader} schema").replace(
-        "writer schema", f"{writer} schema"
-    )

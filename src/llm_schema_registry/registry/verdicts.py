@@ -1,0 +1,54 @@
+"""Compatibility verdicts: the check itself (traced and counted) and Confluent's messages."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from llm_schema_registry.compatibility import CompatibilityLevel, Finding, check
+from llm_schema_registry.formats import format_for
+from llm_schema_registry.formats.base import SchemaType
+from llm_schema_registry.observability import metrics
+from llm_schema_registry.observability.tracing import tracer
+from llm_schema_registry.registry.model import SubjectVersion
+
+
+def checked(
+    schema_type: SchemaType, level: CompatibilityLevel, parsed: Any, olds: list[Any]
+) -> list[Finding]:
+    """`compatibility.check`, traced and counted."""
+    attributes = {
+        "schema.type": schema_type.value,
+        "compatibility.level": level.value,
+        "compatibility.versions": len(olds),
+    }
+    with tracer.start_as_current_span("compatibility.check", attributes=attributes):
+        findings = check(format_for(schema_type), level, parsed, olds)
+    metrics.COMPATIBILITY_CHECKS.labels("incompatible" if findings else "compatible").inc()
+    return findings
+
+
+def describe(
+    findings: list[Finding], live: list[SubjectVersion], level: CompatibilityLevel
+) -> list[str]:
+    """Confluent-style verbose messages: each problem, then the old version it concerns."""
+    messages: list[str] = []
+    for index in sorted({f.against for f in findings}):
+        for finding in (f for f in findings if f.against == index):
+            issue = finding.incompatibility
+            messages.append(
+                f"{{errorType:'{issue.kind}', description:'{_confluent_wording(finding)}', "
+                f"additionalInfo:'{issue.path}'}}"
+            )
+        messages.append(f"{{oldSchemaVersion: {live[index].version}}}")
+        messages.append(f"{{oldSchema: '{live[index].schema.text}'}}")
+    if messages:
+        messages.append(f"{{validateFields: 'false', compatibility: '{level.value}'}}")
+    return messages
+
+
+def _confluent_wording(finding: Finding) -> str:
+    """Formats speak of reader and writer; Confluent's messages of the new and old schema."""
+    reader, writer = ("new", "old") if finding.direction == "new reads old" else ("old", "new")
+    return finding.incompatibility.message.replace("reader schema", f"{reader} schema").replace(
+        "writer schema", f"{writer} schema"
+    )
