@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import json
-import re
 
 import httpx
 
-from support import ServerProcess
+from support import ServerProcess, sample
 
 AVRO_V1 = json.dumps({"type": "record", "name": "M", "fields": [{"name": "a", "type": "int"}]})
 AVRO_BREAKING = json.dumps(
@@ -17,17 +16,6 @@ AVRO_BREAKING = json.dumps(
         "fields": [{"name": "a", "type": "int"}, {"name": "b", "type": "string"}],
     }
 )
-
-
-def sample(text: str, name: str, **labels: str) -> float:
-    """The value of one series in Prometheus text format (0 when absent)."""
-    for line in text.splitlines():
-        if not line.startswith(name + "{") and not line.startswith(name + " "):
-            continue
-        found = dict(re.findall(r'(\w+)="([^"]*)"', line.split(" ")[0]))
-        if all(found.get(k) == v for k, v in labels.items()):
-            return float(line.rsplit(" ", 1)[1])
-    return 0.0
 
 
 async def test_named_series_move_after_traffic(client: httpx.AsyncClient) -> None:
@@ -40,6 +28,20 @@ async def test_named_series_move_after_traffic(client: httpx.AsyncClient) -> Non
     await client.get("/subjects/m/versions/latest")
     await client.get("/subjects/m/versions/latest")
     await client.get("/subjects/nobody/versions")
+    rules = {
+        "domainRules": [
+            {
+                "name": "positive",
+                "kind": "CONDITION",
+                "type": "CEL",
+                "expr": "message.n > 0",
+                "params": {"level": "MONITOR"},
+            }
+        ]
+    }
+    contract = {"schema": json.dumps({"type": "object"}), "schemaType": "JSON", "ruleSet": rules}
+    await client.post("/subjects/metered/versions", json=contract)
+    await client.post("/validate", json={"subject": "metered", "records": [{"n": 1}, {"n": -1}]})
     after = (await client.get("/metrics")).text
 
     def moved(name: str, **labels: str) -> float:
@@ -52,7 +54,7 @@ async def test_named_series_move_after_traffic(client: httpx.AsyncClient) -> Non
             endpoint="/subjects/{subject}/versions",
             status="200",
         )
-        == 1
+        == 2
     )
     assert (
         moved(
@@ -81,7 +83,7 @@ async def test_named_series_move_after_traffic(client: httpx.AsyncClient) -> Non
         == 2
     )
     assert "/subjects/m" not in after and "nobody" not in after  # templates, never raw paths
-    assert moved("schema_registry_schema_registrations_total", status="success") == 1
+    assert moved("schema_registry_schema_registrations_total", status="success") == 2
     assert moved("schema_registry_schema_registrations_total", status="incompatible") == 1
     assert moved("schema_registry_schema_registrations_total", status="invalid") == 1
     assert moved("schema_registry_compatibility_checks_total", result="incompatible") == 1

@@ -19,16 +19,18 @@ from llm_schema_registry.api.routes import (
     schemas,
     server,
     subjects,
+    validate,
 )
 from llm_schema_registry.observability.tracing import configure_tracing
 from llm_schema_registry.registry.service import RegistryService
+from llm_schema_registry.registry.validation import DataValidation
 from llm_schema_registry.settings import Settings
 from llm_schema_registry.storage.cached import CachedStore
 from llm_schema_registry.storage.feed import PostgresChangeFeed, RedisChangeFeed
 from llm_schema_registry.storage.sql import SqlStore
 
 
-def create_app(settings: Settings | None = None) -> ObservabilityLayer:
+def create_app(settings: Settings | None = None) -> FrontLayer:
     """The registry as an ASGI app; storage is opened (and migrated) at start-up."""
     settings = settings or Settings()
     read_url = settings.database_read_url.get_secret_value() if settings.database_read_url else None
@@ -68,6 +70,7 @@ def create_app(settings: Settings | None = None) -> ObservabilityLayer:
         parsed_cache_size=settings.parsed_cache_size,
         max_schema_bytes=settings.max_schema_bytes,
     )
+    api.state.validation = DataValidation(api.state.registry)
     errors.install(api)
     for router in (
         server.router,
@@ -77,7 +80,8 @@ def create_app(settings: Settings | None = None) -> ObservabilityLayer:
         config.router,
         config.mode_router,
         health.router,
+        validate.router,
     ):
         api.include_router(router)
     configure_tracing(settings.otlp_endpoint)
-    return ObservabilityLayer(FrontLayer(api, body_cache, settings.max_body_bytes))
+    return FrontLayer(ObservabilityLayer(api), body_cache, settings.max_body_bytes)

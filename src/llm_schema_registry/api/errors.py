@@ -11,6 +11,7 @@ from starlette.responses import Response
 
 from llm_schema_registry.api.media import RegistryJSONResponse
 from llm_schema_registry.registry import errors as e
+from llm_schema_registry.registry.validation import InvalidValidationRequestError
 
 ERROR_CODES: dict[type[e.RegistryError], int] = {
     e.SubjectNotFoundError: 40401,
@@ -35,6 +36,7 @@ ERROR_CODES: dict[type[e.RegistryError], int] = {
     e.InvalidRuleSetError: 42210,
     e.StorageError: 50001,
     e.StorageUnavailableError: 50301,
+    InvalidValidationRequestError: 422,
 }
 
 

@@ -10,6 +10,7 @@ and the request size limit. Everything else falls through to the framework uncha
 from __future__ import annotations
 
 import hashlib
+import time
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 from urllib.parse import unquote
@@ -18,6 +19,7 @@ import orjson
 
 from llm_schema_registry.api.media import V1_JSON, negotiate
 from llm_schema_registry.observability import metrics
+from llm_schema_registry.observability.context import request_id_for
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -113,10 +115,15 @@ class FrontLayer:
         ):
             cached = self.cache.get(int(path[len(IDS_PREFIX) :]))
             if cached is not None:
+                started = time.perf_counter()
                 self.cache.hits += 1
                 metrics.BODY_CACHE_HITS.inc()
-                scope["hot_path"] = True
-                await self._serve_cached(send, cached, media, headers.get(b"if-none-match"))
+                rid = request_id_for(headers.get(b"x-request-id")).encode("latin-1")
+                status = await self._serve_cached(
+                    send, cached, media, headers.get(b"if-none-match"), rid
+                )
+                (metrics.HOT_PATH_OK if status == 200 else metrics.HOT_PATH_NOT_MODIFIED).inc()
+                metrics.HOT_PATH_DURATION.observe(time.perf_counter() - started)
                 return
             self.cache.misses += 1
             metrics.BODY_CACHE_MISSES.inc()
@@ -124,13 +131,17 @@ class FrontLayer:
 
     @staticmethod
     async def _serve_cached(
-        send: Send, cached: tuple[bytes, bytes], media: str, if_none_match: bytes | None
-    ) -> None:
+        send: Send,
+        cached: tuple[bytes, bytes],
+        media: str,
+        if_none_match: bytes | None,
+        request_id: bytes,
+    ) -> int:
         body, etag = cached
-        common = [(b"etag", etag), (b"cache-control", CACHE_CONTROL)]
+        common = [(b"etag", etag), (b"cache-control", CACHE_CONTROL), (b"x-request-id", request_id)]
         if if_none_match is not None and etag in if_none_match:
             await _respond(send, 304, b"", common)
-            return
+            return 304
         await _respond(
             send,
             200,
@@ -141,6 +152,7 @@ class FrontLayer:
                 *common,
             ],
         )
+        return 200
 
     async def _forward(
         self,

@@ -1,40 +1,25 @@
-"""Outermost ASGI layer: request ids, request metrics by route template, one log line each.
+"""ASGI layer around the framework: request ids, metrics by route template, a log line each.
 
-Pure ASGI (no BaseHTTPMiddleware) and cheap: the hot read passes through here too.
+Pure ASGI (no BaseHTTPMiddleware). The hot read never gets here: the front layer answers it
+and does its own minimal bookkeeping (request id echo, counter, latency).
 """
 
 from __future__ import annotations
 
-import itertools
 import logging
-import os
 import time
 
-import structlog
 from opentelemetry.propagate import extract
 from opentelemetry.trace import SpanKind
 
 from llm_schema_registry.api.front import ASGIApp, Message, Receive, Scope, Send
 from llm_schema_registry.observability import metrics
-from llm_schema_registry.observability.context import request_id
+from llm_schema_registry.observability.context import request_id, request_id_for
 from llm_schema_registry.observability.tracing import tracer, tracing_enabled
 
 REQUEST_ID_HEADER = b"x-request-id"
-HOT_ENDPOINT = "/schemas/ids/{id}"
-_log = structlog.get_logger("llm_schema_registry.requests")
-# Generated ids: a random per-process prefix and a counter (cheaper than uuid4 per request).
-_PREFIX = os.urandom(6).hex()
-_COUNTER = itertools.count(1)
-
-
-def _incoming_id(scope: Scope) -> str | None:
-    for name, value in scope["headers"]:
-        if name == REQUEST_ID_HEADER:
-            text = bytes(value).decode("latin-1")
-            # Echoed into logs and headers: accept only short, printable ids.
-            if 0 < len(text) <= 128 and text.isprintable():
-                return text
-    return None
+# A stdlib logger: silent unless logging is configured (`llm-schema serve` makes it JSON).
+_log = logging.getLogger("llm_schema_registry.requests")
 
 
 class ObservabilityLayer:
@@ -42,16 +27,13 @@ class ObservabilityLayer:
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
-        self.log_hot_path = logging.getLogger("llm_schema_registry.requests").isEnabledFor(
-            logging.DEBUG
-        )
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
         started = time.perf_counter()
-        rid = _incoming_id(scope) or f"{_PREFIX}-{next(_COUNTER):x}"
+        rid = request_id_for(dict(scope["headers"]).get(REQUEST_ID_HEADER))
         token = request_id.set(rid)
         header = (REQUEST_ID_HEADER, rid.encode("latin-1"))
         status = 500
@@ -86,26 +68,22 @@ class ObservabilityLayer:
                 span.set_attribute("http.route", route)
 
     def _record(self, scope: Scope, status: int, elapsed: float, rid: str) -> None:
-        if scope.get("hot_path"):
-            child = metrics.HOT_PATH_OK if status == 200 else metrics.HOT_PATH_NOT_MODIFIED
-            child.inc()
-            metrics.HOT_PATH_DURATION.observe(elapsed)
-            if not self.log_hot_path:
-                return
-            endpoint = HOT_ENDPOINT
-        else:
-            route = scope.get("route")
-            # Label by template, never by raw path: ids and subjects would explode the series.
-            endpoint = getattr(route, "path", None) or "unmatched"
-            metrics.REQUESTS.labels(scope["method"], endpoint, str(status)).inc()
-            metrics.REQUEST_DURATION.labels(scope["method"], endpoint).observe(elapsed)
+        route = scope.get("route")
+        # Label by template, never by raw path: ids and subjects would explode the series.
+        endpoint = getattr(route, "path", None) or "unmatched"
+        metrics.REQUESTS.labels(scope["method"], endpoint, str(status)).inc()
+        metrics.REQUEST_DURATION.labels(scope["method"], endpoint).observe(elapsed)
+        if not _log.isEnabledFor(logging.INFO):
+            return
         client = scope.get("client")
         _log.info(
             "request",
-            request_id=rid,
-            method=scope["method"],
-            route=endpoint,
-            status=status,
-            duration_ms=round(elapsed * 1000, 3),
-            client=client[0] if client else None,
+            extra={
+                "request_id": rid,
+                "method": scope["method"],
+                "route": endpoint,
+                "status": status,
+                "duration_ms": round(elapsed * 1000, 3),
+                "client": client[0] if client else None,
+            },
         )

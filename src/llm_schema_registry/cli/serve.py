@@ -14,12 +14,12 @@ import typer
 import uvicorn
 
 from llm_schema_registry.api.app import create_app
-from llm_schema_registry.api.observe import ObservabilityLayer
+from llm_schema_registry.api.front import FrontLayer
 from llm_schema_registry.observability.logging import configure_logging
 from llm_schema_registry.settings import Settings
 
 
-def app_from_environment() -> ObservabilityLayer:
+def app_from_environment() -> FrontLayer:
     """The factory each worker process calls: settings from the environment, JSON logs."""
     settings = Settings()
     configure_logging(settings.log_level)

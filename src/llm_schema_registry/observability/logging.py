@@ -10,6 +10,7 @@ import structlog
 
 _SHARED: list[Any] = [
     structlog.contextvars.merge_contextvars,
+    structlog.stdlib.ExtraAdder(),
     structlog.stdlib.add_log_level,
     structlog.stdlib.add_logger_name,
     structlog.processors.TimeStamper(fmt="iso", utc=True),

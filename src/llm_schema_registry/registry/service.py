@@ -22,6 +22,7 @@ from llm_schema_registry.registry.contracts import (
 from llm_schema_registry.registry.errors import (
     IdConflictError,
     IncompatibleSchemaError,
+    InvalidRuleSetError,
     InvalidSchemaError,
     InvalidSubjectError,
     OperationNotPermittedError,
@@ -51,6 +52,7 @@ from llm_schema_registry.registry.schemas import (
 )
 from llm_schema_registry.registry.verdicts import checked, describe
 from llm_schema_registry.storage.base import Store, Tx
+from llm_schema_registry.validation.rules import RuleCompileError, compile_rules
 
 
 def _now_ms() -> int:
@@ -111,6 +113,11 @@ class RegistryService:
     async def max_schema_id(self) -> int:
         async with self._store.read() as tx:
             return await tx.max_schema_id()
+
+    async def parsed(self, schema: StoredSchema) -> Any:
+        """The parsed form of a stored schema (cached by id)."""
+        async with self._store.read() as tx:
+            return await self._parser.parse_stored(tx, schema)
 
     async def render(self, schema: StoredSchema, output_format: str | None) -> str:
         if not output_format:
@@ -255,6 +262,10 @@ class RegistryService:
             raise SchemaTooLargeError(len(request.schema.encode()), self._max_schema_bytes)
         check_metadata(request.metadata)
         check_rule_set(request.rule_set)
+        try:
+            compile_rules(request.rule_set)  # a rule that does not compile is refused up front
+        except RuleCompileError as error:
+            raise InvalidRuleSetError(f"Invalid ruleSet: {error}") from None
         try:
             async with self._store.write(lock=subject) as tx:
                 result = await self._register(tx, subject, request, normalize)

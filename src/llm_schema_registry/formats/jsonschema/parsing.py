@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import jsonschema_rs
@@ -154,8 +154,8 @@ def _check_refs(
         _check_refs(resolver, child, scope, draft, path + relative, what)
 
 
-def _compile(document: Json, draft: Draft, documents: dict[str, Json]) -> None:
-    """Build a jsonschema-rs validator offline: catches bad regexes and anything we missed."""
+def build_validator(document: Json, draft: Draft, documents: Mapping[str, Json]) -> Any:
+    """A jsonschema-rs validator built offline: only the given references, never the network."""
     base = scope_of(document, "", draft)
     resources: list[tuple[str, Json]] = []
     for name, referenced in documents.items():
@@ -163,9 +163,14 @@ def _compile(document: Json, draft: Draft, documents: dict[str, Json]) -> None:
         alias = join(base, name) if base else name
         if alias != name and alias not in documents:
             resources.append((alias, referenced))
+    registry = jsonschema_rs.Registry(resources) if resources else None
+    return _VALIDATORS[draft](document, registry=registry, offline=True)
+
+
+def _compile(document: Json, draft: Draft, documents: dict[str, Json]) -> None:
+    """Build the validator once at parse time: catches bad regexes and anything we missed."""
     try:
-        registry = jsonschema_rs.Registry(resources) if resources else None
-        _VALIDATORS[draft](document, registry=registry, offline=True)
+        build_validator(document, draft, documents)
     except (jsonschema_rs.ValidationError, jsonschema_rs.ReferencingError, ValueError) as error:
         first_line = str(error).strip().splitlines()[0] if str(error).strip() else repr(error)
         raise InvalidSchemaError(f"Invalid schema: {first_line}") from None

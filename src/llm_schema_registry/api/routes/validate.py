@@ -1,0 +1,59 @@
+"""`POST /validate`: data against a registered schema and its data-contract rules."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Request
+from pydantic import BaseModel, ConfigDict, Field
+
+from llm_schema_registry.api.deps import Registry
+from llm_schema_registry.api.models import ERRORS
+from llm_schema_registry.registry.validation import DataValidation, InvalidValidationRequestError
+
+router = APIRouter(tags=["validation"], responses=ERRORS)
+
+
+class ValidateRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    schema_id: int | None = Field(default=None, description="Validate against this schema id")
+    subject: str | None = Field(default=None, description="…or this subject's version")
+    version: str | int | None = Field(default=None, description="A version number or latest")
+    data: Any = Field(default=None, description="One record")
+    records: list[Any] | None = Field(default=None, description="A batch of records")
+    message: str | None = Field(default=None, description="Protobuf: the message type name")
+
+
+class Problem(BaseModel):
+    path: str
+    message: str
+
+
+class RuleWarning(BaseModel):
+    rule: str
+    message: str
+
+
+class RecordResult(BaseModel):
+    valid: bool
+    errors: list[Problem]
+    warnings: list[RuleWarning]
+
+
+class BatchResult(BaseModel):
+    results: list[RecordResult]
+
+
+@router.post("/validate", response_model=RecordResult | BatchResult)
+async def validate(registry: Registry, request: Request, body: ValidateRequest) -> dict[str, Any]:
+    """One record (`data`): `{valid, errors, warnings}`; a batch (`records`): `{results}`."""
+    if ("data" in body.model_fields_set) == (body.records is not None):
+        raise InvalidValidationRequestError("Give exactly one of data (a record) or records")
+    service: DataValidation = request.app.state.validation
+    schema, subject = await service.target(body.schema_id, body.subject, body.version)
+    records = body.records if body.records is not None else [body.data]
+    results = await service.validate(schema, subject, records, body.message)
+    if body.records is not None:
+        return {"results": [result.as_json() for result in results]}
+    return results[0].as_json()

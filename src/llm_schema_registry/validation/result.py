@@ -1,0 +1,54 @@
+"""What validating one record produces."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Issue:
+    """A reason the record is invalid; `path` is written `$.a.b[0]`."""
+
+    path: str
+    message: str
+
+
+@dataclass(frozen=True)
+class Warning_:
+    """A WARN-level rule the record failed (the record stays valid)."""
+
+    rule: str
+    message: str
+
+
+@dataclass(frozen=True)
+class RuleFailure:
+    rule: str
+    level: str  # STRICT | WARN | MONITOR
+    message: str
+
+
+@dataclass
+class ValidationResult:
+    errors: list[Issue] = field(default_factory=list)
+    warnings: list[Warning_] = field(default_factory=list)
+    rule_failures: list[RuleFailure] = field(default_factory=list)
+
+    @property
+    def valid(self) -> bool:
+        return not self.errors
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "valid": self.valid,
+            "errors": [{"path": e.path, "message": e.message} for e in self.errors],
+            "warnings": [{"rule": w.rule, "message": w.message} for w in self.warnings],
+        }
+
+
+def json_path(parts: list[str | int] | tuple[str | int, ...]) -> str:
+    path = "$"
+    for part in parts:
+        path += f"[{part}]" if isinstance(part, int) else f".{part}"
+    return path
