@@ -92,21 +92,19 @@ async def test_schema_by_id_is_cached_with_etag_and_revalidates(
 
 
 async def test_the_hot_read_is_served_by_the_front_layer_after_the_first_read(
-    sqlite_url: str,
+    sqlite_client: httpx.AsyncClient,
 ) -> None:
-    from asgi_lifespan import LifespanManager
+    from llm_schema_registry.observability.metrics import CACHES
 
-    from llm_schema_registry.api.app import create_app
-    from llm_schema_registry.settings import Settings
-
-    app = create_app(Settings(database_url=sqlite_url))  # type: ignore[arg-type]
-    async with LifespanManager(app) as manager:
-        transport = httpx.ASGITransport(app=manager.app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://r") as client:
-            await client.post("/subjects/s/versions", json={"schema": USER_V1})
-            for _ in range(3):
-                assert (await client.get("/schemas/ids/1")).status_code == 200
-    assert (app.cache.misses, app.cache.hits) == (1, 2)
+    await sqlite_client.post("/subjects/s/versions", json={"schema": USER_V1})
+    hits, misses = CACHES.hits.get("schema_bodies", 0), CACHES.misses.get("schema_bodies", 0)
+    for _ in range(3):
+        reply = await sqlite_client.get("/schemas/ids/1")
+        assert reply.status_code == 200 and reply.headers["x-request-id"]
+    assert CACHES.misses["schema_bodies"] - misses == 1
+    assert CACHES.hits["schema_bodies"] - hits == 2
+    plain = await sqlite_client.get("/schemas/ids/1", headers={"Accept": "application/json"})
+    assert plain.headers["content-type"] == "application/json"
 
 
 async def test_server_endpoints(sqlite_client: httpx.AsyncClient) -> None:

@@ -30,6 +30,7 @@ ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 # Stands in for an encoded slash inside a path segment until the route decodes it.
 SLASH_PLACEHOLDER = "\ue000"
 IDS_PREFIX = "/schemas/ids/"
+HOT_ENDPOINT = "/schemas/ids/{id}"
 _NEGOTIATION_EXEMPT = ("/metrics", "/health", "/docs", "/redoc", "/openapi.json")
 CACHE_CONTROL = b"public, max-age=3600"
 
@@ -39,29 +40,45 @@ def decode_segment(value: str) -> str:
     return value.replace(SLASH_PLACEHOLDER, "/")
 
 
+class CachedBody:
+    """A pre-encoded body with its response headers built once (the hot path only adds the
+    request id)."""
+
+    __slots__ = ("body", "etag", "headers", "not_modified_headers")
+
+    def __init__(self, body: bytes, etag: bytes) -> None:
+        self.body = body
+        self.etag = etag
+        self.not_modified_headers = [(b"etag", etag), (b"cache-control", CACHE_CONTROL)]
+        self.headers = [
+            (b"content-type", V1_JSON.encode()),
+            (b"content-length", str(len(body)).encode()),
+            *self.not_modified_headers,
+        ]
+
+
 class SchemaBodyCache:
     """Pre-encoded `GET /schemas/ids/{id}` bodies. Content by id never changes, so entries
     stay until a permanent delete removes the id (`clear`)."""
 
     def __init__(self) -> None:
-        self._bodies: dict[int, tuple[bytes, bytes]] = {}
-        self.hits = 0
-        self.misses = 0
+        self._entries: dict[int, CachedBody] = {}
 
-    def get(self, schema_id: int) -> tuple[bytes, bytes] | None:
-        return self._bodies.get(schema_id)
+    def get(self, schema_id: int) -> CachedBody | None:
+        return self._entries.get(schema_id)
 
-    def put(self, schema_id: int, payload: dict[str, Any]) -> tuple[bytes, bytes]:
+    def put(self, schema_id: int, payload: dict[str, Any]) -> CachedBody:
         body = orjson.dumps(payload)
         etag = b'"' + hashlib.sha256(body).hexdigest()[:32].encode() + b'"'
-        self._bodies[schema_id] = (body, etag)
-        return body, etag
+        entry = CachedBody(body, etag)
+        self._entries[schema_id] = entry
+        return entry
 
     def clear(self) -> None:
-        self._bodies.clear()
+        self._entries.clear()
 
     def __len__(self) -> int:
-        return len(self._bodies)
+        return len(self._entries)
 
 
 def _plain_subject_query(query: bytes) -> bool:
@@ -91,6 +108,20 @@ async def _error(send: Send, status: int, code: int, message: str) -> None:
     )
 
 
+async def _serve_cached(
+    send: Send, cached: CachedBody, media: str, if_none_match: bytes | None, request_id: bytes
+) -> int:
+    rid = (b"x-request-id", request_id)
+    if if_none_match is not None and cached.etag in if_none_match:
+        await _respond(send, 304, b"", [*cached.not_modified_headers, rid])
+        return 304
+    headers = [*cached.headers, rid]
+    if media != V1_JSON:
+        headers[0] = (b"content-type", media.encode())
+    await _respond(send, 200, cached.body, headers)
+    return 200
+
+
 class FrontLayer:
     """Wraps the FastAPI app (see the module docstring)."""
 
@@ -116,43 +147,17 @@ class FrontLayer:
             cached = self.cache.get(int(path[len(IDS_PREFIX) :]))
             if cached is not None:
                 started = time.perf_counter()
-                self.cache.hits += 1
-                metrics.BODY_CACHE_HITS.inc()
+                metrics.CACHES.hit("schema_bodies")
                 rid = request_id_for(headers.get(b"x-request-id")).encode("latin-1")
-                status = await self._serve_cached(
+                status = await _serve_cached(
                     send, cached, media, headers.get(b"if-none-match"), rid
                 )
-                (metrics.HOT_PATH_OK if status == 200 else metrics.HOT_PATH_NOT_MODIFIED).inc()
-                metrics.HOT_PATH_DURATION.observe(time.perf_counter() - started)
+                metrics.REQUEST_STATS.record(
+                    "GET", HOT_ENDPOINT, status, time.perf_counter() - started
+                )
                 return
-            self.cache.misses += 1
-            metrics.BODY_CACHE_MISSES.inc()
+            metrics.CACHES.miss("schema_bodies")
         await self._forward(scope, receive, send, headers, media)
-
-    @staticmethod
-    async def _serve_cached(
-        send: Send,
-        cached: tuple[bytes, bytes],
-        media: str,
-        if_none_match: bytes | None,
-        request_id: bytes,
-    ) -> int:
-        body, etag = cached
-        common = [(b"etag", etag), (b"cache-control", CACHE_CONTROL), (b"x-request-id", request_id)]
-        if if_none_match is not None and etag in if_none_match:
-            await _respond(send, 304, b"", common)
-            return 304
-        await _respond(
-            send,
-            200,
-            body,
-            [
-                (b"content-type", media.encode()),
-                (b"content-length", str(len(body)).encode()),
-                *common,
-            ],
-        )
-        return 200
 
     async def _forward(
         self,

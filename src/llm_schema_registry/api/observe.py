@@ -71,8 +71,7 @@ class ObservabilityLayer:
         route = scope.get("route")
         # Label by template, never by raw path: ids and subjects would explode the series.
         endpoint = getattr(route, "path", None) or "unmatched"
-        metrics.REQUESTS.labels(scope["method"], endpoint, str(status)).inc()
-        metrics.REQUEST_DURATION.labels(scope["method"], endpoint).observe(elapsed)
+        metrics.REQUEST_STATS.record(scope["method"], endpoint, status, elapsed)
         if not _log.isEnabledFor(logging.INFO):
             return
         client = scope.get("client")

@@ -204,9 +204,9 @@ class CachedReadTx:
 
     async def _cached(self, table: dict[Any, Any], key: Any, operation: str, *args: Any) -> Any:
         if key in table:
-            metrics.CACHE_HITS.labels(operation).inc()
+            metrics.CACHES.hit(operation)
             return table[key]
-        metrics.CACHE_MISSES.labels(operation).inc()
+        metrics.CACHES.miss(operation)
         generation = self._cache.generation
         value = await self._call(operation, *args)
         # A change committed while we read may not be in `value`: then don't keep it.
@@ -228,9 +228,9 @@ class CachedReadTx:
 
     async def subjects(self) -> list[tuple[str, bool]]:
         if self._cache.subjects is not None:
-            metrics.CACHE_HITS.labels("subjects").inc()
+            metrics.CACHES.hit("subjects")
             return list(self._cache.subjects)
-        metrics.CACHE_MISSES.labels("subjects").inc()
+        metrics.CACHES.miss("subjects")
         generation = self._cache.generation
         found: list[tuple[str, bool]] = await self._call("subjects")
         if generation == self._cache.generation:

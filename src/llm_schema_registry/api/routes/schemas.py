@@ -7,6 +7,7 @@ from typing import Any
 from fastapi import APIRouter, Response
 
 from llm_schema_registry.api.deps import BodyCache, Flag, Registry, page, schema_json, version_json
+from llm_schema_registry.api.front import CACHE_CONTROL
 from llm_schema_registry.api.media import V1_JSON
 from llm_schema_registry.api.models import ERRORS, SchemaObject, SubjectVersionPair
 from llm_schema_registry.registry.errors import SchemaNotFoundError
@@ -60,11 +61,11 @@ async def schema_by_id(
     schema = await registry.schema_by_id(_schema_id(id))
     if not format and not fetchMaxId:
         # Plain reads are immutable: pre-encode once, the front layer serves them from now on.
-        body, etag = cache.put(schema.id, _by_id_json(schema))
+        entry = cache.put(schema.id, _by_id_json(schema))
         return Response(
-            body,
+            entry.body,
             media_type=V1_JSON,
-            headers={"ETag": etag.decode(), "Cache-Control": "public, max-age=3600"},
+            headers={"ETag": entry.etag.decode(), "Cache-Control": CACHE_CONTROL.decode()},
         )
     payload = _by_id_json(schema, await registry.render(schema, format))
     if fetchMaxId:
