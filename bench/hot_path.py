@@ -19,7 +19,7 @@ from pathlib import Path
 import httpx
 
 sys.path.insert(0, str(Path(__file__).parent))
-from common import PYTHON, Server, registry_server, wrk
+from common import PYTHON, Server, WrkResult, registry_server, wrk
 
 LUA = """
 math.randomseed(os.time())
@@ -44,60 +44,71 @@ def schema(n: int) -> str:
     )
 
 
+def median(results: list[WrkResult]) -> WrkResult:
+    ordered = sorted(results, key=lambda r: r.requests_per_second)
+    return ordered[len(ordered) // 2]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=int, default=10)
     parser.add_argument("--schemas", type=int, default=1000)
+    parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
         script = work / "ids.lua"
         script.write_text(LUA % args.schemas)
         server = registry_server(f"sqlite:///{work}/bench.db", work)
-        bodies: dict[str, str] = {}
+        ceiling_server: Server | None = None
         try:
+            bodies: dict[str, str] = {}
             with httpx.Client(base_url=server.url, timeout=30) as client:
                 for n in range(args.schemas):
                     reply = client.post(f"/subjects/bench-{n}/versions", json={"schema": schema(n)})
                     reply.raise_for_status()
                 for schema_id in range(1, args.schemas + 1):
                     bodies[str(schema_id)] = client.get(f"/schemas/ids/{schema_id}").text
+            (work / "bodies.json").write_text(json.dumps(bodies))
+            ceiling_server = Server(
+                [
+                    PYTHON,
+                    "-m",
+                    "uvicorn",
+                    "raw_asgi:app",
+                    "--port",
+                    "{port}",
+                    "--log-level",
+                    "warning",
+                    "--no-access-log",
+                ],
+                {
+                    "RAW_ASGI_BODIES": str(work / "bodies.json"),
+                    "PYTHONPATH": str(Path(__file__).parent),
+                },
+                Path(__file__).parent,
+            )
             size = sum(len(b) for b in bodies.values()) / len(bodies)
             print(
                 f"GET /schemas/ids/{{id}}: {args.schemas} ids, {size:.0f}-byte bodies, "
-                f"{args.seconds}s per run, uvicorn 1 worker on core 0, wrk -t1 on core 1"
+                f"{args.seconds}s runs, medians of {args.repeat} interleaved repetitions, "
+                "uvicorn 1 worker on core 0, wrk -t1 on core 1"
             )
-            registry = {c: wrk(server.url, c, args.seconds, script) for c in (64, 256)}
+            for connections in (64, 256):
+                registry: list[WrkResult] = []
+                ceiling: list[WrkResult] = []
+                for _ in range(args.repeat):  # interleaved, so drift hits both alike
+                    registry.append(wrk(server.url, connections, args.seconds, script))
+                    ceiling.append(wrk(ceiling_server.url, connections, args.seconds, script))
+                ours, raw = median(registry), median(ceiling)
+                ratio = ours.requests_per_second / raw.requests_per_second
+                print(f"  {connections:3} conns  registry {ours.line()}")
+                print(f"  {connections:3} conns  raw ASGI {raw.line()}")
+                print(f"  {connections:3} conns  ratio    {ratio:.2f}")
         finally:
             server.stop()
-        (work / "bodies.json").write_text(json.dumps(bodies))
-        ceiling_server = Server(
-            [
-                PYTHON,
-                "-m",
-                "uvicorn",
-                "raw_asgi:app",
-                "--port",
-                "{port}",
-                "--log-level",
-                "warning",
-                "--no-access-log",
-            ],
-            {
-                "RAW_ASGI_BODIES": str(work / "bodies.json"),
-                "PYTHONPATH": str(Path(__file__).parent),
-            },
-            Path(__file__).parent,
-        )
-        try:
-            ceiling = {c: wrk(ceiling_server.url, c, args.seconds, script) for c in (64, 256)}
-        finally:
-            ceiling_server.stop()
-    for connections in (64, 256):
-        ratio = registry[connections].requests_per_second / ceiling[connections].requests_per_second
-        print(f"  {connections:3} conns  registry {registry[connections].line()}")
-        print(f"  {connections:3} conns  raw ASGI {ceiling[connections].line()}")
-        print(f"  {connections:3} conns  ratio    {ratio:.2f}")
+            if ceiling_server is not None:
+                ceiling_server.stop()
 
 
 if __name__ == "__main__":
