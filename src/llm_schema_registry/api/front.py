@@ -177,7 +177,7 @@ class FrontLayer:
                 send, 413, 41301, f"Request body exceeds the limit of {self.max_body_bytes} bytes"
             )
             return
-        # The scope is changed in place so outer layers see the matched route afterwards.
+        # Route on the raw path: an encoded slash inside a subject stays part of the subject.
         raw: bytes = scope.get("raw_path") or b""
         if b"%2f" in raw.lower():
             encoded = raw.split(b"?", 1)[0].decode("latin-1")
