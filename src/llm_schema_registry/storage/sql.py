@@ -109,6 +109,17 @@ class SqlTx:
                 text("SELECT pg_advisory_xact_lock(:k)"), {"k": _subject_lock_key(subject)}
             )
 
+    async def lock_and_notify(self, subject: str | None) -> None:
+        """PostgreSQL: lock `subject` (if any) and queue the commit-time change notice."""
+        params = {"channel": CHANNEL, "scope": subject if subject is not None else "*"}
+        if subject is None:
+            await self._conn.execute(text("SELECT pg_notify(:channel, :scope)"), params)
+            return
+        await self._conn.execute(
+            text("SELECT pg_advisory_xact_lock(:k), pg_notify(:channel, :scope)"),
+            {"k": _subject_lock_key(subject), **params},
+        )
+
     async def schema_by_id(self, schema_id: int) -> StoredSchema | None:
         row = (await self._conn.execute(select(schemas).where(schemas.c.id == schema_id))).first()
         return _schema_from_row(row) if row else None
@@ -123,10 +134,12 @@ class SqlTx:
         return _schema_from_row(row) if row else None
 
     async def add_schema(self, schema: NewSchema, explicit_id: int | None = None) -> StoredSchema:
-        new_id = await self._next_id(explicit_id)
+        postgres = self._dialect == "postgresql"
+        # PostgreSQL takes a new id from the sequence inside the INSERT (one round trip less).
+        new_id = None if postgres and explicit_id is None else await self._next_id(explicit_id)
         guid = str(uuid.uuid4())
         values = {
-            "id": new_id,
+            "id": func.nextval("schema_ids") if new_id is None else new_id,
             "guid": guid,
             "schema_type": schema.schema_type.value,
             "text": schema.text,
@@ -137,21 +150,25 @@ class SqlTx:
             "rule_set_json": json.dumps(schema.rule_set) if schema.rule_set is not None else None,
             "created_ms": _now_ms(),
         }
-        if self._dialect == "postgresql":
+        if postgres:
             # Another node may be storing the same content right now: the unique hash
             # settles it, we take theirs, and our id stays unused (ids are never reused).
-            inserted = await self._conn.execute(
-                pg_insert(schemas)
-                .values(**values)
-                .on_conflict_do_nothing(index_elements=["identity_hash"])
-                .returning(schemas.c.id)
-            )
-            if inserted.first() is None:
+            inserted = (
+                await self._conn.execute(
+                    pg_insert(schemas)
+                    .values(**values)
+                    .on_conflict_do_nothing(index_elements=["identity_hash"])
+                    .returning(schemas.c.id)
+                )
+            ).first()
+            if inserted is None:
                 existing = await self.schema_by_hash(schema.identity_hash)
                 assert existing is not None
                 return existing
+            new_id = int(inserted[0])
         else:
             await self._conn.execute(insert(schemas).values(**values))
+        assert new_id is not None
         if schema.references:
             await self._conn.execute(
                 insert(schema_references),
@@ -179,12 +196,9 @@ class SqlTx:
 
     async def _next_id(self, explicit_id: int | None) -> int:
         """The id for new content: PostgreSQL's sequence never blocks other writers (ids are
-        unique and increasing, gaps allowed); SQLite's single writer bumps a counter row."""
-        if self._dialect == "postgresql":
-            if explicit_id is None:
-                return int(
-                    (await self._conn.execute(text("SELECT nextval('schema_ids')"))).scalar_one()
-                )
+        unique and increasing, gaps allowed; `add_schema` takes new ones in its INSERT, here
+        an imported id moves the sequence past it); SQLite's single writer bumps a counter row."""
+        if self._dialect == "postgresql" and explicit_id is not None:
             await self._conn.execute(
                 text(
                     "SELECT setval('schema_ids', "
@@ -431,15 +445,14 @@ class SqlStore:
             conn = await conn.execution_options(sqlite_write=True)
             async with conn.begin():
                 tx = SqlTx(conn, self.dialect)
-                if lock is not None:
+                if self.dialect == "postgresql":
+                    # The subject lock and the change notice in one round trip: PostgreSQL
+                    # delivers the notice to every listening node when (and only if) this
+                    # transaction commits, wherever in it the NOTIFY was issued.
+                    await tx.lock_and_notify(lock)
+                elif lock is not None:
                     await tx.lock_subject(lock)
                 yield tx
-                if self.dialect == "postgresql":
-                    # Delivered to every listening node when (and only if) this commits.
-                    await conn.execute(
-                        text("SELECT pg_notify(:channel, :scope)"),
-                        {"channel": CHANNEL, "scope": lock if lock is not None else "*"},
-                    )
 
 
 def _upgrade(connection: Connection) -> None:

@@ -11,6 +11,7 @@ from llm_schema_registry.formats.jsonschema.changes import Context
 from llm_schema_registry.formats.jsonschema.diff_object import (
     Compare,
     compare_additional,
+    compare_bounds,
     compare_unevaluated,
 )
 from llm_schema_registry.formats.jsonschema.nodes import Kind, Node
@@ -98,20 +99,15 @@ def _added(compare_nodes: Compare, ctx: Context, original: Node, after: Node) ->
 
 
 def _counts(ctx: Context, original: Node, update: Node) -> None:
-    for keyword, prefix, before, after in (
-        ("maxItems", "MAX_ITEMS", original.max_items, update.max_items),
-        ("minItems", "MIN_ITEMS", original.min_items, update.min_items),
-        ("maxContains", "MAX_CONTAINS", original.max_contains, update.max_contains),
-        ("minContains", "MIN_CONTAINS", original.min_contains, update.min_contains),
-    ):
-        if before == after:
-            continue
-        if before is None:
-            ctx.add(f"{prefix}_ADDED", keyword)
-        elif after is None:
-            ctx.add(f"{prefix}_REMOVED", keyword)
-        else:
-            ctx.add(f"{prefix}_{'INCREASED' if before < after else 'DECREASED'}", keyword)
+    compare_bounds(
+        ctx,
+        (
+            ("maxItems", "MAX_ITEMS", original.max_items, update.max_items),
+            ("minItems", "MIN_ITEMS", original.min_items, update.min_items),
+            ("maxContains", "MAX_CONTAINS", original.max_contains, update.max_contains),
+            ("minContains", "MIN_CONTAINS", original.min_contains, update.min_contains),
+        ),
+    )
     if original.unique_items != update.unique_items:
         kind = "UNIQUE_ITEMS_REMOVED" if original.unique_items else "UNIQUE_ITEMS_ADDED"
         ctx.add(kind, "uniqueItems")

@@ -9,7 +9,8 @@ pattern or the additional/unevaluated schema.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from typing import Any
 
 from llm_schema_registry.formats.jsonschema.changes import Context
 from llm_schema_registry.formats.jsonschema.nodes import Kind, Node
@@ -213,11 +214,9 @@ def _unevaluated(compare_nodes: Compare, ctx: Context, original: Node, update: N
     ctx.path.pop()
 
 
-def _counts(ctx: Context, original: Node, update: Node) -> None:
-    for keyword, prefix, before, after in (
-        ("maxProperties", "MAX_PROPERTIES", original.max_properties, update.max_properties),
-        ("minProperties", "MIN_PROPERTIES", original.min_properties, update.min_properties),
-    ):
+def compare_bounds(ctx: Context, bounds: Iterable[tuple[str, str, Any, Any]]) -> None:
+    """Count limits (`maxItems`, `minProperties`…) added, removed, increased or decreased."""
+    for keyword, prefix, before, after in bounds:
         if before == after:
             continue
         if before is None:
@@ -226,3 +225,13 @@ def _counts(ctx: Context, original: Node, update: Node) -> None:
             ctx.add(f"{prefix}_REMOVED", keyword)
         else:
             ctx.add(f"{prefix}_{'INCREASED' if before < after else 'DECREASED'}", keyword)
+
+
+def _counts(ctx: Context, original: Node, update: Node) -> None:
+    compare_bounds(
+        ctx,
+        (
+            ("maxProperties", "MAX_PROPERTIES", original.max_properties, update.max_properties),
+            ("minProperties", "MIN_PROPERTIES", original.min_properties, update.min_properties),
+        ),
+    )
