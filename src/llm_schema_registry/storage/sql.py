@@ -34,6 +34,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 
 from llm_schema_registry.formats.base import SchemaType
@@ -386,7 +387,6 @@ class SqlStore:
             options = {
                 "pool_size": pool_size,
                 "max_overflow": pool_size,
-                "pool_pre_ping": True,
                 "connect_args": {"timeout": 3},
             }
         self._engine: AsyncEngine = create_async_engine(self._url, **options)
@@ -403,6 +403,9 @@ class SqlStore:
         if self.dialect == "sqlite":
             _configure_sqlite(self._engine)
             _configure_sqlite(self._read_engine)
+        else:
+            _ping_after_idle(self._engine)
+            _ping_after_idle(self._read_engine)
 
     async def start(self) -> None:
         """Apply migrations (one process at a time on PostgreSQL)."""
@@ -461,6 +464,38 @@ def _upgrade(connection: Connection) -> None:
     config.attributes["connection"] = connection
     # Features add their own revisions off 0001 (separate heads); apply them all.
     command.upgrade(config, "heads")
+
+
+IDLE_PING_SECONDS = 1.0
+
+
+def _ping_after_idle(engine: AsyncEngine) -> None:
+    """`pool_pre_ping`, but only for connections that sat idle for a second or more.
+
+    A connection used within the last second is trusted: under load that is every checkout,
+    and a ping is a round trip (one in ten of a registration's). One that sat idle, as every
+    connection does across an outage, is pinged first and replaced if dead, so requests after
+    a database restart do not fail on stale connections. (A connection that dies while busy
+    fails its request either way, and SQLAlchemy then invalidates the whole pool.)
+    """
+
+    @event.listens_for(engine.sync_engine, "connect")
+    def _on_connect(_dbapi_connection: Any, record: Any) -> None:
+        record.info["last_used"] = time.monotonic()
+
+    @event.listens_for(engine.sync_engine, "checkin")
+    def _on_checkin(_dbapi_connection: Any, record: Any) -> None:
+        record.info["last_used"] = time.monotonic()
+
+    @event.listens_for(engine.sync_engine, "checkout")
+    def _on_checkout(dbapi_connection: Any, record: Any, _proxy: Any) -> None:
+        if time.monotonic() - record.info.get("last_used", 0.0) < IDLE_PING_SECONDS:
+            return
+        try:
+            engine.dialect.do_ping(dbapi_connection)
+        except Exception as exc:
+            # The pool discards this connection and checks out (or opens) another.
+            raise DisconnectionError() from exc
 
 
 def _configure_sqlite(engine: AsyncEngine) -> None:
