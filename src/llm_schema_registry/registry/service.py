@@ -365,8 +365,7 @@ class RegistryService:
                     f"Schema id {explicit_id} is already used by different content"
                 )
             return await tx.add_schema(content, explicit_id)
-        existing = await tx.schema_by_hash(content.identity_hash)
-        return existing if existing is not None else await tx.add_schema(content)
+        return await tx.stored_or_added(content)
 
     async def _incompatibilities(
         self,

@@ -38,6 +38,11 @@ class Tx(Protocol):
 
     async def schema_by_hash(self, identity_hash: str) -> StoredSchema | None: ...
 
+    async def stored_or_added(self, schema: NewSchema) -> StoredSchema:
+        """The stored copy of this content (same identity hash), added under the next id if
+        absent; the store may do both in one round trip."""
+        ...
+
     async def add_schema(self, schema: NewSchema, explicit_id: int | None = None) -> StoredSchema:
         """Store content the caller found absent (`schema_by_hash`) in this transaction, under
         the next id or `explicit_id`; ids never go backwards. Where other processes write

@@ -24,6 +24,7 @@ from sqlalchemy import (
     case,
     delete,
     event,
+    exists,
     func,
     insert,
     literal,
@@ -134,14 +135,46 @@ class SqlTx:
         row = (await self._conn.execute(query)).first()
         return _schema_from_row(row) if row else None
 
-    async def add_schema(self, schema: NewSchema, explicit_id: int | None = None) -> StoredSchema:
-        postgres = self._dialect == "postgresql"
-        # PostgreSQL takes a new id from the sequence inside the INSERT (one round trip less).
-        new_id = None if postgres and explicit_id is None else await self._next_id(explicit_id)
-        guid = str(uuid.uuid4())
-        values = {
+    async def stored_or_added(self, schema: NewSchema) -> StoredSchema:
+        """The stored copy of this content, added under a new id if absent."""
+        if self._dialect != "postgresql":
+            existing = await self.schema_by_hash(schema.identity_hash)
+            return existing if existing is not None else await self.add_schema(schema)
+        # One round trip: find the content, or insert it when absent. nextval() is evaluated
+        # only when the insert's SELECT yields a row, so finding burns no id.
+        values = self._schema_values(schema, None)
+        found = select(schemas).where(schemas.c.identity_hash == schema.identity_hash).cte("found")
+        source = select(
+            *(
+                value if name == "id" else literal(value, schemas.c[name].type)
+                for name, value in values.items()
+            )
+        ).where(~exists(select(literal(1)).select_from(found)))
+        added = (
+            pg_insert(schemas)
+            .from_select(list(values), source)
+            .on_conflict_do_nothing(index_elements=["identity_hash"])
+            .returning(*schemas.c)
+            .cte("added")
+        )
+        query = union_all(
+            select(found, literal(False).label("added")),
+            select(added, literal(True).label("added")),
+        )
+        row = (await self._conn.execute(query)).first()
+        if row is None:  # another node stored it since this statement's snapshot: take theirs
+            existing = await self.schema_by_hash(schema.identity_hash)
+            assert existing is not None
+            return existing
+        stored = _schema_from_row(row)
+        if row.added:
+            await self._add_references(stored.id, schema)
+        return stored
+
+    def _schema_values(self, schema: NewSchema, new_id: int | None) -> dict[str, Any]:
+        return {
             "id": func.nextval("schema_ids") if new_id is None else new_id,
-            "guid": guid,
+            "guid": str(uuid.uuid4()),
             "schema_type": schema.schema_type.value,
             "text": schema.text,
             "identity_hash": schema.identity_hash,
@@ -151,6 +184,28 @@ class SqlTx:
             "rule_set_json": json.dumps(schema.rule_set) if schema.rule_set is not None else None,
             "created_ms": _now_ms(),
         }
+
+    async def _add_references(self, schema_id: int, schema: NewSchema) -> None:
+        if schema.references:
+            await self._conn.execute(
+                insert(schema_references),
+                [
+                    {
+                        "schema_id": schema_id,
+                        "position": index,
+                        "name": ref.name,
+                        "ref_subject": ref.subject,
+                        "ref_version": ref.version,
+                    }
+                    for index, ref in enumerate(schema.references)
+                ],
+            )
+
+    async def add_schema(self, schema: NewSchema, explicit_id: int | None = None) -> StoredSchema:
+        postgres = self._dialect == "postgresql"
+        # PostgreSQL takes a new id from the sequence inside the INSERT (one round trip less).
+        new_id = None if postgres and explicit_id is None else await self._next_id(explicit_id)
+        values = self._schema_values(schema, new_id)
         if postgres:
             # Another node may be storing the same content right now: the unique hash
             # settles it, we take theirs, and our id stays unused (ids are never reused).
@@ -170,23 +225,10 @@ class SqlTx:
         else:
             await self._conn.execute(insert(schemas).values(**values))
         assert new_id is not None
-        if schema.references:
-            await self._conn.execute(
-                insert(schema_references),
-                [
-                    {
-                        "schema_id": new_id,
-                        "position": index,
-                        "name": ref.name,
-                        "ref_subject": ref.subject,
-                        "ref_version": ref.version,
-                    }
-                    for index, ref in enumerate(schema.references)
-                ],
-            )
+        await self._add_references(new_id, schema)
         return StoredSchema(
             id=SchemaId(new_id),
-            guid=guid,
+            guid=values["guid"],
             schema_type=schema.schema_type,
             text=schema.text,
             content_hash=schema.content_hash,
