@@ -21,6 +21,7 @@ from alembic import command
 from alembic.config import Config
 from sqlalchemy import (
     Connection,
+    bindparam,
     case,
     delete,
     event,
@@ -98,6 +99,50 @@ def _schema_from_row(row: Any) -> StoredSchema:
     )
 
 
+# What `_schema_values` fills in for a new schemas row.
+_SCHEMA_COLUMNS = (
+    "id",
+    "guid",
+    "schema_type",
+    "text",
+    "identity_hash",
+    "content_hash",
+    "references_json",
+    "metadata_json",
+    "rule_set_json",
+    "created_ms",
+)
+
+
+def _find_or_insert() -> Any:
+    """PostgreSQL: the row with this identity hash, or the row inserted for it (`added`).
+
+    nextval() is evaluated only when the insert's SELECT yields a row, so finding burns no id.
+    Built once with bind parameters: constructing it per call costs more than running it.
+    """
+    columns = [name for name in _SCHEMA_COLUMNS if name != "id"]
+    found = select(schemas).where(schemas.c.identity_hash == bindparam("identity_hash"))
+    found_cte = found.cte("found")
+    source = select(
+        func.nextval("schema_ids"),
+        *(bindparam(name, type_=schemas.c[name].type) for name in columns),
+    ).where(~exists(select(literal(1)).select_from(found_cte)))
+    added = (
+        pg_insert(schemas)
+        .from_select(["id", *columns], source)
+        .on_conflict_do_nothing(index_elements=["identity_hash"])
+        .returning(*schemas.c)
+        .cte("added")
+    )
+    return union_all(
+        select(found_cte, literal(False).label("added")),
+        select(added, literal(True).label("added")),
+    )
+
+
+_FIND_OR_INSERT = _find_or_insert()
+
+
 class SqlTx:
     """One transaction on one connection (see `storage.base.Tx`)."""
 
@@ -140,28 +185,10 @@ class SqlTx:
         if self._dialect != "postgresql":
             existing = await self.schema_by_hash(schema.identity_hash)
             return existing if existing is not None else await self.add_schema(schema)
-        # One round trip: find the content, or insert it when absent. nextval() is evaluated
-        # only when the insert's SELECT yields a row, so finding burns no id.
+        # One round trip: find the content, or insert it when absent (see _find_or_insert).
         values = self._schema_values(schema, None)
-        found = select(schemas).where(schemas.c.identity_hash == schema.identity_hash).cte("found")
-        source = select(
-            *(
-                value if name == "id" else literal(value, schemas.c[name].type)
-                for name, value in values.items()
-            )
-        ).where(~exists(select(literal(1)).select_from(found)))
-        added = (
-            pg_insert(schemas)
-            .from_select(list(values), source)
-            .on_conflict_do_nothing(index_elements=["identity_hash"])
-            .returning(*schemas.c)
-            .cte("added")
-        )
-        query = union_all(
-            select(found, literal(False).label("added")),
-            select(added, literal(True).label("added")),
-        )
-        row = (await self._conn.execute(query)).first()
+        del values["id"]
+        row = (await self._conn.execute(_FIND_OR_INSERT, values)).first()
         if row is None:  # another node stored it since this statement's snapshot: take theirs
             existing = await self.schema_by_hash(schema.identity_hash)
             assert existing is not None
