@@ -15,12 +15,16 @@ from llm_schema_registry.api.observe import ObservabilityLayer
 from llm_schema_registry.api.routes import (
     compatibility,
     config,
+    governance,
     health,
     schemas,
     server,
     subjects,
     validate,
 )
+from llm_schema_registry.governance.lifecycle import Clock
+from llm_schema_registry.governance.service import GovernanceService
+from llm_schema_registry.governance.sweeper import SunsetSweeper
 from llm_schema_registry.observability.tracing import configure_tracing
 from llm_schema_registry.registry.service import RegistryService
 from llm_schema_registry.registry.validation import DataValidation
@@ -30,8 +34,9 @@ from llm_schema_registry.storage.feed import PostgresChangeFeed, RedisChangeFeed
 from llm_schema_registry.storage.sql import SqlStore
 
 
-def create_app(settings: Settings | None = None) -> FrontLayer:
-    """The registry as an ASGI app; storage is opened (and migrated) at start-up."""
+def create_app(settings: Settings | None = None, *, clock: Clock | None = None) -> FrontLayer:
+    """The registry as an ASGI app; storage is opened (and migrated) at start-up. `clock`:
+    where lifecycle "now" comes from (sunset dates); tests pass a movable one."""
     settings = settings or Settings()
     read_url = settings.database_read_url.get_secret_value() if settings.database_read_url else None
     sql = SqlStore(settings.database_url.get_secret_value(), read_url=read_url)
@@ -49,7 +54,9 @@ def create_app(settings: Settings | None = None) -> FrontLayer:
         await store.start()
         if feed is not None:
             await feed.start()
+        sweeper.start()
         yield
+        await sweeper.close()
         if feed is not None:
             await feed.close()
         await store.close()
@@ -69,8 +76,11 @@ def create_app(settings: Settings | None = None) -> FrontLayer:
         store,
         parsed_cache_size=settings.parsed_cache_size,
         max_schema_bytes=settings.max_schema_bytes,
+        clock=clock,
     )
     api.state.validation = DataValidation(api.state.registry)
+    api.state.governance = GovernanceService(store, api.state.registry)
+    sweeper = SunsetSweeper(api.state.governance)
     errors.install(api)
     for router in (
         server.router,
@@ -81,6 +91,7 @@ def create_app(settings: Settings | None = None) -> FrontLayer:
         config.mode_router,
         health.router,
         validate.router,
+        governance.router,
     ):
         api.include_router(router)
     configure_tracing(settings.otlp_endpoint)

@@ -71,6 +71,7 @@ def to_request(body: Any) -> RegisterRequest:
         rule_set=body.ruleSet,
         id=body.id,
         version=body.version,
+        state=getattr(body, "state", None),
     )
 
 
@@ -102,6 +103,10 @@ def version_json(
     if extras:
         payload["ts"] = found.ts
         payload["deleted"] = found.deleted
+        # Governance lifecycle, for clients that accept fields Confluent does not send.
+        payload["state"] = found.state
+        payload["sunset_date"] = found.sunset_date
+        payload["reason"] = found.reason
     return payload
 
 

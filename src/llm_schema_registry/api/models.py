@@ -28,6 +28,7 @@ class RegisterSchemaRequest(BaseModel):
     ruleSet: dict[str, Any] | None = None
     id: int | None = Field(default=None, description="Explicit id (IMPORT mode only)")
     version: int | None = Field(default=None, description="Explicit version (IMPORT mode only)")
+    state: str | None = Field(default=None, description="DRAFT registers a draft version")
 
 
 class SchemaObject(BaseModel):
@@ -45,6 +46,9 @@ class SchemaObject(BaseModel):
     maxId: int | None = None
     ts: int | None = None
     deleted: bool | None = None
+    state: str | None = Field(default=None, description="Lifecycle state (governance)")
+    sunset_date: str | None = None
+    reason: str | None = None
 
 
 class SubjectVersionPair(BaseModel):
@@ -74,6 +78,9 @@ class ConfigUpdate(BaseModel):
     overrideMetadata: dict[str, Any] | None = None
     defaultRuleSet: dict[str, Any] | None = None
     overrideRuleSet: dict[str, Any] | None = None
+    maxVersions: int | None = Field(
+        default=None, ge=1, description="Live versions kept; older ones are archived (100)"
+    )
 
 
 class ConfigObject(ConfigUpdate):

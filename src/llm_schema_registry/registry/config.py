@@ -31,6 +31,7 @@ OPTIONAL_KEYS = {
     "overrideMetadata": dict,
     "defaultRuleSet": dict,
     "overrideRuleSet": dict,
+    "maxVersions": int,  # governance: live versions kept before the oldest are archived
 }
 
 

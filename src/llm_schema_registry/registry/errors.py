@@ -136,3 +136,15 @@ class StorageUnavailableError(RegistryError):
             "The registry is read-only: its storage is unreachable. Cached reads are still "
             "served; retry the write later."
         )
+
+
+class InvalidTransitionError(RegistryError):
+    """A lifecycle transition the state machine does not allow (governance)."""
+
+
+class InactiveVersionConsumerError(RegistryError):
+    """A consumer registered against a DEPRECATED or ARCHIVED version (governance)."""
+
+
+class InvalidLifecycleRequestError(RegistryError):
+    """A lifecycle request that is malformed: sunset date in the past, no reason… (governance)."""

@@ -61,6 +61,23 @@ class SubjectVersion:
     schema: StoredSchema
     deleted: bool = False
     ts: int = 0  # milliseconds since the epoch, when this version was registered
+    # Lifecycle (governance): DRAFT, ACTIVE, DEPRECATED or ARCHIVED; see governance/lifecycle.
+    state: str = "ACTIVE"
+    sunset_date: str | None = None
+    reason: str | None = None
+
+
+@dataclass(frozen=True)
+class LifecycleEvent:
+    """One governance change of a version: a state transition or a metadata edit."""
+
+    subject: str
+    version: int
+    kind: str  # "state" | "metadata"
+    from_state: str | None
+    to_state: str | None
+    reason: str | None
+    ts: int  # milliseconds since the epoch
 
 
 @dataclass(frozen=True)
@@ -87,3 +104,4 @@ class RegisterRequest:
     rule_set: JsonObject | None = None
     id: int | None = None
     version: int | None = None
+    state: str | None = None  # governance: "DRAFT" registers a draft version

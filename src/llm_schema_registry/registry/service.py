@@ -5,11 +5,15 @@ Knows nothing of HTTP or SQL: it talks to formats, `compatibility.check` and a `
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from typing import Any
 
 from llm_schema_registry.compatibility import CompatibilityLevel
 from llm_schema_registry.formats import format_for
+from llm_schema_registry.governance import lifecycle
+from llm_schema_registry.governance.limits import DEFAULT_MAX_VERSIONS, archive_over_limit
+from llm_schema_registry.governance.search import SubjectQuery, literal_prefix, matching_subjects
 from llm_schema_registry.observability import metrics
 from llm_schema_registry.registry.config import ConfigService
 from llm_schema_registry.registry.contracts import (
@@ -59,18 +63,46 @@ def _now_ms() -> int:
     return int(time.time() * 1000)
 
 
+ARCHIVED = lifecycle.State.ARCHIVED
+# Versions data may be written with: compatibility is checked against these only. A DRAFT is
+# checked when registered (so activating it later is safe); ARCHIVED ones are retired.
+_CHECKED_STATES = (lifecycle.State.ACTIVE, lifecycle.State.DEPRECATED)
+
+
+def _effective(versions: list[SubjectVersion], now: Any) -> list[SubjectVersion]:
+    """Versions as of `now`: a DEPRECATED version past its sunset date reads as ARCHIVED even
+    before the sweeper (governance) has written that down."""
+    if not any(v.state == lifecycle.State.DEPRECATED for v in versions):
+        return versions
+    return [
+        dataclasses.replace(v, state=ARCHIVED) if lifecycle.sunset_passed(v, now) else v
+        for v in versions
+    ]
+
+
 def check_subject(subject: str) -> None:
     if not subject or subject.isspace() or any(ord(c) < 32 for c in subject) or len(subject) > 4096:
         raise InvalidSubjectError(subject)
 
 
-def _pick(versions: list[SubjectVersion], spec: str | int, *, deleted: bool) -> SubjectVersion:
-    """The version a path names; `latest` is the newest one visible."""
+def _pick(
+    versions: list[SubjectVersion],
+    spec: str | int,
+    *,
+    deleted: bool,
+    archived: bool = False,
+) -> SubjectVersion:
+    """The version a path names. `latest` is the highest ACTIVE version, else the highest
+    DEPRECATED one (never a DRAFT or an ARCHIVED one); ARCHIVED versions are hidden unless
+    `archived`."""
     number = parse_version(spec)
-    visible = [v for v in versions if deleted or not v.deleted]
+    visible = [
+        v for v in versions if (deleted or not v.deleted) and (archived or v.state != ARCHIVED)
+    ]
     if number is None:
-        if visible:
-            return visible[-1]
+        found = lifecycle.latest(visible)
+        if found is not None:
+            return found
     else:
         for version in visible:
             if version.version == number:
@@ -88,8 +120,10 @@ class RegistryService:
         *,
         parsed_cache_size: int = 4096,
         max_schema_bytes: int = 1024 * 1024,
+        clock: lifecycle.Clock | None = None,
     ) -> None:
         self._store = store
+        self.clock: lifecycle.Clock = clock or lifecycle.SystemClock()
         self._parser = SchemaParser(ParsedCache(parsed_cache_size))
         self._max_schema_bytes = max_schema_bytes
         self.config = ConfigService(store)
@@ -144,40 +178,59 @@ class RegistryService:
             return [s for s, live in rows if not live and s.startswith(prefix)]
         return [s for s, live in rows if (live or deleted) and s.startswith(prefix)]
 
-    async def versions(
-        self, subject: str, *, deleted: bool = False, deleted_only: bool = False
-    ) -> list[int]:
+    async def subject_versions(self, subject: str) -> list[SubjectVersion]:
+        """Every version of `subject` (soft-deleted and archived included) with its lifecycle
+        state as of now."""
         async with self._store.read() as tx:
-            versions = await tx.versions(subject)
+            return _effective(await tx.versions(subject), self.clock.now())
+
+    async def versions(
+        self,
+        subject: str,
+        *,
+        deleted: bool = False,
+        deleted_only: bool = False,
+        archived: bool = False,
+    ) -> list[int]:
+        versions = await self.subject_versions(subject)
+        shown = [v for v in versions if archived or v.state != ARCHIVED]
         if deleted_only:
-            chosen = [v.version for v in versions if v.deleted]
+            chosen = [v.version for v in shown if v.deleted]
         else:
-            chosen = [v.version for v in versions if deleted or not v.deleted]
+            chosen = [v.version for v in shown if deleted or not v.deleted]
         if not chosen and not any(deleted or not v.deleted for v in versions):
             raise SubjectNotFoundError(subject)
         return chosen
 
     async def version(
-        self, subject: str, spec: str | int, *, deleted: bool = False
+        self, subject: str, spec: str | int, *, deleted: bool = False, archived: bool = False
     ) -> SubjectVersion:
         parse_version(spec)  # an invalid version is 42202 even for an unknown subject
-        async with self._store.read() as tx:
-            versions = await tx.versions(subject)
+        versions = await self.subject_versions(subject)
         if not any(deleted or not v.deleted for v in versions):
             raise SubjectNotFoundError(subject)
-        return _pick(versions, spec, deleted=deleted)
+        return _pick(versions, spec, deleted=deleted, archived=archived)
 
     async def all_versions(
         self, *, prefix: str = "", deleted: bool = False, latest_only: bool = False
     ) -> list[SubjectVersion]:
         async with self._store.read() as tx:
-            rows = [v for v in await tx.all_versions(prefix) if deleted or not v.deleted]
+            every = _effective(await tx.all_versions(prefix), self.clock.now())
+        rows = [v for v in every if (deleted or not v.deleted) and v.state != ARCHIVED]
         if latest_only:
-            latest: dict[str, SubjectVersion] = {}
+            by_subject: dict[str, list[SubjectVersion]] = {}
             for row in rows:
-                latest[row.subject] = row
-            rows = list(latest.values())
+                by_subject.setdefault(row.subject, []).append(row)
+            picked = (lifecycle.latest(group) for group in by_subject.values())
+            rows = [row for row in picked if row is not None]
         return rows
+
+    async def search(self, prefix: str, wanted: SubjectQuery) -> list[str]:
+        """Governance search over subjects with a live version (see `governance.search`)."""
+        narrowed = literal_prefix(wanted.glob) if wanted.glob else prefix
+        async with self._store.read() as tx:
+            every = _effective(await tx.all_versions(narrowed), self.clock.now())
+        return matching_subjects(every, wanted)
 
     async def referenced_by(self, subject: str, spec: str | int) -> list[int]:
         target = await self.version(subject, spec, deleted=True)
@@ -188,12 +241,13 @@ class RegistryService:
     async def latest_with_metadata(
         self, subject: str, wanted: dict[str, str], *, deleted: bool = False
     ) -> SubjectVersion:
-        async with self._store.read() as tx:
-            versions = await tx.versions(subject)
+        versions = await self.subject_versions(subject)
         if not versions:
             raise SubjectNotFoundError(subject)
         for version in reversed(versions):
             properties = (version.schema.metadata or {}).get("properties") or {}
+            if version.state not in _CHECKED_STATES:
+                continue  # never serve a DRAFT or ARCHIVED version as "the latest with…"
             if (deleted or not version.deleted) and all(
                 properties.get(k) == v for k, v in wanted.items()
             ):
@@ -213,9 +267,11 @@ class RegistryService:
         deleted: bool = False,
     ) -> SubjectVersion:
         async with self._store.read() as tx:
-            versions = await tx.versions(subject)
-            if not any(deleted or not v.deleted for v in versions):
+            every = _effective(await tx.versions(subject), self.clock.now())
+            if not any(deleted or not v.deleted for v in every):
                 raise SubjectNotFoundError(subject)
+            # Serializers look schemas up: never hand them a DRAFT or an ARCHIVED version.
+            versions = [v for v in every if v.state in _CHECKED_STATES]
             normalize = normalize or (await self.config.policy(tx, subject)).normalize
             parsed, refs = await self._parser.parse_request(
                 tx, request.schema_type, request.schema, request.references
@@ -292,8 +348,8 @@ class RegistryService:
             raise OperationNotPermittedError(
                 "A schema id can only be given while the subject is in IMPORT mode"
             )
-        versions = await tx.versions(subject)
-        live = [v for v in versions if not v.deleted]
+        versions = _effective(await tx.versions(subject), self.clock.now())
+        live = [v for v in versions if not v.deleted and v.state in _CHECKED_STATES]
         normalize = normalize or policy.normalize
         parsed, refs = await self._parser.parse_request(
             tx, request.schema_type, request.schema, request.references
@@ -321,7 +377,12 @@ class RegistryService:
             )
         ts = _now_ms()
         await tx.add_version(subject, number, stored.id, ts)
-        return SubjectVersion(subject, number, stored, False, ts)
+        state = lifecycle.State.DRAFT if request.state == lifecycle.State.DRAFT else None
+        if state is not None:
+            await tx.set_lifecycle(subject, number, state, None, None)
+        limit = int(policy.config.get("maxVersions", DEFAULT_MAX_VERSIONS))
+        await archive_over_limit(tx, subject, versions, limit, ts)
+        return SubjectVersion(subject, number, stored, False, ts, state or lifecycle.State.ACTIVE)
 
     @staticmethod
     def _contract(
@@ -393,8 +454,8 @@ class RegistryService:
         if spec is not None:
             parse_version(spec)
         async with self._store.read() as tx:
-            versions = await tx.versions(subject)
-            live = [v for v in versions if not v.deleted]
+            versions = _effective(await tx.versions(subject), self.clock.now())
+            live = [v for v in versions if not v.deleted and v.state in _CHECKED_STATES]
             if spec is not None:
                 if not live:
                     raise SubjectNotFoundError(subject)

@@ -23,6 +23,11 @@ class DataValidation:
         self._registry = registry
         # Schema ids are immutable, so a compiled validator stays right for good.
         self._compiled: dict[int, Validator] = {}
+        # Governance overview: records validated per subject on this node, valid or not.
+        self._counts: dict[str, dict[str, int]] = {}
+
+    def counts_for(self, subject: str) -> dict[str, int]:
+        return dict(self._counts.get(subject, {"valid": 0, "invalid": 0}))
 
     async def target(
         self, schema_id: int | None, subject: str | None, version: str | int | None
@@ -54,4 +59,8 @@ class DataValidation:
             for failure in result.rule_failures:
                 metrics.RULE_FAILURES.labels(subject, failure.rule, failure.level).inc()
             results.append(result)
+        counts = self._counts.setdefault(subject, {"valid": 0, "invalid": 0})
+        valid = sum(1 for result in results if result.valid)
+        counts["valid"] += valid
+        counts["invalid"] += len(results) - valid
         return results

@@ -14,6 +14,7 @@ from typing import Protocol
 
 from llm_schema_registry.registry.model import (
     JsonObject,
+    LifecycleEvent,
     NewSchema,
     SchemaId,
     StoredSchema,
@@ -76,6 +77,30 @@ class Tx(Protocol):
         ...
 
     async def add_version(self, subject: str, version: int, schema_id: int, ts: int) -> None: ...
+
+    async def set_lifecycle(
+        self, subject: str, version: int, state: str, sunset_date: str | None, reason: str | None
+    ) -> None:
+        """Governance: a version's lifecycle state (see `governance.lifecycle`)."""
+        ...
+
+    async def set_version_metadata(self, subject: str, version: int, metadata: JsonObject) -> None:
+        """Governance: replace this version's metadata in place (the schema is untouched)."""
+        ...
+
+    async def add_lifecycle_event(self, event: LifecycleEvent) -> None: ...
+
+    async def lifecycle_events(self, subject: str) -> list[LifecycleEvent]:
+        """Oldest first."""
+        ...
+
+    async def set_consumer(self, subject: str, consumer_id: str, version: int, ts: int) -> None:
+        """Record (or move) a consumer of `subject` at `version`."""
+        ...
+
+    async def consumers(self, subject: str) -> list[tuple[str, int, int]]:
+        """(consumer id, version, registered ms) by consumer id."""
+        ...
 
     async def mark_deleted(self, subject: str, versions: Sequence[int]) -> None: ...
 

@@ -8,6 +8,7 @@ PostgreSQL never create duplicate versions or two ids for the same content.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import time
 import uuid
@@ -43,6 +44,7 @@ from llm_schema_registry.formats.base import SchemaType
 from llm_schema_registry.registry.model import (
     GLOBAL_SCOPE,
     JsonObject,
+    LifecycleEvent,
     NewSchema,
     Reference,
     SchemaId,
@@ -54,9 +56,11 @@ from llm_schema_registry.storage.feed import CHANNEL
 from llm_schema_registry.storage.tables import (
     configs,
     id_counter,
+    lifecycle_events,
     modes,
     schema_references,
     schemas,
+    subject_consumers,
     subject_versions,
 )
 
@@ -97,6 +101,13 @@ def _schema_from_row(row: Any) -> StoredSchema:
         metadata=json.loads(row.metadata_json) if row.metadata_json else None,
         rule_set=json.loads(row.rule_set_json) if row.rule_set_json else None,
     )
+
+
+def _with_override(schema: StoredSchema, override: str | None) -> StoredSchema:
+    """The version's own governance metadata, edited in place, replaces the schema's."""
+    if override is None:
+        return schema
+    return dataclasses.replace(schema, metadata=json.loads(override))
 
 
 # What `_schema_values` fills in for a new schemas row.
@@ -143,12 +154,42 @@ def _find_or_insert() -> Any:
 _FIND_OR_INSERT = _find_or_insert()
 
 
+# PostgreSQL: a subject's lock, its change notice and its settings in one statement.
+_LOCK_NOTIFY_SETTINGS = text(
+    """
+    WITH locked AS MATERIALIZED (SELECT pg_advisory_xact_lock(:k), pg_notify(:channel, :scope))
+    SELECT 'lock' AS kind, NULL AS scope, NULL AS value FROM locked
+    UNION ALL
+    SELECT 'config', scope, body FROM configs WHERE scope IN (:global, :subject)
+    UNION ALL
+    SELECT 'mode', scope, mode FROM modes WHERE scope IN (:global, :subject)
+    """
+)
+
+
+def _scope_settings(found: dict[tuple[str, str], str], subject: str) -> ScopeSettings:
+    """ScopeSettings from {(kind "config" | "mode", scope): stored value}."""
+
+    def config(scope: str) -> JsonObject | None:
+        body = found.get(("config", scope))
+        return dict(json.loads(body)) if body is not None else None
+
+    return ScopeSettings(
+        global_config=config(GLOBAL_SCOPE),
+        subject_config=config(subject) if subject != GLOBAL_SCOPE else None,
+        global_mode=found.get(("mode", GLOBAL_SCOPE)),
+        subject_mode=found.get(("mode", subject)) if subject != GLOBAL_SCOPE else None,
+    )
+
+
 class SqlTx:
     """One transaction on one connection (see `storage.base.Tx`)."""
 
     def __init__(self, conn: AsyncConnection, dialect: str) -> None:
         self._conn = conn
         self._dialect = dialect
+        # Settings read along with the subject lock; dropped when this transaction edits them.
+        self._settings: dict[str, ScopeSettings] = {}
 
     async def lock_subject(self, subject: str) -> None:
         if self._dialect == "postgresql":
@@ -162,10 +203,16 @@ class SqlTx:
         if subject is None:
             await self._conn.execute(text("SELECT pg_notify(:channel, :scope)"), params)
             return
-        await self._conn.execute(
-            text("SELECT pg_advisory_xact_lock(:k), pg_notify(:channel, :scope)"),
-            {"k": _subject_lock_key(subject), **params},
+        # The subject's settings come in the same round trip. They are read from the
+        # statement's snapshot, taken before the lock is granted: a settings change that
+        # committed before this request began is always seen; one racing with it may or may
+        # not be, as if it had come just after (settings changes don't wait for this lock).
+        rows = await self._conn.execute(
+            _LOCK_NOTIFY_SETTINGS,
+            {"k": _subject_lock_key(subject), "global": GLOBAL_SCOPE, "subject": subject, **params},
         )
+        found = {(row.kind, row.scope): row.value for row in rows if row.kind != "lock"}
+        self._settings[subject] = _scope_settings(found, subject)
 
     async def schema_by_id(self, schema_id: int) -> StoredSchema | None:
         row = (await self._conn.execute(select(schemas).where(schemas.c.id == schema_id))).first()
@@ -317,9 +364,12 @@ class SqlTx:
             SubjectVersion(
                 subject=row.subject,
                 version=row.version,
-                schema=_schema_from_row(row),
+                schema=_with_override(_schema_from_row(row), row.metadata_override),
                 deleted=bool(row.deleted),
                 ts=row.ts,
+                state=row.state,
+                sunset_date=row.sunset_date,
+                reason=row.reason,
             )
             for row in (await self._conn.execute(query)).all()
         ]
@@ -375,6 +425,59 @@ class SqlTx:
             )
         )
 
+    async def set_lifecycle(
+        self, subject: str, version: int, state: str, sunset_date: str | None, reason: str | None
+    ) -> None:
+        await self._conn.execute(
+            update(subject_versions)
+            .where(subject_versions.c.subject == subject, subject_versions.c.version == version)
+            .values(state=state, sunset_date=sunset_date, reason=reason)
+        )
+
+    async def set_version_metadata(self, subject: str, version: int, metadata: JsonObject) -> None:
+        await self._conn.execute(
+            update(subject_versions)
+            .where(subject_versions.c.subject == subject, subject_versions.c.version == version)
+            .values(metadata_override=json.dumps(metadata, sort_keys=True))
+        )
+
+    async def add_lifecycle_event(self, event: LifecycleEvent) -> None:
+        await self._conn.execute(insert(lifecycle_events).values(**dataclasses.asdict(event)))
+
+    async def lifecycle_events(self, subject: str) -> list[LifecycleEvent]:
+        query = (
+            select(lifecycle_events)
+            .where(lifecycle_events.c.subject == subject)
+            .order_by(lifecycle_events.c.id)
+        )
+        return [
+            LifecycleEvent(r.subject, r.version, r.kind, r.from_state, r.to_state, r.reason, r.ts)
+            for r in (await self._conn.execute(query)).all()
+        ]
+
+    async def set_consumer(self, subject: str, consumer_id: str, version: int, ts: int) -> None:
+        await self._conn.execute(
+            delete(subject_consumers).where(
+                subject_consumers.c.subject == subject,
+                subject_consumers.c.consumer_id == consumer_id,
+            )
+        )
+        await self._conn.execute(
+            insert(subject_consumers).values(
+                subject=subject, consumer_id=consumer_id, version=version, ts=ts
+            )
+        )
+
+    async def consumers(self, subject: str) -> list[tuple[str, int, int]]:
+        query = (
+            select(
+                subject_consumers.c.consumer_id, subject_consumers.c.version, subject_consumers.c.ts
+            )
+            .where(subject_consumers.c.subject == subject)
+            .order_by(subject_consumers.c.consumer_id)
+        )
+        return [(r[0], r[1], r[2]) for r in (await self._conn.execute(query)).all()]
+
     async def mark_deleted(self, subject: str, versions: Sequence[int]) -> None:
         await self._conn.execute(
             update(subject_versions)
@@ -390,6 +493,8 @@ class SqlTx:
         )
 
     async def settings(self, subject: str) -> ScopeSettings:
+        if (known := self._settings.get(subject)) is not None:
+            return known
         scopes = [GLOBAL_SCOPE, subject]
         query = union_all(
             select(
@@ -398,17 +503,7 @@ class SqlTx:
             select(literal("mode"), modes.c.scope, modes.c.mode).where(modes.c.scope.in_(scopes)),
         )
         found = {(row.kind, row.scope): row.value for row in await self._conn.execute(query)}
-
-        def config(scope: str) -> JsonObject | None:
-            body = found.get(("config", scope))
-            return dict(json.loads(body)) if body is not None else None
-
-        return ScopeSettings(
-            global_config=config(GLOBAL_SCOPE),
-            subject_config=config(subject) if subject != GLOBAL_SCOPE else None,
-            global_mode=found.get(("mode", GLOBAL_SCOPE)),
-            subject_mode=found.get(("mode", subject)) if subject != GLOBAL_SCOPE else None,
-        )
+        return _scope_settings(found, subject)
 
     async def config(self, scope: str) -> JsonObject | None:
         query = select(configs.c.body).where(configs.c.scope == scope)
@@ -419,6 +514,7 @@ class SqlTx:
         await self._upsert(configs, scope, {"body": json.dumps(config, sort_keys=True)})
 
     async def delete_config(self, scope: str) -> None:
+        self._settings.clear()
         await self._conn.execute(delete(configs).where(configs.c.scope == scope))
 
     async def mode(self, scope: str) -> str | None:
@@ -430,9 +526,11 @@ class SqlTx:
         await self._upsert(modes, scope, {"mode": mode})
 
     async def delete_mode(self, scope: str) -> None:
+        self._settings.clear()
         await self._conn.execute(delete(modes).where(modes.c.scope == scope))
 
     async def _upsert(self, table: Any, scope: str, values: dict[str, Any]) -> None:
+        self._settings.clear()
         done = await self._conn.execute(
             update(table).where(table.c.scope == scope).values(**values)
         )

@@ -54,6 +54,12 @@ subject_versions = Table(
     Column("schema_id", BigInteger, nullable=False),
     Column("deleted", Boolean, nullable=False, default=False),
     Column("ts", BigInteger, nullable=False),
+    # Governance lifecycle (migration 0002_governance); metadata_override replaces the schema's
+    # metadata for this version when governance metadata is edited in place.
+    Column("state", String(16), nullable=False, default="ACTIVE", server_default="ACTIVE"),
+    Column("sunset_date", String(40), nullable=True),
+    Column("reason", Text, nullable=True),
+    Column("metadata_override", Text, nullable=True),
     PrimaryKeyConstraint("subject", "version"),
     Index("ix_subject_versions_schema_id", "schema_id"),
 )
@@ -79,4 +85,29 @@ id_counter = Table(
     metadata,
     Column("name", String(32), primary_key=True),
     Column("next_id", BigInteger, nullable=False),
+)
+
+# Governance (migration 0002_governance): lifecycle transition history and consumers.
+lifecycle_events = Table(
+    "lifecycle_events",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("subject", Text, nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("kind", String(16), nullable=False),  # "state" or "metadata"
+    Column("from_state", String(16), nullable=True),
+    Column("to_state", String(16), nullable=True),
+    Column("reason", Text, nullable=True),
+    Column("ts", BigInteger, nullable=False),
+    Index("ix_lifecycle_events_subject", "subject"),
+)
+
+subject_consumers = Table(
+    "subject_consumers",
+    metadata,
+    Column("subject", Text, nullable=False),
+    Column("consumer_id", Text, nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("ts", BigInteger, nullable=False),
+    PrimaryKeyConstraint("subject", "consumer_id"),
 )

@@ -18,6 +18,7 @@ from llm_schema_registry.api.deps import (
 )
 from llm_schema_registry.api.media import V1_JSON
 from llm_schema_registry.api.models import ERRORS, RegisterSchemaRequest, SchemaObject
+from llm_schema_registry.governance.search import SubjectQuery, is_glob
 
 router = APIRouter(tags=["subjects"], responses=ERRORS)
 
@@ -32,10 +33,18 @@ async def list_subjects(
     deleted_only: Flag = False,
     offset: int = 0,
     limit: int = -1,
+    query: str | None = Query(default=None, description="Substring of name or description"),
+    tag: str | None = Query(default=None, description="Governance tag of the latest version"),
+    owner: str | None = Query(default=None, description="Owner of the latest version"),
+    state: str | None = Query(default=None, description="Lifecycle state of the latest version"),
 ) -> list[str]:
     prefix = subjectPrefix if subjectPrefix is not None else subject or ""
     if prefix == ":*:":  # Confluent's "all contexts"; we serve the default context only
         prefix = ""
+    wanted = SubjectQuery(query, tag, owner, state, prefix if is_glob(prefix) else None)
+    if not wanted.empty:  # governance search (a glob prefix matches the whole name)
+        names = await registry.search(prefix, wanted)
+        return list(page(names, offset, limit))
     names = await registry.subjects(
         prefix=prefix, deleted=deleted, deleted_only=deletedOnly or deleted_only
     )
@@ -95,16 +104,20 @@ async def list_versions(
     deletedOnly: Flag = False,
     deleted_only: Flag = False,
     deletedAsNegative: Flag = False,
+    includeArchived: Flag = False,
     offset: int = 0,
     limit: int = -1,
 ) -> list[int]:
     name = subject_name(subject)
     if deletedAsNegative:
-        live = set(await registry.versions(name))
-        every = await registry.versions(name, deleted=True)
+        live = set(await registry.versions(name, archived=includeArchived))
+        every = await registry.versions(name, deleted=True, archived=includeArchived)
         return list(page([v if v in live else -v for v in every], offset, limit))
     numbers = await registry.versions(
-        name, deleted=deleted, deleted_only=deletedOnly or deleted_only
+        name,
+        deleted=deleted,
+        deleted_only=deletedOnly or deleted_only,
+        archived=includeArchived,
     )
     return list(page(numbers, offset, limit))
 
@@ -118,8 +131,12 @@ async def register_schema(
     body: RegisterSchemaRequest,
     normalize: Flag = False,
     format: str | None = None,
+    state: str | None = Query(default=None, description="DRAFT registers a draft version"),
 ) -> dict[str, Any]:
-    found = await registry.register(subject_name(subject), to_request(body), normalize=normalize)
+    registration = to_request(body)
+    if state is not None:
+        registration.state = state.upper()
+    found = await registry.register(subject_name(subject), registration, normalize=normalize)
     payload = version_json(found)
     payload.pop("subject")
     payload.pop("deleted")
@@ -140,8 +157,11 @@ async def get_version(
     format: str | None = None,
     referenceFormat: str | None = None,
     reference_format: str | None = None,
+    includeArchived: Flag = False,
 ) -> dict[str, Any]:
-    found = await registry.version(subject_name(subject), version, deleted=deleted)
+    found = await registry.version(
+        subject_name(subject), version, deleted=deleted, archived=includeArchived
+    )
     text = await registry.render(found.schema, format)
     return version_json(found, text, extras=wants_extras(request))
 

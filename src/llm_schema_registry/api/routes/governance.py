@@ -1,0 +1,212 @@
+"""Governance endpoints: lifecycle, rollback, consumers, overview, bulk schemas and diffs."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Request
+from pydantic import BaseModel, ConfigDict, Field
+
+from llm_schema_registry.api.deps import Registry, schema_json, subject_name
+from llm_schema_registry.api.models import ERRORS
+from llm_schema_registry.governance.lifecycle import Transition, parse_state
+from llm_schema_registry.governance.service import GovernanceService
+
+router = APIRouter(tags=["governance"], responses=ERRORS)
+
+
+def _governance(request: Request) -> GovernanceService:
+    service: GovernanceService = request.app.state.governance
+    return service
+
+
+class VersionUpdate(BaseModel):
+    """A lifecycle transition and/or new governance metadata for one version."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    state: str | None = Field(default=None, description="DRAFT, ACTIVE, DEPRECATED or ARCHIVED")
+    sunset_date: str | None = Field(
+        default=None, description="DEPRECATED: an ISO 8601 date or RFC 3339 date-time, not past"
+    )
+    reason: str | None = Field(default=None, description="Why (required to deprecate)")
+    metadata: dict[str, Any] | None = Field(
+        default=None, description="Confluent metadata object replacing this version's"
+    )
+
+
+class VersionState(BaseModel):
+    subject: str
+    version: int
+    state: str
+    sunset_date: str | None = None
+    reason: str | None = None
+    metadata: dict[str, Any] | None = None
+
+
+class RollbackRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    target_version: int = Field(description="Every ACTIVE version above it is deprecated")
+    sunset_date: str | None = Field(default=None, description="Default: 30 days from now")
+    reason: str | None = None
+
+
+class RollbackResult(BaseModel):
+    deprecated: list[int]
+    latest: int
+
+
+class ConsumerRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    consumer_id: str
+    version: int | str = Field(description="A version number, or latest")
+
+
+class Consumer(BaseModel):
+    consumer_id: str
+    version: int
+    registered_ms: int
+
+
+class OverviewVersion(BaseModel):
+    version: int
+    id: int
+    state: str
+    sunset_date: str | None = None
+    reason: str | None = None
+
+
+class OverviewConsumer(BaseModel):
+    consumer_id: str
+    version: int
+
+
+class OverviewReference(BaseModel):
+    name: str
+    subject: str
+    version: int
+    from_version: int
+
+
+class OverviewReferrer(BaseModel):
+    subject: str
+    version: int
+    to_version: int
+
+
+class HistoryEntry(BaseModel):
+    version: int
+    kind: str = Field(description="state (a transition) or metadata (an in-place edit)")
+    from_state: str | None = None
+    to_state: str | None = None
+    reason: str | None = None
+    ts: int
+
+
+class Overview(BaseModel):
+    subject: str
+    latest: int | None
+    owner: str | None
+    description: str | None
+    tags: list[str]
+    versions: list[OverviewVersion]
+    consumers: list[OverviewConsumer]
+    references: list[OverviewReference]
+    referenced_by: list[OverviewReferrer]
+    validations: dict[str, int] = Field(description="valid/invalid records seen by this node")
+    history: list[HistoryEntry]
+
+
+class BulkRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    ids: list[int] = Field(max_length=10_000)
+
+
+class BulkSchema(BaseModel):
+    id: int
+    schema_: str = Field(alias="schema")
+    schemaType: str
+    references: list[dict[str, Any]]
+
+
+class BulkResult(BaseModel):
+    schemas: list[BulkSchema]
+    missing: list[int]
+
+
+@router.put("/subjects/{subject}/versions/{version}", response_model=VersionState)
+async def update_version(
+    registry: Registry, request: Request, subject: str, version: str, body: VersionUpdate
+) -> dict[str, Any]:
+    """Move a version through its lifecycle and/or replace its governance metadata."""
+    name = subject_name(subject)
+    transition = None
+    if body.state is not None:
+        transition = Transition(parse_state(body.state), body.sunset_date, body.reason)
+    await _governance(request).update_version(name, version, transition, body.metadata)
+    found = await registry.version(name, version, archived=True)
+    return {
+        "subject": name,
+        "version": found.version,
+        "state": found.state,
+        "sunset_date": found.sunset_date,
+        "reason": found.reason,
+        "metadata": found.schema.metadata,
+    }
+
+
+@router.post("/subjects/{subject}/rollback", response_model=RollbackResult)
+async def rollback(
+    registry: Registry, request: Request, subject: str, body: RollbackRequest
+) -> dict[str, Any]:
+    """Deprecate every ACTIVE version above `target_version`; no new version is created."""
+    name = subject_name(subject)
+    moved = await _governance(request).rollback(
+        name, body.target_version, body.sunset_date, body.reason
+    )
+    latest = await registry.version(name, "latest")
+    return {"deprecated": moved, "latest": latest.version}
+
+
+@router.post("/subjects/{subject}/consumers", response_model=Consumer)
+async def add_consumer(request: Request, subject: str, body: ConsumerRequest) -> dict[str, Any]:
+    """Register (or move) a consumer; refused (40951) for DEPRECATED or ARCHIVED versions."""
+    name = subject_name(subject)
+    service = _governance(request)
+    await service.add_consumer(name, body.consumer_id, body.version)
+    return next(c for c in await service.consumers(name) if c["consumer_id"] == body.consumer_id)
+
+
+@router.get("/subjects/{subject}/consumers", response_model=list[Consumer])
+async def list_consumers(request: Request, subject: str) -> list[dict[str, Any]]:
+    return await _governance(request).consumers(subject_name(subject))
+
+
+@router.get("/subjects/{subject}/overview", response_model=Overview)
+async def overview(request: Request, subject: str) -> dict[str, Any]:
+    """Versions with states, owner, tags, consumers, references both ways, validation
+    counts and the transition history."""
+    name = subject_name(subject)
+    counts = request.app.state.validation.counts_for(name)
+    return await _governance(request).overview(name, counts)
+
+
+@router.post("/schemas/bulk", response_model=BulkResult, response_model_by_alias=True)
+async def bulk_schemas(request: Request, body: BulkRequest) -> dict[str, Any]:
+    """Many schemas by id in one call; unknown ids are listed under `missing`."""
+    found, missing = await _governance(request).bulk(body.ids)
+    schemas = []
+    for schema in found:
+        item = schema_json(schema)
+        schemas.append(
+            {
+                "id": schema.id,
+                "schema": item["schema"],
+                "schemaType": schema.schema_type.value,
+                "references": item.get("references", []),
+            }
+        )
+    return {"schemas": schemas, "missing": missing}

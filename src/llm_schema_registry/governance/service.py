@@ -1,0 +1,248 @@
+"""Governance over a `Store`: lifecycle transitions, rollback, sunset sweeps, consumers,
+in-place metadata edits, the subject overview and bulk schema reads.
+
+Every state change and metadata edit is written to `lifecycle_events` in the same
+transaction, so the overview's history never disagrees with the states.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from collections.abc import Iterable
+from typing import Any
+
+from llm_schema_registry.governance import lifecycle
+from llm_schema_registry.governance.lifecycle import State, Transition
+from llm_schema_registry.governance.metadata import owner_of, tags_of
+from llm_schema_registry.registry.contracts import check_metadata
+from llm_schema_registry.registry.errors import (
+    InactiveVersionConsumerError,
+    InvalidLifecycleRequestError,
+    OperationNotPermittedError,
+    SubjectNotFoundError,
+    VersionNotFoundError,
+)
+from llm_schema_registry.registry.model import JsonObject, LifecycleEvent, StoredSchema
+from llm_schema_registry.registry.schemas import parse_version
+from llm_schema_registry.registry.service import RegistryService, _effective
+from llm_schema_registry.storage.base import Store, Tx
+
+ROLLBACK_GRACE = dt.timedelta(days=30)  # default sunset for versions a rollback deprecates
+
+
+def _now_ms() -> int:
+    return int(time.time() * 1000)
+
+
+class GovernanceService:
+    """Lifecycle, consumers and overview; reads go through the `RegistryService` so `latest`
+    and archived versions mean the same everywhere."""
+
+    def __init__(self, store: Store, registry: RegistryService) -> None:
+        self._store = store
+        self._registry = registry
+
+    @property
+    def clock(self) -> lifecycle.Clock:
+        return self._registry.clock
+
+    # ---- lifecycle ---------------------------------------------------------------------
+
+    async def update_version(
+        self,
+        subject: str,
+        spec: str | int,
+        transition: Transition | None,
+        metadata: JsonObject | None,
+    ) -> None:
+        """PUT /subjects/{s}/versions/{v}: a state transition and/or new governance metadata."""
+        if transition is None and metadata is None:
+            raise InvalidLifecycleRequestError("Give a state or metadata to change")
+        check_metadata(metadata)
+        async with self._store.write(lock=subject) as tx:
+            await self._check_writable(tx, subject)
+            target = await self._target(tx, subject, spec)
+            ts = _now_ms()
+            if transition is not None:
+                current = lifecycle.state_of(target)
+                done = lifecycle.checked_transition(
+                    current, transition, self.clock.now(), subject, target.version
+                )
+                await self._move(tx, subject, target.version, current, done, ts)
+            if metadata is not None:
+                await tx.set_version_metadata(subject, target.version, metadata)
+                await tx.add_lifecycle_event(
+                    LifecycleEvent(subject, target.version, "metadata", None, None, None, ts)
+                )
+
+    async def rollback(
+        self, subject: str, target_version: int, sunset_date: str | None, reason: str | None
+    ) -> list[int]:
+        """Deprecate every ACTIVE version above `target_version` (no new version is made)."""
+        now = self.clock.now()
+        sunset = sunset_date or (now + ROLLBACK_GRACE).isoformat()
+        why = reason or f"rolled back to version {target_version}"
+        async with self._store.write(lock=subject) as tx:
+            await self._check_writable(tx, subject)
+            versions = _effective(await tx.versions(subject), now)
+            live = [v for v in versions if not v.deleted]
+            if not live:
+                raise SubjectNotFoundError(subject)
+            target = next((v for v in live if v.version == target_version), None)
+            if target is None or target.state not in (State.ACTIVE, State.DEPRECATED):
+                raise VersionNotFoundError(subject, target_version)
+            wanted = Transition(State.DEPRECATED, sunset, why)
+            ts = _now_ms()
+            moved = []
+            for version in live:
+                if version.version > target_version and version.state == State.ACTIVE:
+                    done = lifecycle.checked_transition(
+                        State.ACTIVE, wanted, now, subject, version.version
+                    )
+                    await self._move(tx, subject, version.version, State.ACTIVE, done, ts)
+                    moved.append(version.version)
+            if target.state == State.DEPRECATED:
+                # The target must be what `latest` serves afterwards.
+                back = Transition(State.ACTIVE, None, why)
+                await self._move(tx, subject, target.version, State.DEPRECATED, back, ts)
+        return moved
+
+    async def archive_expired(self) -> list[tuple[str, int]]:
+        """Archive every DEPRECATED version whose sunset date has passed; returns them.
+        Run periodically by the app (reads already treat them as archived)."""
+        now = self.clock.now()
+        async with self._store.read() as tx:
+            candidates = [v for v in await tx.all_versions("") if lifecycle.sunset_passed(v, now)]
+        archived: list[tuple[str, int]] = []
+        for version in candidates:
+            async with self._store.write(lock=version.subject) as tx:
+                ts = _now_ms()
+                done = Transition(State.ARCHIVED, None, "sunset date passed")
+                await self._move(tx, version.subject, version.version, State.DEPRECATED, done, ts)
+            archived.append((version.subject, version.version))
+        return archived
+
+    @staticmethod
+    async def _move(
+        tx: Tx, subject: str, version: int, current: State, done: Transition, ts: int
+    ) -> None:
+        await tx.set_lifecycle(subject, version, done.state, done.sunset_date, done.reason)
+        await tx.add_lifecycle_event(
+            LifecycleEvent(subject, version, "state", current, done.state, done.reason, ts)
+        )
+
+    async def _target(self, tx: Tx, subject: str, spec: str | int) -> Any:
+        versions = _effective(await tx.versions(subject), self.clock.now())
+        live = [v for v in versions if not v.deleted]
+        if not live:
+            raise SubjectNotFoundError(subject)
+        number = parse_version(spec)
+        if number is None:
+            found = lifecycle.latest(live)
+            if found is None:
+                raise VersionNotFoundError(subject, "latest")
+            return found
+        for version in live:
+            if version.version == number:
+                return version
+        raise VersionNotFoundError(subject, number)
+
+    async def _check_writable(self, tx: Tx, subject: str) -> None:
+        if not (await self._registry.config.policy(tx, subject)).mode.writable:
+            raise OperationNotPermittedError(f"Subject {subject} is in read-only mode")
+
+    # ---- consumers ---------------------------------------------------------------------
+
+    async def add_consumer(self, subject: str, consumer_id: str, version: int | str) -> None:
+        if not consumer_id:
+            raise InvalidLifecycleRequestError("consumer_id must not be empty")
+        async with self._store.write(lock=subject) as tx:
+            target = await self._target(tx, subject, version)
+            if target.state in (State.DEPRECATED, State.ARCHIVED):
+                raise InactiveVersionConsumerError(
+                    f"Version {target.version} of subject '{subject}' is {target.state}: "
+                    "consumers may only be registered against DRAFT or ACTIVE versions"
+                )
+            await tx.set_consumer(subject, consumer_id, target.version, _now_ms())
+
+    async def consumers(self, subject: str) -> list[JsonObject]:
+        async with self._store.read() as tx:
+            if not await tx.versions(subject):
+                raise SubjectNotFoundError(subject)
+            rows = await tx.consumers(subject)
+        return [{"consumer_id": c, "version": v, "registered_ms": ts} for c, v, ts in rows]
+
+    # ---- overview and bulk -------------------------------------------------------------
+
+    async def overview(self, subject: str, validations: JsonObject) -> JsonObject:
+        versions = await self._registry.subject_versions(subject)
+        live = [v for v in versions if not v.deleted]
+        if not live:
+            raise SubjectNotFoundError(subject)
+        async with self._store.read() as tx:
+            events = await tx.lifecycle_events(subject)
+            consumers = await tx.consumers(subject)
+            referenced_by: list[JsonObject] = []
+            for version in live:
+                for schema_id in await tx.referencing_schema_ids(subject, version.version):
+                    for holder, number, gone in await tx.versions_of_schema(schema_id):
+                        if not gone:
+                            referenced_by.append(
+                                {
+                                    "subject": holder,
+                                    "version": number,
+                                    "to_version": version.version,
+                                }
+                            )
+        current = lifecycle.latest(live) or live[-1]
+        metadata = current.schema.metadata
+        return {
+            "subject": subject,
+            "latest": current.version if lifecycle.latest(live) else None,
+            "owner": owner_of(metadata),
+            "description": ((metadata or {}).get("properties") or {}).get("description"),
+            "tags": sorted(tags_of(metadata)),
+            "versions": [
+                {
+                    "version": v.version,
+                    "id": v.schema.id,
+                    "state": v.state,
+                    "sunset_date": v.sunset_date,
+                    "reason": v.reason,
+                }
+                for v in live
+            ],
+            "consumers": [{"consumer_id": c, "version": n} for c, n, _ in consumers],
+            "references": [
+                {**ref.as_json(), "from_version": v.version}
+                for v in live
+                for ref in v.schema.references
+            ],
+            "referenced_by": referenced_by,
+            "validations": validations,
+            "history": [
+                {
+                    "version": e.version,
+                    "kind": e.kind,
+                    "from_state": e.from_state,
+                    "to_state": e.to_state,
+                    "reason": e.reason,
+                    "ts": e.ts,
+                }
+                for e in events
+            ],
+        }
+
+    async def bulk(self, ids: Iterable[int]) -> tuple[list[StoredSchema], list[int]]:
+        """Schemas by id (archived versions' schemas included: old data stays readable)."""
+        found: list[StoredSchema] = []
+        missing: list[int] = []
+        async with self._store.read() as tx:
+            for schema_id in dict.fromkeys(ids):
+                schema = await tx.schema_by_id(schema_id)
+                if schema is None or not await tx.versions_of_schema(schema_id):
+                    missing.append(schema_id)
+                else:
+                    found.append(schema)
+        return found, missing
