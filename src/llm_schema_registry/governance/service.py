@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from llm_schema_registry.governance import lifecycle
+from llm_schema_registry.governance.diff import differences, judged
 from llm_schema_registry.governance.lifecycle import State, Transition
 from llm_schema_registry.governance.metadata import owner_of, tags_of
 from llm_schema_registry.registry.contracts import check_metadata
@@ -172,6 +173,27 @@ class GovernanceService:
                 raise SubjectNotFoundError(subject)
             rows = await tx.consumers(subject)
         return [{"consumer_id": c, "version": v, "registered_ms": ts} for c, v, ts in rows]
+
+    # ---- diff --------------------------------------------------------------------------
+
+    async def diff(self, subject: str, spec: str | int, against: str | int) -> JsonObject:
+        """The changes turning version `against` into `spec`, judged under the subject's
+        compatibility level, with the semver bump they call for."""
+        new = await self._registry.version(subject, spec, archived=True)
+        old = await self._registry.version(subject, against, archived=True)
+        if new.schema.schema_type != old.schema.schema_type:
+            raise InvalidLifecycleRequestError(
+                f"Cannot diff a {old.schema.schema_type} version against a "
+                f"{new.schema.schema_type} one"
+            )
+        async with self._store.read() as tx:
+            level = (await self._registry.config.policy(tx, subject)).level
+        changes = differences(
+            new.schema.schema_type,
+            await self._registry.parsed(old.schema),
+            await self._registry.parsed(new.schema),
+        )
+        return {"version": new.version, "against": old.version, **judged(changes, level)}
 
     # ---- overview and bulk -------------------------------------------------------------
 

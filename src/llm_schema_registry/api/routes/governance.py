@@ -194,6 +194,26 @@ async def overview(request: Request, subject: str) -> dict[str, Any]:
     return await _governance(request).overview(name, counts)
 
 
+class DiffChange(BaseModel):
+    path: str
+    kind: str
+    breaking: bool = Field(description="Under the subject's compatibility level")
+    migration_note: str | None = Field(default=None, description="For breaking changes")
+
+
+class DiffResult(BaseModel):
+    version: int
+    against: int
+    changes: list[DiffChange]
+    semver_bump: str = Field(description="major, minor, patch (documentation only) or none")
+
+
+@router.get("/subjects/{subject}/versions/{version}/diff", response_model=DiffResult)
+async def diff(request: Request, subject: str, version: str, against: str) -> dict[str, Any]:
+    """The changes that turn version `against` into `version`, field by field."""
+    return await _governance(request).diff(subject_name(subject), version, against)
+
+
 @router.post("/schemas/bulk", response_model=BulkResult, response_model_by_alias=True)
 async def bulk_schemas(request: Request, body: BulkRequest) -> dict[str, Any]:
     """Many schemas by id in one call; unknown ids are listed under `missing`."""
