@@ -11,7 +11,10 @@ import httpx
 from asgi_lifespan import LifespanManager
 
 from llm_schema_registry.api.app import create_app
+from llm_schema_registry.formats import format_for
+from llm_schema_registry.formats.base import SchemaType
 from llm_schema_registry.governance.service import GovernanceService
+from llm_schema_registry.registry.schemas import new_schema
 from llm_schema_registry.settings import Settings
 
 V1 = "application/vnd.schemaregistry.v1+json"
@@ -37,6 +40,27 @@ def governance_of(app: Any) -> GovernanceService:
         app = app.app
     service: GovernanceService = app.state.governance
     return service
+
+
+DOMAINS = ("telemetry", "billing", "search", "chat")
+
+
+async def seed_subjects(store: Any, count: int) -> None:
+    """`count` subjects of one version each, straight through the store (one transaction):
+    `{domain}.svc{i}.events`, owner `team-{i % 10}`, tag `gold` on every hundredth."""
+    fmt = format_for(SchemaType.AVRO)
+    content = new_schema(fmt.parse(avro_record()), SchemaType.AVRO, (), None, None, False)
+    async with store.write() as tx:
+        stored = await tx.stored_or_added(content)
+        for i in range(count):
+            subject = f"{DOMAINS[i % len(DOMAINS)]}.svc{i}.events"
+            await tx.add_version(subject, 1, stored.id, 0)
+            properties = {
+                "owner": f"team-{i % 10}",
+                "description": f"Events of service {i}",
+                "tags": "pii, gold" if i % 100 == 0 else "bronze",
+            }
+            await tx.set_version_metadata(subject, 1, {"properties": properties})
 
 
 async def governed_client(
