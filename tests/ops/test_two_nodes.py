@@ -64,6 +64,11 @@ def test_changes_on_one_node_are_visible_on_the_other(tmp_path: Path, feed: str)
             httpx.delete(f"{a.url}/mode/e")
             assert httpx.delete(f"{a.url}/subjects/e/versions/2").status_code == 200
             within_one_second(lambda: httpx.get(f"{b.url}/subjects/e/versions").json() == [1])
+            # B serves new_id from its pre-encoded bodies; a permanent delete on A removes it.
+            gone = httpx.delete(f"{a.url}/subjects/e/versions/2", params={"permanent": "true"})
+            assert gone.status_code == 200
+            within_one_second(lambda: httpx.get(f"{b.url}/schemas/ids/{new_id}").status_code == 404)
+            assert httpx.get(f"{b.url}/schemas/ids/{first.json()['id']}").status_code == 200
         finally:
             a.stop()
             b.stop()

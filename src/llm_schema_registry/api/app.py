@@ -48,6 +48,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
     elif sql.dialect == "postgresql":
         feed = PostgresChangeFeed(sql.listen_dsn, store.invalidate)
     body_cache = SchemaBodyCache()
+    store.on_ids_removed.append(body_cache.clear)  # permanent deletes, on any node
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:

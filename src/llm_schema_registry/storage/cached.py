@@ -23,6 +23,7 @@ from llm_schema_registry.observability.tracing import tracer
 from llm_schema_registry.registry.errors import StorageUnavailableError
 from llm_schema_registry.registry.model import StoredSchema, SubjectVersion
 from llm_schema_registry.storage.base import ScopeSettings, Tx
+from llm_schema_registry.storage.feed import REMOVED_IDS
 from llm_schema_registry.storage.sql import SqlStore, SqlTx
 
 READ_ATTEMPTS = 3
@@ -101,10 +102,16 @@ class CachedStore:
         self.dialect = inner.dialect
         # Tells other nodes about a commit when the feed is not part of the transaction.
         self.publish: Callable[[str], Awaitable[None]] | None = None
+        # Called when a permanent delete (here or on another node) may have removed ids.
+        self.on_ids_removed: list[Callable[[], None]] = []
 
     def invalidate(self, scope: str) -> None:
-        """Forget what `scope` (a subject, "" for registry-wide, "*" for all) may have changed."""
+        """Forget what `scope` (a subject, "" for registry-wide, "*" for all) may have changed;
+        `REMOVED_IDS`: schema ids may have gone."""
         self.cache.invalidate(scope)
+        if scope == REMOVED_IDS:
+            for forget in self.on_ids_removed:
+                forget()
 
     async def start(self) -> None:
         await self.inner.start()
@@ -144,6 +151,10 @@ class CachedStore:
         self.invalidate(scope)
         if self.publish is not None:
             await self.publish(scope)
+        if tx.removed_ids:
+            self.invalidate(REMOVED_IDS)
+            if self.publish is not None:
+                await self.publish(REMOVED_IDS)
         self.breaker.reset()
 
 

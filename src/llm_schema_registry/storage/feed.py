@@ -18,6 +18,9 @@ from typing import Any
 import asyncpg
 
 CHANNEL = "llm_schema_registry_changes"
+# The notice a permanent delete sends as well: schema ids may have gone (to be answered 404).
+# No subject can have this name: subjects with control characters are refused.
+REMOVED_IDS = "\x1eremoved-ids"
 _log = logging.getLogger(__name__)
 
 
@@ -58,6 +61,7 @@ class PostgresChangeFeed:
             conn.add_termination_listener(lambda _conn: closed.set())
             await conn.add_listener(CHANNEL, self._notified)
             self._on_change("*")  # notices may have been missed while disconnected
+            self._on_change(REMOVED_IDS)
             self.connected.set()
             while not closed.is_set():
                 # Connection loss is not always reported promptly: probe it now and then.
@@ -114,6 +118,7 @@ class RedisChangeFeed:
                 async with self._client.pubsub() as pubsub:
                     await pubsub.subscribe(CHANNEL)
                     self._on_change("*")  # messages may have been missed while disconnected
+                    self._on_change(REMOVED_IDS)
                     self.connected.set()
                     async for message in pubsub.listen():
                         if message.get("type") == "message":

@@ -55,7 +55,7 @@ from llm_schema_registry.registry.model import (
     SubjectVersion,
 )
 from llm_schema_registry.storage.base import ScopeSettings
-from llm_schema_registry.storage.feed import CHANNEL
+from llm_schema_registry.storage.feed import CHANNEL, REMOVED_IDS
 from llm_schema_registry.storage.tables import (
     configs,
     id_counter,
@@ -191,6 +191,7 @@ class SqlTx:
     def __init__(self, conn: AsyncConnection, dialect: str) -> None:
         self._conn = conn
         self._dialect = dialect
+        self.removed_ids = False  # versions were removed for good: ids may have gone
         # Settings read along with the subject lock; dropped when this transaction edits them.
         self._settings: dict[str, ScopeSettings] = {}
 
@@ -494,6 +495,12 @@ class SqlTx:
                 subject_versions.c.subject == subject, subject_versions.c.version.in_(versions)
             )
         )
+        self.removed_ids = True
+        if self._dialect == "postgresql":  # other nodes drop the bodies they serve by id
+            await self._conn.execute(
+                text("SELECT pg_notify(:channel, :scope)"),
+                {"channel": CHANNEL, "scope": REMOVED_IDS},
+            )
 
     async def settings(self, subject: str) -> ScopeSettings:
         if (known := self._settings.get(subject)) is not None:
