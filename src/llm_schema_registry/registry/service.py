@@ -13,7 +13,7 @@ from llm_schema_registry.compatibility import CompatibilityLevel
 from llm_schema_registry.formats import format_for
 from llm_schema_registry.governance import lifecycle
 from llm_schema_registry.governance.limits import DEFAULT_MAX_VERSIONS, archive_over_limit
-from llm_schema_registry.governance.search import SubjectQuery, literal_prefix, matching_subjects
+from llm_schema_registry.governance.search import SearchIndex, SubjectQuery
 from llm_schema_registry.observability import metrics
 from llm_schema_registry.registry.config import ConfigService
 from llm_schema_registry.registry.contracts import (
@@ -124,6 +124,7 @@ class RegistryService:
     ) -> None:
         self._store = store
         self.clock: lifecycle.Clock = clock or lifecycle.SystemClock()
+        self._search_index: tuple[int, SearchIndex] | None = None
         self._parser = SchemaParser(ParsedCache(parsed_cache_size))
         self._max_schema_bytes = max_schema_bytes
         self.config = ConfigService(store)
@@ -226,11 +227,20 @@ class RegistryService:
         return rows
 
     async def search(self, prefix: str, wanted: SubjectQuery) -> list[str]:
-        """Governance search over subjects with a live version (see `governance.search`)."""
-        narrowed = literal_prefix(wanted.glob) if wanted.glob else prefix
-        async with self._store.read() as tx:
-            every = _effective(await tx.all_versions(narrowed), self.clock.now())
-        return matching_subjects(every, wanted)
+        """Governance search over subjects with a live version (see `governance.search`).
+
+        The index is rebuilt only when the store's change counter moves (a write here, or
+        one another node announced) or a sunset date passes; a store without a counter
+        rebuilds it every time."""
+        now = self.clock.now()
+        generation = getattr(getattr(self._store, "cache", None), "generation", None)
+        index = self._search_index
+        if index is None or generation is None or index[0] != generation or not index[1].fresh(now):
+            async with self._store.read() as tx:
+                built = SearchIndex(await tx.all_versions(""), now)
+            self._search_index = (generation, built) if generation is not None else None
+            return built.search(prefix, wanted)
+        return index[1].search(prefix, wanted)
 
     async def referenced_by(self, subject: str, spec: str | int) -> list[int]:
         target = await self.version(subject, spec, deleted=True)
