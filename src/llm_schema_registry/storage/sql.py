@@ -155,6 +155,14 @@ def _find_or_insert() -> Any:
 
 
 _FIND_OR_INSERT = _find_or_insert()
+# Statements every registration runs, built once (building one costs ~55 µs a call).
+_VERSIONS_OF_SUBJECT = (
+    select(subject_versions, schemas)
+    .join(schemas, schemas.c.id == subject_versions.c.schema_id)
+    .where(subject_versions.c.subject == bindparam("subject"))
+    .order_by(subject_versions.c.version)
+)
+_ADD_VERSION = insert(subject_versions)
 
 
 # PostgreSQL: a subject's lock, its change notice and its settings in one statement.
@@ -364,6 +372,11 @@ class SqlTx:
             .where(where)
             .order_by(*order)
         )
+        return await self._version_rows(query)
+
+    async def _version_rows(
+        self, query: Any, params: dict[str, Any] | None = None
+    ) -> list[SubjectVersion]:
         return [
             SubjectVersion(
                 subject=row.subject,
@@ -375,13 +388,11 @@ class SqlTx:
                 sunset_date=row.sunset_date,
                 reason=row.reason,
             )
-            for row in (await self._conn.execute(query)).all()
+            for row in (await self._conn.execute(query, params)).all()
         ]
 
     async def versions(self, subject: str) -> list[SubjectVersion]:
-        return await self._versions(
-            subject_versions.c.subject == subject, [subject_versions.c.version]
-        )
+        return await self._version_rows(_VERSIONS_OF_SUBJECT, {"subject": subject})
 
     async def all_versions(self, subject_prefix: str = "") -> list[SubjectVersion]:
         where = (
@@ -424,9 +435,14 @@ class SqlTx:
 
     async def add_version(self, subject: str, version: int, schema_id: int, ts: int) -> None:
         await self._conn.execute(
-            insert(subject_versions).values(
-                subject=subject, version=version, schema_id=schema_id, deleted=False, ts=ts
-            )
+            _ADD_VERSION,
+            {
+                "subject": subject,
+                "version": version,
+                "schema_id": schema_id,
+                "deleted": False,
+                "ts": ts,
+            },
         )
 
     async def set_lifecycle(
