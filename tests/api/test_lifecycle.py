@@ -66,6 +66,10 @@ async def test_a_draft_is_never_latest_until_activated(
 
     assert (await set_state(client, "s", 2, state="ACTIVE")).status_code == 200
     assert await latest_version(client, "s") == 2
+    archived = await client.post(
+        "/subjects/s/versions?state=ARCHIVED", json={"schema": avro_record("c")}
+    )
+    assert archived.status_code == 422 and archived.json()["error_code"] == 42250
 
 
 @pytest.mark.parametrize(

@@ -118,9 +118,17 @@ class GovernanceService:
         archived: list[tuple[str, int]] = []
         for version in candidates:
             async with self._store.write(lock=version.subject) as tx:
-                ts = _now_ms()
+                # Another node's sweep (or a reactivation) may have got there first.
+                still_due = any(
+                    v.version == version.version and lifecycle.sunset_passed(v, now)
+                    for v in await tx.versions(version.subject)
+                )
+                if not still_due:
+                    continue
                 done = Transition(State.ARCHIVED, None, "sunset date passed")
-                await self._move(tx, version.subject, version.version, State.DEPRECATED, done, ts)
+                await self._move(
+                    tx, version.subject, version.version, State.DEPRECATED, done, _now_ms()
+                )
             archived.append((version.subject, version.version))
         return archived
 

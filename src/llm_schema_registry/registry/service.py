@@ -26,6 +26,7 @@ from llm_schema_registry.registry.contracts import (
 from llm_schema_registry.registry.errors import (
     IdConflictError,
     IncompatibleSchemaError,
+    InvalidLifecycleRequestError,
     InvalidRuleSetError,
     InvalidSchemaError,
     InvalidSubjectError,
@@ -328,6 +329,10 @@ class RegistryService:
             raise SchemaTooLargeError(len(request.schema.encode()), self._max_schema_bytes)
         check_metadata(request.metadata)
         check_rule_set(request.rule_set)
+        if request.state not in (None, lifecycle.State.DRAFT, lifecycle.State.ACTIVE):
+            raise InvalidLifecycleRequestError(
+                f"A version is registered as DRAFT or ACTIVE, not {request.state}"
+            )
         try:
             compile_rules(request.rule_set)  # a rule that does not compile is refused up front
         except RuleCompileError as error:
