@@ -40,7 +40,7 @@ QUERIES = {
 
 
 async def measure(url: str, subjects: int, repeat: int) -> dict[str, float]:
-    app = create_app(Settings(database_url=url))  # type: ignore[call-arg]
+    app = create_app(Settings(database_url=url))  # type: ignore[arg-type]
     async with LifespanManager(app) as manager:
         inner: Any = app
         while not hasattr(inner, "state"):

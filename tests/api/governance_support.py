@@ -66,7 +66,7 @@ async def seed_subjects(store: Any, count: int) -> None:
 async def governed_client(
     url: str, clock: MovableClock
 ) -> AsyncIterator[tuple[httpx.AsyncClient, GovernanceService]]:
-    app = create_app(Settings(database_url=url), clock=clock)  # type: ignore[call-arg]
+    app = create_app(Settings(database_url=url), clock=clock)  # type: ignore[arg-type]
     async with LifespanManager(app) as manager:
         transport = httpx.ASGITransport(app=manager.app)
         async with httpx.AsyncClient(

@@ -19,7 +19,7 @@ SUBJECTS = 10_000
 
 @pytest.fixture
 async def seeded(database_url: str) -> AsyncIterator[httpx.AsyncClient]:
-    app = create_app(Settings(database_url=database_url))  # type: ignore[call-arg]
+    app = create_app(Settings(database_url=database_url))  # type: ignore[arg-type]
     async with LifespanManager(app) as manager:
         inner: Any = app
         while not hasattr(inner, "state"):
