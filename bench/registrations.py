@@ -5,7 +5,10 @@ new Avro schema per request over 100 subjects from 32 connections, then reads `l
 PostgreSQL runs, with one and two worker processes, when REGISTRY_BENCH_PG_DSN names an admin
 DSN (a scratch database is created and dropped per run). This host's speed drifts between
 minutes (a shared VM), so the configurations run in `--repeat` interleaved rounds and the
-medians are printed last.
+medians are printed last. Other work on the machine lowers the rates but hardly the CPU each
+registration takes, so each run also prints the CPU time the registry's processes and
+PostgreSQL's spent per registration (from /proc), the figure that says what two idle cores
+could sustain.
 
     .venv/bin/python bench/registrations.py [--seconds 8] [--repeat 3]
 """
@@ -21,6 +24,7 @@ import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import asyncpg
 import httpx
@@ -32,6 +36,42 @@ SUBJECTS = 100
 SCRIPT = Path(__file__).with_name("register.lua")
 
 
+def _processes() -> dict[int, tuple[int, str, float]]:
+    """pid -> (parent pid, command line, CPU seconds) for every process (Linux /proc)."""
+    found: dict[int, tuple[int, str, float]] = {}
+    tick = os.sysconf("SC_CLK_TCK")
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rpartition(")")[2].split()
+            command = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+        except OSError:
+            continue
+        cpu = (int(fields[11]) + int(fields[12])) / tick
+        found[int(entry.name)] = (int(fields[1]), command, cpu)
+    return found
+
+
+def cpu_seconds(root: int, database_url: str) -> tuple[float, float]:
+    """CPU seconds so far of `root` with its descendants, and of the PostgreSQL backends
+    serving `database_url` (a backend's title: "postgres: 15/main: ROLE DATABASE HOST …")."""
+    parts = urlsplit(database_url)
+    serving = f": {parts.username} {parts.path.lstrip('/')} "
+    table = _processes()
+    tree, changed = {root}, True
+    while changed:
+        grown = tree | {pid for pid, (parent, _, _) in table.items() if parent in tree}
+        changed, tree = grown != tree, grown
+    registry = sum(table[pid][2] for pid in tree if pid in table)
+    backends = sum(
+        cpu
+        for _, command, cpu in table.values()
+        if command.startswith("postgres:") and serving in command
+    )
+    return registry, backends
+
+
 def run(database_url: str, work: Path, seconds: int, workers: int) -> tuple[WrkResult, WrkResult]:
     """(registrations, latest lookups). One worker is pinned to core 0 (wrk on core 1); two
     workers share both cores with wrk."""
@@ -41,7 +81,14 @@ def run(database_url: str, work: Path, seconds: int, workers: int) -> tuple[WrkR
             for n in range(SUBJECTS):  # every schema is new: measure storage, not the checker
                 client.put(f"/config/w{n}", json={"compatibility": "NONE"}).raise_for_status()
         core = 1 if workers == 1 else None
+        before = cpu_seconds(server.process.pid, database_url)
         registered = wrk(server.url, 32, seconds, SCRIPT, core=core)
+        after = cpu_seconds(server.process.pid, database_url)
+        count = registered.requests_per_second * seconds
+        print(
+            f"    CPU per registration: registry {(after[0] - before[0]) / count * 1000:.2f} ms, "
+            f"PostgreSQL {(after[1] - before[1]) / count * 1000:.2f} ms"
+        )
         latest = wrk(server.url + "/subjects/w7/versions/latest", 64, seconds, core=core)
         return registered, latest
     finally:

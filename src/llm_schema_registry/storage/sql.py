@@ -163,6 +163,14 @@ _VERSIONS_OF_SUBJECT = (
     .order_by(subject_versions.c.version)
 )
 _ADD_VERSION = insert(subject_versions)
+_VERSION_ROWS_OF_SUBJECT = (
+    select(subject_versions)
+    .where(subject_versions.c.subject == bindparam("subject"))
+    .order_by(subject_versions.c.version)
+)
+_SCHEMAS_BY_IDS = select(schemas).where(schemas.c.id.in_(bindparam("ids", expanding=True)))
+# How many schema rows a PostgreSQL store keeps decoded in memory (then it starts over).
+KNOWN_SCHEMAS_LIMIT = 100_000
 
 
 # PostgreSQL: a subject's lock, its change notice and its settings in one statement.
@@ -196,10 +204,19 @@ def _scope_settings(found: dict[tuple[str, str], str], subject: str) -> ScopeSet
 class SqlTx:
     """One transaction on one connection (see `storage.base.Tx`)."""
 
-    def __init__(self, conn: AsyncConnection, dialect: str) -> None:
+    def __init__(
+        self,
+        conn: AsyncConnection,
+        dialect: str,
+        known_schemas: dict[int, StoredSchema] | None = None,
+    ) -> None:
         self._conn = conn
         self._dialect = dialect
         self.removed_ids = False  # versions were removed for good: ids may have gone
+        # Committed schema rows by id (they never change), shared by the store's transactions;
+        # this transaction's new ones are remembered only once it commits.
+        self._known = known_schemas
+        self.new_schemas: list[StoredSchema] = []
         # Settings read along with the subject lock; dropped when this transaction edits them.
         self._settings: dict[str, ScopeSettings] = {}
 
@@ -255,6 +272,7 @@ class SqlTx:
         stored = _schema_from_row(row)
         if row.added:
             await self._add_references(stored.id, schema)
+        self.new_schemas.append(stored)
         return stored
 
     def _schema_values(self, schema: NewSchema, new_id: int | None) -> dict[str, Any]:
@@ -392,7 +410,34 @@ class SqlTx:
         ]
 
     async def versions(self, subject: str) -> list[SubjectVersion]:
-        return await self._version_rows(_VERSIONS_OF_SUBJECT, {"subject": subject})
+        if self._known is None:
+            return await self._version_rows(_VERSIONS_OF_SUBJECT, {"subject": subject})
+        # The version rows alone; their schemas from memory (rows never change), fetching
+        # only those not seen yet. A registration reads every version of its subject: this
+        # spares PostgreSQL the join and the texts, and Python decoding them each time.
+        rows = (await self._conn.execute(_VERSION_ROWS_OF_SUBJECT, {"subject": subject})).all()
+        ids = {row.schema_id for row in rows}
+        if len(self._known) + len(ids) > KNOWN_SCHEMAS_LIMIT:
+            self._known.clear()
+        here = {i: self._known[i] for i in ids if i in self._known}
+        if missing := list(ids - here.keys()):
+            found = await self._conn.execute(_SCHEMAS_BY_IDS, {"ids": missing})
+            fetched = {row.id: _schema_from_row(row) for row in found.all()}
+            self._known.update(fetched)
+            here.update(fetched)
+        return [
+            SubjectVersion(
+                subject=row.subject,
+                version=row.version,
+                schema=_with_override(here[row.schema_id], row.metadata_override),
+                deleted=bool(row.deleted),
+                ts=row.ts,
+                state=row.state,
+                sunset_date=row.sunset_date,
+                reason=row.reason,
+            )
+            for row in rows
+        ]
 
     async def all_versions(self, subject_prefix: str = "") -> list[SubjectVersion]:
         where = (
@@ -570,6 +615,10 @@ class SqlStore:
     def __init__(self, url: str, *, read_url: str | None = None, pool_size: int = 10) -> None:
         self._url = async_url(url)
         self.dialect = make_url(self._url).get_backend_name()
+        # PostgreSQL only: SQLite's counter row can hand a rolled-back id out again.
+        self._known_schemas: dict[int, StoredSchema] | None = (
+            {} if self.dialect == "postgresql" else None
+        )
         options: dict[str, Any] = {}
         if self.dialect == "sqlite":
             database = make_url(self._url).database
@@ -633,14 +682,14 @@ class SqlStore:
     async def read(self) -> AsyncIterator[SqlTx]:
         # No read needs a snapshot across its statements, so reads run in autocommit.
         async with self._read_engine.connect() as conn:
-            yield SqlTx(conn, self.dialect)
+            yield SqlTx(conn, self.dialect, self._known_schemas)
 
     @asynccontextmanager
     async def write(self, lock: str | None = None) -> AsyncIterator[SqlTx]:
         async with self._engine.connect() as conn:
             conn = await conn.execution_options(sqlite_write=True)
             async with conn.begin():
-                tx = SqlTx(conn, self.dialect)
+                tx = SqlTx(conn, self.dialect, self._known_schemas)
                 if self.dialect == "postgresql":
                     # The subject lock and the change notice in one round trip: PostgreSQL
                     # delivers the notice to every listening node when (and only if) this
@@ -649,6 +698,9 @@ class SqlStore:
                 elif lock is not None:
                     await tx.lock_subject(lock)
                 yield tx
+            # Committed: its new schema rows exist for good (sequence ids are never reused).
+            if self._known_schemas is not None:
+                self._known_schemas.update((stored.id, stored) for stored in tx.new_schemas)
 
 
 def _upgrade(connection: Connection) -> None:
