@@ -15,6 +15,7 @@ from llm_schema_registry.api.observe import ObservabilityLayer
 from llm_schema_registry.api.routes import (
     compatibility,
     config,
+    export,
     governance,
     health,
     schemas,
@@ -93,6 +94,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
         health.router,
         validate.router,
         governance.router,
+        export.router,
     ):
         api.include_router(router)
     configure_tracing(settings.otlp_endpoint)

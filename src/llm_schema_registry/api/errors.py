@@ -10,6 +10,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
 
 from llm_schema_registry.api.media import RegistryJSONResponse
+from llm_schema_registry.api.routes.export import NotExportableError
 from llm_schema_registry.registry import errors as e
 from llm_schema_registry.registry.validation import InvalidValidationRequestError
 
@@ -37,6 +38,7 @@ ERROR_CODES: dict[type[e.RegistryError], int] = {
     e.InvalidTransitionError: 40950,
     e.InactiveVersionConsumerError: 40951,
     e.InvalidLifecycleRequestError: 42250,
+    NotExportableError: 42260,
     e.StorageError: 50001,
     e.StorageUnavailableError: 50301,
     InvalidValidationRequestError: 422,

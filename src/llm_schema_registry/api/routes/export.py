@@ -1,0 +1,57 @@
+"""`GET /subjects/{s}/versions/{v}/export`: a registered JSON Schema as an LLM provider's
+payload, with the provider's strictness findings and (`fix=true`) the safe rewrites applied."""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query
+from pydantic import BaseModel
+
+from llm_schema_registry.api.deps import Flag, Registry
+from llm_schema_registry.api.models import ERRORS
+from llm_schema_registry.formats.base import SchemaType
+from llm_schema_registry.llm.export import export
+from llm_schema_registry.llm.providers import Target
+from llm_schema_registry.registry.errors import RegistryError
+
+router = APIRouter(tags=["llm"], responses=ERRORS)
+
+
+class NotExportableError(RegistryError):
+    """Only JSON Schema objects can be exported to LLM providers."""
+
+
+class ExportFinding(BaseModel):
+    path: str
+    rule: str
+    message: str
+
+
+class ExportResult(BaseModel):
+    payload: dict[str, Any]
+    findings: list[ExportFinding]
+    fixes: list[ExportFinding]
+
+
+@router.get("/subjects/{subject}/versions/{version}/export", response_model=ExportResult)
+async def export_version(
+    registry: Registry,
+    subject: str,
+    version: str,
+    target: Annotated[Target, Query(description="The provider whose payload to produce")],
+    fix: Annotated[Flag, Query(description="Apply the safe rewrites first")] = False,
+    name: Annotated[str | None, Query(description="Tool/schema name (default: subject)")] = None,
+) -> dict[str, Any]:
+    found = await registry.version(subject, version)
+    if found.schema.schema_type is not SchemaType.JSON:
+        raise NotExportableError(
+            f"Subject '{subject}' version {found.version} is {found.schema.schema_type.value}; "
+            "only JSON Schema can be exported to an LLM provider"
+        )
+    document = json.loads(found.schema.text)
+    if not isinstance(document, dict):
+        raise NotExportableError("Only a JSON Schema object can be exported")
+    done = export(target, document, subject=subject, version=found.version, fix=fix, name=name)
+    return done.as_json()
