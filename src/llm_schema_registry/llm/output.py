@@ -41,9 +41,23 @@ def extract_json(reply: str) -> Extracted:
     spans = _balanced_spans(reply)
     if not spans:
         return Extracted(error="no JSON object found in the reply")
-    notes = [f"{len(spans)} JSON values in the reply; the first was used"] if len(spans) > 1 else []
-    start, end = spans[0]
-    return _decode(reply, start, end, "embedded", notes)
+    # Prose braces ("{as requested}") are skipped: the first span that decodes wins.
+    decoded = [_decode(reply, start, end, "embedded", []) for start, end in spans]
+    values = [found for found in decoded if found.ok]
+    if not values:
+        looks_like_json = [
+            f for f, (s, _) in zip(decoded, spans, strict=True) if _jsonish(reply, s)
+        ]
+        return (looks_like_json or decoded)[0]
+    notes = (
+        [f"{len(values)} JSON values in the reply; the first was used"] if len(values) > 1 else []
+    )
+    return Extracted(value=values[0].value, source="embedded", notes=notes)
+
+
+def _jsonish(reply: str, start: int) -> bool:
+    rest = reply[start + 1 :].lstrip()
+    return rest[:1] in ('"', "{", "}", "]")
 
 
 def _decode(reply: str, start: int, end: int, source: str, notes: list[str]) -> Extracted:

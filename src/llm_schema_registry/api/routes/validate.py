@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from llm_schema_registry.api.deps import Registry
 from llm_schema_registry.api.models import ERRORS
+from llm_schema_registry.llm.check import llm_output_result
 from llm_schema_registry.registry.validation import DataValidation, InvalidValidationRequestError
 
 router = APIRouter(tags=["validation"], responses=ERRORS)
@@ -23,6 +24,9 @@ class ValidateRequest(BaseModel):
     data: Any = Field(default=None, description="One record")
     records: list[Any] | None = Field(default=None, description="A batch of records")
     message: str | None = Field(default=None, description="Protobuf: the message type name")
+    llm_output: str | None = Field(
+        default=None, description="Raw model text: its JSON is extracted, then validated"
+    )
 
 
 class Problem(BaseModel):
@@ -45,13 +49,26 @@ class BatchResult(BaseModel):
     results: list[RecordResult]
 
 
-@router.post("/validate", response_model=RecordResult | BatchResult)
+class LlmOutputResult(RecordResult):
+    extracted: Any = None
+    source: str
+    notes: list[str]
+    repair_prompt: str | None
+
+
+@router.post("/validate", response_model=LlmOutputResult | RecordResult | BatchResult)
 async def validate(registry: Registry, request: Request, body: ValidateRequest) -> dict[str, Any]:
-    """One record (`data`): `{valid, errors, warnings}`; a batch (`records`): `{results}`."""
-    if ("data" in body.model_fields_set) == (body.records is not None):
-        raise InvalidValidationRequestError("Give exactly one of data (a record) or records")
+    """One record (`data`): `{valid, errors, warnings}`; a batch (`records`): `{results}`;
+    raw model text (`llm_output`): also `extracted`, `source`, `notes` and `repair_prompt`."""
+    given = ("data" in body.model_fields_set, body.records is not None, body.llm_output is not None)
+    if sum(given) != 1:
+        raise InvalidValidationRequestError(
+            "Give exactly one of data (a record), records or llm_output"
+        )
     service: DataValidation = request.app.state.validation
     schema, subject = await service.target(body.schema_id, body.subject, body.version)
+    if body.llm_output is not None:
+        return await llm_output_result(registry, schema, body.llm_output, body.message)
     records = body.records if body.records is not None else [body.data]
     results = await service.validate(schema, subject, records, body.message)
     if body.records is not None:
