@@ -1,0 +1,190 @@
+"""Offline bundles: selected subjects/versions (and what they reference, and signatures when
+the registry has them) in one JSON file; `Registry.from_bundle(path)` validates without a
+network, with the same operations (`ops.py`) answered from the file."""
+
+from __future__ import annotations
+
+import json
+import re
+import time
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote
+
+from pydantic import BaseModel
+
+from llm_schema_registry.client import ops
+from llm_schema_registry.client.cache import SchemaCache
+from llm_schema_registry.client.errors import BundleError, InvalidRequestError, NotFoundError
+from llm_schema_registry.client.local import llm_outcome, outcome
+from llm_schema_registry.client.models import RegisteredSchema, ValidationOutcome
+from llm_schema_registry.client.pydantic_models import model_from_schema
+from llm_schema_registry.client.sync import RegistryClient
+from llm_schema_registry.client.transport import Call
+from llm_schema_registry.validation import Validator
+
+BUNDLE_FORMAT = "llm-schema-bundle/1"
+_VERSION_PATH = re.compile(r"^/subjects/([^/]+)/versions/([^/]+)$")
+_ID_PATH = re.compile(r"^/schemas/ids/(\d+)$")
+
+
+def parse_selection(selection: str) -> tuple[str, str]:
+    """`subject` (latest), `subject:3` or `subject:all`."""
+    subject, _, version = selection.rpartition(":")
+    if not subject or not (version.isdigit() or version in ("latest", "all")):
+        return selection, "latest"
+    return subject, version
+
+
+def export_bundle(
+    client: RegistryClient, selections: list[str], path: Path | str
+) -> dict[str, Any]:
+    """Writes the selected versions (plus their references) to `path`; returns the bundle."""
+    entries: dict[tuple[str, int], RegisteredSchema] = {}
+    latest: dict[str, int] = {}
+    for selection in selections:
+        subject, version = parse_selection(selection)
+        numbers: list[str | int] = list(client.versions(subject)) if version == "all" else [version]
+        for number in numbers:
+            found = client.get_version(subject, number)
+            _add(client, found, entries)
+        latest[subject] = int(client.get_latest(subject).version or 0)
+    schemas = []
+    signatures: dict[int, dict[str, Any] | None] = {}
+    for schema in entries.values():
+        body = schema.as_json()
+        if schema.id not in signatures:
+            signatures[schema.id] = client.signature(schema.id)
+        if signatures[schema.id] is not None:
+            body["signature"] = signatures[schema.id]
+        schemas.append(body)
+    bundle = {
+        "format": BUNDLE_FORMAT,
+        "registry": client.options.url,
+        "created": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        "latest": latest,
+        "schemas": schemas,
+    }
+    Path(path).write_text(json.dumps(bundle, indent=2), encoding="utf-8")
+    return bundle
+
+
+def _add(
+    client: RegistryClient,
+    schema: RegisteredSchema,
+    entries: dict[tuple[str, int], RegisteredSchema],
+) -> None:
+    key = (str(schema.subject), int(schema.version or 0))
+    if key in entries:
+        return
+    entries[key] = schema
+    for ref in schema.references:
+        _add(client, client.get_version(ref.subject, ref.version), entries)
+
+
+class Registry:
+    """A registry read from a bundle file: lookups and validation, no network."""
+
+    def __init__(self, bundle: dict[str, Any]) -> None:
+        if bundle.get("format") != BUNDLE_FORMAT:
+            raise BundleError(f"not an {BUNDLE_FORMAT} bundle")
+        self.bundle = bundle
+        self._versions: dict[tuple[str, int], RegisteredSchema] = {}
+        self._ids: dict[int, RegisteredSchema] = {}
+        self._signatures: dict[int, dict[str, Any]] = {}
+        for body in bundle.get("schemas") or []:
+            schema = RegisteredSchema.from_json(body)
+            self._versions[(str(schema.subject), int(schema.version or 0))] = schema
+            self._ids[schema.id] = schema
+            if body.get("signature") is not None:
+                self._signatures[schema.id] = body["signature"]
+        self._latest = {str(k): int(v) for k, v in (bundle.get("latest") or {}).items()}
+        self._cache = SchemaCache(latest_ttl=0)
+        self._validators: dict[int, Validator] = {}
+
+    @classmethod
+    def from_bundle(cls, path: Path | str) -> Registry:
+        try:
+            return cls(json.loads(Path(path).read_text(encoding="utf-8")))
+        except (OSError, ValueError) as exc:
+            raise BundleError(f"cannot read bundle {path}: {exc}") from exc
+
+    def subjects(self) -> list[str]:
+        return sorted({subject for subject, _ in self._versions})
+
+    def get_schema(self, schema_id: int) -> RegisteredSchema:
+        found: RegisteredSchema = self._run(ops.schema_by_id(self._cache, schema_id))
+        return found
+
+    def get_version(self, subject: str, version: str | int = "latest") -> RegisteredSchema:
+        found: RegisteredSchema = self._run(ops.version(self._cache, subject, version))
+        return found
+
+    def signature(self, schema_id: int) -> dict[str, Any] | None:
+        return self._signatures.get(schema_id)
+
+    def validate(
+        self,
+        data: Any,
+        *,
+        subject: str | None = None,
+        version: str | int = "latest",
+        schema_id: int | None = None,
+        message: str | None = None,
+    ) -> ValidationOutcome:
+        validator, _ = self._validator(subject, version, schema_id)
+        return outcome(validator.validate(data, message))
+
+    def validate_llm_output(
+        self,
+        reply: str,
+        *,
+        subject: str | None = None,
+        version: str | int = "latest",
+        schema_id: int | None = None,
+    ) -> ValidationOutcome:
+        validator, schema = self._validator(subject, version, schema_id)
+        return llm_outcome(reply, validator, schema, None)
+
+    def load_model(self, subject: str, version: str | int = "latest") -> type[BaseModel]:
+        schema = self.get_version(subject, version)
+        if schema.schema_type != "JSON":
+            raise InvalidRequestError(f"{subject} is {schema.schema_type}, not JSON Schema")
+        return model_from_schema(json.loads(schema.schema), subject)
+
+    def _validator(
+        self, subject: str | None, version: str | int, schema_id: int | None
+    ) -> tuple[Validator, RegisteredSchema]:
+        schema: RegisteredSchema = self._run(
+            ops.target_schema(self._cache, subject, version, schema_id)
+        )
+        if schema.id not in self._validators:
+            self._validators[schema.id] = self._run(ops.compile_validator(self._cache, schema))
+        return self._validators[schema.id], schema
+
+    def _answer(self, call: Call) -> Any:
+        """The bundle's reply to the two reads the operations make."""
+        if match := _ID_PATH.match(call.path):
+            found = self._ids.get(int(match.group(1)))
+        elif match := _VERSION_PATH.match(call.path):
+            subject, version = unquote(match.group(1)), unquote(match.group(2))
+            number = self._latest.get(subject) if version in ("latest", "-1") else int(version)
+            found = self._versions.get((subject, number or 0))
+        else:
+            raise BundleError(f"an offline bundle cannot answer {call.method} {call.path}")
+        if found is None:
+            raise NotFoundError(f"{call.path} is not in the bundle", 404, 404)
+        return found.as_json()
+
+    def _run(self, op: ops.Op) -> Any:
+        try:
+            call = next(op)
+            while True:
+                try:
+                    reply = self._answer(call)
+                except Exception as exc:
+                    call = op.throw(exc)
+                else:
+                    call = op.send(reply)
+        except StopIteration as done:
+            return done.value

@@ -1,0 +1,148 @@
+"""Every SDK operation once, as a generator of `Call`s (sans-I/O): the sync client drives it
+with httpx.Client, the async client with httpx.AsyncClient. Errors of a call are thrown into
+the generator, so cache invalidation on 404/410 lives here too."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Generator, Mapping
+from typing import Any
+from urllib.parse import quote
+
+from llm_schema_registry.client.cache import SchemaCache
+from llm_schema_registry.client.errors import InvalidRequestError, NotFoundError
+from llm_schema_registry.client.models import (
+    CompatibilityResult,
+    ExportResult,
+    RegisteredSchema,
+    ValidationOutcome,
+)
+from llm_schema_registry.client.transport import Call
+from llm_schema_registry.formats import format_for
+from llm_schema_registry.formats.base import ResolvedReference, SchemaType
+from llm_schema_registry.validation import Validator
+
+Op = Generator[Call, Any, Any]
+
+
+def segment(value: str | int) -> str:
+    return quote(str(value), safe="")
+
+
+def schema_body(
+    schema: str | Mapping[str, Any],
+    schema_type: str,
+    references: list[dict[str, Any]] | None = None,
+    metadata: dict[str, Any] | None = None,
+    rule_set: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    text = schema if isinstance(schema, str) else json.dumps(schema)
+    body: dict[str, Any] = {"schema": text, "schemaType": schema_type.upper()}
+    if references:
+        body["references"] = references
+    if metadata is not None:
+        body["metadata"] = metadata
+    if rule_set is not None:
+        body["ruleSet"] = rule_set
+    return body
+
+
+def register(cache: SchemaCache, subject: str, body: dict[str, Any], normalize: bool) -> Op:
+    params = {"normalize": "true"} if normalize else None
+    reply = yield Call("POST", f"/subjects/{segment(subject)}/versions", params, body)
+    cache.invalidate(subject)
+    return int(reply["id"])
+
+
+def schema_by_id(cache: SchemaCache, schema_id: int) -> Op:
+    found = cache.by_id(schema_id)
+    if found is None:
+        reply = yield Call("GET", f"/schemas/ids/{schema_id}")
+        found = RegisteredSchema.from_json(reply, schema_id)
+        cache.put_id(found)
+    return found
+
+
+def version(cache: SchemaCache, subject: str, number: str | int = "latest") -> Op:
+    latest = str(number) in ("latest", "-1")
+    if latest and (found := cache.latest(subject)) is not None:
+        return found
+    try:
+        reply = yield Call("GET", f"/subjects/{segment(subject)}/versions/{segment(number)}")
+    except NotFoundError:
+        cache.invalidate(subject)
+        raise
+    found = RegisteredSchema.from_json(reply)
+    if latest:
+        cache.put_latest(subject, found)
+    return found
+
+
+def compatibility(subject: str, body: dict[str, Any], against: str | int) -> Op:
+    path = f"/compatibility/subjects/{segment(subject)}/versions/{segment(against)}"
+    try:
+        reply = yield Call("POST", path, {"verbose": "true"}, body)
+    except NotFoundError as exc:
+        if exc.error_code != 40401:
+            raise
+        return CompatibilityResult(True, [])  # nothing registered yet: anything goes
+    return CompatibilityResult(bool(reply["is_compatible"]), list(reply.get("messages") or []))
+
+
+def resolve_references(cache: SchemaCache, schema: RegisteredSchema) -> Op:
+    resolved = []
+    for ref in schema.references:
+        target = yield from version(cache, ref.subject, ref.version)
+        nested = yield from resolve_references(cache, target)
+        resolved.append(
+            ResolvedReference(
+                ref.name,
+                ref.subject,
+                int(target.version or ref.version),
+                SchemaType(target.schema_type),
+                target.schema,
+                tuple(nested),
+            )
+        )
+    return resolved
+
+
+def compile_validator(cache: SchemaCache, schema: RegisteredSchema) -> Op:
+    references = yield from resolve_references(cache, schema)
+    kind = SchemaType(schema.schema_type)
+    parsed = format_for(kind).parse(schema.schema, references)
+    return Validator.for_schema(kind, parsed, schema.rule_set)
+
+
+def target_schema(
+    cache: SchemaCache, subject: str | None, number: str | int, schema_id: int | None
+) -> Op:
+    if schema_id is not None:
+        return (yield from schema_by_id(cache, schema_id))
+    if subject is None:
+        raise InvalidRequestError("give a subject (and version) or a schema_id")
+    return (yield from version(cache, subject, number))
+
+
+def export(subject: str, number: str | int, target: str, fix: bool) -> Op:
+    path = f"/subjects/{segment(subject)}/versions/{segment(number)}/export"
+    params = {"target": target, "fix": str(fix).lower()}
+    reply = yield Call("GET", path, params)
+    return ExportResult(reply["payload"], reply["findings"], reply["fixes"])
+
+
+def remote_validate(body: dict[str, Any]) -> Op:
+    reply = yield Call("POST", "/validate", None, body)
+    if "results" in reply:
+        return [ValidationOutcome.from_json(r) for r in reply["results"]]
+    return ValidationOutcome.from_json(reply)
+
+
+def signature(schema_id: int) -> Op:
+    reply = yield Call("GET", f"/schemas/ids/{schema_id}/signature", missing_ok=True)
+    return reply
+
+
+def plain(method: str, path: str, params: dict[str, Any] | None = None, body: Any = None) -> Op:
+    reply = yield Call(method, path, params, body)
+    return reply
