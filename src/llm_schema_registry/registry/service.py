@@ -451,7 +451,16 @@ class RegistryService:
         content: Any,
         live: list[SubjectVersion],
     ) -> list[str]:
-        olds = [await self._parser.parse_stored(tx, v.schema) for v in live]
+        # Parse only what `level` compares with (`check` reads the latest alone unless the
+        # level is transitive, nothing under NONE); the others keep their places as None.
+        compared = len(live) if level.transitive else 1
+        if level is CompatibilityLevel.NONE:
+            compared = 0
+        first = len(live) - compared
+        olds = [
+            await self._parser.parse_stored(tx, v.schema) if i >= first else None
+            for i, v in enumerate(live)
+        ]
         findings = checked(content.schema_type, level, parsed, olds)
         return describe(findings, live, level)
 
