@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from llm_schema_registry.compatibility import CompatibilityLevel
+from llm_schema_registry.registry.changes import record_change
 from llm_schema_registry.registry.contracts import check_metadata, check_rule_set
 from llm_schema_registry.registry.errors import (
     InvalidCompatibilityLevelError,
@@ -123,6 +124,7 @@ class ConfigService:
         async with self._store.write(lock=scope or None) as tx:
             current = await tx.config(scope) or {}
             await tx.set_config(scope, {**current, **update})
+        record_change(current or None, {**current, **update})
         reply = {k: v for k, v in update.items() if k != "compatibilityLevel"}
         if "compatibilityLevel" in update:
             reply = {"compatibility": update["compatibilityLevel"], **reply}
@@ -139,6 +141,7 @@ class ConfigService:
                 raise SubjectNotFoundError(subject)
             previous = await tx.config(scope)
             await tx.delete_config(scope)
+        record_change(previous, None)
         if subject is None:
             return {"compatibilityLevel": DEFAULT_LEVEL.value, **(previous or {})}
         return previous or {}
@@ -168,7 +171,9 @@ class ConfigService:
                         if subject is None
                         else f"Cannot import since subject '{subject}' already has versions"
                     )
+            before = await tx.mode(scope)
             await tx.set_mode(scope, mode.value)
+        record_change({"mode": before} if before else None, {"mode": mode.value})
         return mode.value
 
     async def delete_mode(self, subject: str | None) -> str:
@@ -178,4 +183,5 @@ class ConfigService:
             if subject is not None and previous is None and not await tx.versions(subject):
                 raise SubjectNotFoundError(subject)
             await tx.delete_mode(scope)
+        record_change({"mode": previous} if previous else None, None)
         return previous or Mode.READWRITE.value

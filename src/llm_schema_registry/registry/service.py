@@ -15,6 +15,7 @@ from llm_schema_registry.governance import lifecycle
 from llm_schema_registry.governance.limits import DEFAULT_MAX_VERSIONS, archive_over_limit
 from llm_schema_registry.governance.search import SearchIndex, SubjectQuery
 from llm_schema_registry.observability import metrics
+from llm_schema_registry.registry.changes import record_change
 from llm_schema_registry.registry.config import ConfigService
 from llm_schema_registry.registry.contracts import (
     check_metadata,
@@ -350,6 +351,7 @@ class RegistryService:
             metrics.REGISTRATIONS.labels("error").inc()
             raise
         metrics.REGISTRATIONS.labels("success").inc()
+        record_change(None, {"subject": subject, "version": result.version, "id": result.schema.id})
         return result
 
     async def _register(
@@ -517,6 +519,7 @@ class RegistryService:
                 await tx.delete_mode(subject)
             else:
                 await tx.mark_deleted(subject, targets)
+        record_change({"subject": subject, "versions": targets, "permanent": permanent}, None)
         return targets
 
     async def delete_version(
@@ -539,6 +542,7 @@ class RegistryService:
                 await tx.remove_versions(subject, [target.version])
             else:
                 await tx.mark_deleted(subject, [target.version])
+        record_change({"subject": subject, "version": target.version, "permanent": permanent}, None)
         return target.version
 
     async def _check_writable(self, tx: Tx, subject: str) -> None:
