@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import typer
 
+from llm_schema_registry.cli import commands
+from llm_schema_registry.cli.bundle import bundle_app
+from llm_schema_registry.cli.context import CliContext
 from llm_schema_registry.cli.serve import serve
 
 app = typer.Typer(
@@ -13,11 +16,26 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 app.command("serve")(serve)
+commands.install(app)
+app.add_typer(bundle_app, name="bundle")
 
 
 @app.callback()
-def main() -> None:
-    """Run the registry server or talk to one."""
+def main(
+    ctx: typer.Context,
+    url: str | None = typer.Option(None, help="Registry URL [LLM_SCHEMA_URL, config file]"),
+    output: str | None = typer.Option(None, "--output", help="text (default) or json"),
+    api_key: str | None = typer.Option(None, help="API key [LLM_SCHEMA_API_KEY]"),
+    basic_auth: str | None = typer.Option(
+        None, help="key_id:secret for Basic auth [LLM_SCHEMA_BASIC_AUTH]"
+    ),
+    token: str | None = typer.Option(None, help="Bearer token [LLM_SCHEMA_TOKEN]"),
+) -> None:
+    """Run the registry server or talk to one. Exit status: 0 success, 1 incompatible or
+    invalid, 2 usage error, 3 registry unreachable."""
+    if output is not None and output.lower() not in ("text", "json"):
+        raise typer.BadParameter("text or json", param_hint="--output")
+    ctx.obj = CliContext.resolve(url, output, api_key, basic_auth, token)
 
 
 if __name__ == "__main__":

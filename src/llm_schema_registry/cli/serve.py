@@ -9,18 +9,23 @@ graceful shutdown and TLS in one maintained package.
 from __future__ import annotations
 
 import os
+from typing import TYPE_CHECKING
 
 import typer
-import uvicorn
 
-from llm_schema_registry.api.app import create_app
-from llm_schema_registry.api.front import FrontLayer
-from llm_schema_registry.observability.logging import configure_logging
 from llm_schema_registry.settings import Settings
+
+if TYPE_CHECKING:
+    from llm_schema_registry.api.front import FrontLayer
 
 
 def app_from_environment() -> FrontLayer:
     """The factory each worker process calls: settings from the environment, JSON logs."""
+    # The server stack is imported here, not at module level, so client commands of the
+    # CLI start in a fraction of the time (they never load FastAPI, SQLAlchemy or alembic).
+    from llm_schema_registry.api.app import create_app
+    from llm_schema_registry.observability.logging import configure_logging
+
     settings = Settings()
     configure_logging(settings.log_level)
     return create_app(settings)
@@ -34,6 +39,11 @@ def serve(
     ),
 ) -> None:
     """Serve the registry (SQLite under ./data by default; REGISTRY_DATABASE_URL for others)."""
+    import uvicorn
+
+    from llm_schema_registry.api.app import create_app
+    from llm_schema_registry.observability.logging import configure_logging
+
     # Workers are separate processes that read settings from the environment.
     if host is not None:
         os.environ["REGISTRY_HOST"] = host

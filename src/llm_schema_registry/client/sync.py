@@ -160,8 +160,9 @@ class RegistryClient:
 
     # -- governance ------------------------------------------------------------------------
     def deprecate(
-        self, subject: str, version: Version, reason: str, sunset_date: str | None = None
+        self, subject: str, version: Version, reason: str, sunset_date: str
     ) -> dict[str, Any]:
+        """`sunset_date`: ISO 8601 date (or RFC 3339 date-time), not in the past."""
         body = {"state": "DEPRECATED", "reason": reason, "sunset_date": sunset_date}
         path = f"/subjects/{ops.segment(subject)}/versions/{ops.segment(version)}"
         self.cache.invalidate(subject)
