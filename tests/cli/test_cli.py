@@ -15,7 +15,7 @@ import pytest
 from support import ServerProcess, free_port
 
 SCRIPT = str(Path(sys.executable).parent / "llm-schema")
-TICKET = {
+TICKET: dict[str, Any] = {
     "type": "object",
     "properties": {"title": {"type": "string"}, "priority": {"enum": ["low", "high"]}},
     "required": ["title", "priority"],

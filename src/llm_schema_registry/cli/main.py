@@ -7,6 +7,7 @@ import typer
 from llm_schema_registry.cli import commands
 from llm_schema_registry.cli.bundle import bundle_app
 from llm_schema_registry.cli.context import CliContext
+from llm_schema_registry.cli.seed import seed_app
 from llm_schema_registry.cli.serve import serve
 
 app = typer.Typer(
@@ -18,6 +19,7 @@ app = typer.Typer(
 app.command("serve")(serve)
 commands.install(app)
 app.add_typer(bundle_app, name="bundle")
+app.add_typer(seed_app, name="seed")
 
 
 @app.callback()
