@@ -148,3 +148,20 @@ def test_register_model_checks_compatibility(client: RegistryClient) -> None:
     client.set_config("BACKWARD", "evolving-value")
     verdict = client.check_compatibility("evolving-value", V2.model_json_schema(), "JSON")
     assert not verdict.is_compatible
+
+
+def test_load_model_with_registered_references(client: RegistryClient) -> None:
+    address = {"type": "object", "properties": {"zip": {"type": "string"}}, "required": ["zip"]}
+    customer = {
+        "title": "Customer",
+        "type": "object",
+        "properties": {"name": {"type": "string"}, "home": {"$ref": "address.json"}},
+        "required": ["name", "home"],
+    }
+    client.register("ref-address", address, "JSON")
+    refs = [{"name": "address.json", "subject": "ref-address", "version": 1}]
+    client.register("ref-customer-value", customer, "JSON", references=refs)
+    loaded = client.load_model("ref-customer-value")
+    assert loaded.model_validate({"name": "n", "home": {"zip": "1"}})
+    with pytest.raises(ValidationError):
+        loaded.model_validate({"name": "n", "home": {}})

@@ -298,3 +298,52 @@ async def test_export_refuses_avro_and_unknown_targets(sqlite_client: httpx.Asyn
     enum_ref = target["schema"].get("$ref", "").rsplit("/", 1)[-1]
     enum = spec["components"]["schemas"][enum_ref]["enum"] if enum_ref else target["schema"]["enum"]
     assert enum == ["openai", "openai-tool", "anthropic-tool", "gemini", "mcp-tool"]
+
+
+ADDRESS = {"type": "object", "properties": {"zip": {"type": "string"}}, "required": ["zip"]}
+CUSTOMER = {
+    "type": "object",
+    "properties": {"name": {"type": "string"}, "home": {"$ref": "address.json"}},
+    "required": ["name", "home"],
+}
+
+
+def test_unembedded_references_are_findings() -> None:
+    findings = export(Target.ANTHROPIC_TOOL, CUSTOMER, subject="c").findings
+    assert [(f.path, f.rule) for f in findings] == [("$.properties.home.$ref", "external-ref")]
+    embedded = export(
+        Target.ANTHROPIC_TOOL, CUSTOMER, subject="c", references={"address.json": ADDRESS}
+    )
+    schema = embedded.payload["input_schema"]
+    assert embedded.findings == []
+    assert schema["properties"]["home"] == {"$ref": "#/$defs/address_json"}
+    assert schema["$defs"]["address_json"] == ADDRESS
+    jsonschema_rs.validate(schema, {"name": "n", "home": {"zip": "1"}})
+
+
+async def test_export_embeds_registered_references(sqlite_client: httpx.AsyncClient) -> None:
+    await sqlite_client.post(
+        "/subjects/address/versions", json={"schema": json.dumps(ADDRESS), "schemaType": "JSON"}
+    )
+    reply = await sqlite_client.post(
+        "/subjects/customer-value/versions",
+        json={
+            "schema": json.dumps(CUSTOMER),
+            "schemaType": "JSON",
+            "references": [{"name": "address.json", "subject": "address", "version": 1}],
+        },
+    )
+    assert reply.status_code == 200, reply.text
+    openai = await sqlite_client.get(
+        "/subjects/customer-value/versions/1/export", params={"target": "openai", "fix": "true"}
+    )
+    body = openai.json()
+    assert body["findings"] == []
+    schema = body["payload"]["json_schema"]["schema"]
+    assert schema["$defs"]["address_json"]["additionalProperties"] is False
+    gemini = await sqlite_client.get(
+        "/subjects/customer-value/versions/1/export", params={"target": "gemini", "fix": "true"}
+    )
+    response_schema = gemini.json()["payload"]["responseSchema"]
+    assert gemini.json()["findings"] == [] and "$defs" not in response_schema
+    assert response_schema["properties"]["home"]["properties"] == {"zip": {"type": "STRING"}}

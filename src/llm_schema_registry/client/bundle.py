@@ -15,10 +15,9 @@ from pydantic import BaseModel
 
 from llm_schema_registry.client import ops
 from llm_schema_registry.client.cache import SchemaCache
-from llm_schema_registry.client.errors import BundleError, InvalidRequestError, NotFoundError
+from llm_schema_registry.client.errors import BundleError, NotFoundError
 from llm_schema_registry.client.local import llm_outcome, outcome
 from llm_schema_registry.client.models import RegisteredSchema, ValidationOutcome
-from llm_schema_registry.client.pydantic_models import model_from_schema
 from llm_schema_registry.client.sync import RegistryClient
 from llm_schema_registry.client.transport import Call
 from llm_schema_registry.validation import Validator
@@ -147,10 +146,8 @@ class Registry:
         return llm_outcome(reply, validator, schema, None)
 
     def load_model(self, subject: str, version: str | int = "latest") -> type[BaseModel]:
-        schema = self.get_version(subject, version)
-        if schema.schema_type != "JSON":
-            raise InvalidRequestError(f"{subject} is {schema.schema_type}, not JSON Schema")
-        return model_from_schema(json.loads(schema.schema), subject)
+        model: type[BaseModel] = self._run(ops.json_model(self._cache, subject, version))
+        return model
 
     def _validator(
         self, subject: str | None, version: str | int, schema_id: int | None

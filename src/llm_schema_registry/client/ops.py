@@ -17,9 +17,11 @@ from llm_schema_registry.client.models import (
     RegisteredSchema,
     ValidationOutcome,
 )
+from llm_schema_registry.client.pydantic_models import model_from_schema
 from llm_schema_registry.client.transport import Call
 from llm_schema_registry.formats import format_for
 from llm_schema_registry.formats.base import ResolvedReference, SchemaType
+from llm_schema_registry.llm.refs import embed_references
 from llm_schema_registry.validation import Validator
 
 Op = Generator[Call, Any, Any]
@@ -105,6 +107,26 @@ def resolve_references(cache: SchemaCache, schema: RegisteredSchema) -> Op:
             )
         )
     return resolved
+
+
+def referenced_documents(cache: SchemaCache, schema: RegisteredSchema) -> Op:
+    """name -> JSON document of everything `schema` references, transitively."""
+    found: dict[str, Any] = {}
+    for ref in schema.references:
+        if ref.name not in found:
+            target = yield from version(cache, ref.subject, ref.version)
+            found[ref.name] = json.loads(target.schema)
+            found.update((yield from referenced_documents(cache, target)))
+    return found
+
+
+def json_model(cache: SchemaCache, subject: str, number: str | int) -> Op:
+    """The registered JSON Schema as a Pydantic model class (references embedded)."""
+    schema = yield from version(cache, subject, number)
+    if schema.schema_type != "JSON":
+        raise InvalidRequestError(f"{subject} is {schema.schema_type}, not JSON Schema")
+    documents = yield from referenced_documents(cache, schema)
+    return model_from_schema(embed_references(json.loads(schema.schema), documents), subject)
 
 
 def compile_validator(cache: SchemaCache, schema: RegisteredSchema) -> Op:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from types import TracebackType
 from typing import Any
@@ -13,7 +12,6 @@ from tenacity import Retrying
 
 from llm_schema_registry.client import ops
 from llm_schema_registry.client.cache import DEFAULT_LATEST_TTL, SchemaCache
-from llm_schema_registry.client.errors import InvalidRequestError
 from llm_schema_registry.client.local import llm_outcome, outcome
 from llm_schema_registry.client.models import (
     CacheStats,
@@ -22,7 +20,6 @@ from llm_schema_registry.client.models import (
     RegisteredSchema,
     ValidationOutcome,
 )
-from llm_schema_registry.client.pydantic_models import model_from_schema
 from llm_schema_registry.client.transport import (
     Call,
     ClientOptions,
@@ -233,7 +230,5 @@ class RegistryClient:
 
     def load_model(self, subject: str, version: Version = "latest") -> type[BaseModel]:
         """A Pydantic model class built from the registered JSON Schema."""
-        schema = self.get_version(subject, version)
-        if schema.schema_type != "JSON":
-            raise InvalidRequestError(f"{subject} is {schema.schema_type}, not JSON Schema")
-        return model_from_schema(json.loads(schema.schema), subject)
+        model: type[BaseModel] = self._run(ops.json_model(self.cache, subject, version))
+        return model

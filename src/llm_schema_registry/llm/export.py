@@ -20,6 +20,7 @@ Payload shapes, from each provider's API reference:
 from __future__ import annotations
 
 import copy
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -27,6 +28,7 @@ from llm_schema_registry.llm.fixes import Fix, apply_fixes
 from llm_schema_registry.llm.lint import Finding, lint
 from llm_schema_registry.llm.names import provider_name
 from llm_schema_registry.llm.providers import RULES, Target
+from llm_schema_registry.llm.refs import embed_references
 from llm_schema_registry.llm.walk import walk
 
 
@@ -56,14 +58,16 @@ def export(
     version: int | None = None,
     fix: bool = False,
     name: str | None = None,
+    references: Mapping[str, Any] | None = None,
 ) -> Export:
     """`schema` (a JSON Schema document) as `target`'s payload; `fix` applies safe rewrites
-    first and the findings are those left afterwards."""
+    first and the findings are those left afterwards. `references`: the documents the schema
+    names in `$ref` (name -> JSON Schema), embedded so the payload is self-contained."""
     if not isinstance(schema, dict):
         raise ExportError("only a JSON Schema object can be exported to an LLM provider")
     rules = RULES[target]
     fixes: list[Fix] = []
-    document = copy.deepcopy(schema)
+    document = embed_references(copy.deepcopy(schema), references or {})
     if fix:
         document, fixes = apply_fixes(document, rules)
     findings = lint(document, rules)

@@ -61,6 +61,11 @@ def _node(node: Node, rules: ProviderRules) -> list[Finding]:
             for k in ("$ref", "$defs", "definitions")
             if k in schema
         ]
+    ref = schema.get("$ref")
+    if isinstance(ref, str) and not ref.startswith("#"):
+        found.append(
+            Finding(f"{path}.$ref", "external-ref", f"{ref} is not in the document: embed it")
+        )
     if not rules.type_lists and isinstance(schema.get("type"), list):
         found.append(
             Finding(f"{path}.type", "type-list", f"{rules.name}: type must be a single type")

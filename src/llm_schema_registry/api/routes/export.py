@@ -15,6 +15,8 @@ from llm_schema_registry.formats.base import SchemaType
 from llm_schema_registry.llm.export import export
 from llm_schema_registry.llm.providers import Target
 from llm_schema_registry.registry.errors import RegistryError
+from llm_schema_registry.registry.model import StoredSchema
+from llm_schema_registry.registry.service import RegistryService
 
 router = APIRouter(tags=["llm"], responses=ERRORS)
 
@@ -53,5 +55,25 @@ async def export_version(
     document = json.loads(found.schema.text)
     if not isinstance(document, dict):
         raise NotExportableError("Only a JSON Schema object can be exported")
-    done = export(target, document, subject=subject, version=found.version, fix=fix, name=name)
+    references = await _referenced(registry, found.schema)
+    done = export(
+        target,
+        document,
+        subject=subject,
+        version=found.version,
+        fix=fix,
+        name=name,
+        references=references,
+    )
     return done.as_json()
+
+
+async def _referenced(registry: RegistryService, schema: StoredSchema) -> dict[str, Any]:
+    """Every document `schema` references, transitively: name -> JSON Schema."""
+    found: dict[str, Any] = {}
+    for ref in schema.references:
+        if ref.name not in found:
+            target = await registry.version(ref.subject, ref.version)
+            found[ref.name] = json.loads(target.schema.text)
+            found.update(await _referenced(registry, target.schema))
+    return found
