@@ -149,3 +149,12 @@ async def test_validate_needs_exactly_one_input(sqlite_client: httpx.AsyncClient
         "/validate", json={"subject": "ticket-value", "data": {}, "llm_output": "{}"}
     )
     assert reply.status_code == 422
+
+
+def test_fence_variants() -> None:
+    one_line = extract_json('Result: ```json {"a": 1}``` done')
+    assert (one_line.source, one_line.value) == ("fenced", {"a": 1})
+    other_language = extract_json('```python\nprint("x")\n```\nThe data: {"a": 2}')
+    assert (other_language.source, other_language.value) == ("embedded", {"a": 2})
+    both = extract_json('```\n{"untagged": true}\n```\n```JSON\n{"tagged": true}\n```')
+    assert both.value == {"tagged": True}

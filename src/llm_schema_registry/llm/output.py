@@ -12,7 +12,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-_FENCE = re.compile(r"```[ \t]*(json|JSON|json5|jsonc)?[ \t]*\r?\n(.*?)```", re.DOTALL)
+_FENCE = re.compile(r"```([A-Za-z0-9_+-]*)[ \t]*\r?\n?(.*?)```", re.DOTALL)
+_JSON_TAGS = ("json", "json5", "jsonc")
 _OPENERS = {"{": "}", "[": "]"}
 
 
@@ -33,7 +34,9 @@ class Extracted:
 def extract_json(reply: str) -> Extracted:
     """The JSON value a model meant to give in `reply`."""
     fences = list(_FENCE.finditer(reply))
-    tagged = [m for m in fences if m.group(1)] or fences
+    # ```json blocks first; untagged blocks next; other languages (```python) never.
+    tagged = [m for m in fences if m.group(1).lower() in _JSON_TAGS]
+    tagged = tagged or [m for m in fences if not m.group(1)]
     if tagged:
         block = tagged[0]
         notes = [f"{len(tagged)} fenced JSON blocks; the first was used"] if len(tagged) > 1 else []
