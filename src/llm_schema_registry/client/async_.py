@@ -184,6 +184,11 @@ class AsyncRegistryClient:
         found: ExportResult = await self._run(ops.export(subject, version, target, fix))
         return found
 
+    async def public_keys(self) -> dict[str, Any] | None:
+        """The registry's signing keys (`GET /keys`, security extension), or None."""
+        found: dict[str, Any] | None = await self._run(ops.signature_keys())
+        return found
+
     async def signature(self, schema_id: int) -> dict[str, Any] | None:
         """The schema's signature (security extension), or None when it has none."""
         found: dict[str, Any] | None = await self._run(ops.signature(schema_id))

@@ -57,13 +57,15 @@ def export_bundle(
         if signatures[schema.id] is not None:
             body["signature"] = signatures[schema.id]
         schemas.append(body)
-    bundle = {
+    bundle: dict[str, Any] = {
         "format": BUNDLE_FORMAT,
         "registry": client.options.url,
         "created": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
         "latest": latest,
         "schemas": schemas,
     }
+    if any(found is not None for found in signatures.values()):
+        bundle["keys"] = client.public_keys()  # what verifying the signatures offline needs
     Path(path).write_text(json.dumps(bundle, indent=2), encoding="utf-8")
     return bundle
 
@@ -120,7 +122,14 @@ class Registry:
         return found
 
     def signature(self, schema_id: int) -> dict[str, Any] | None:
+        """The signature exported with the schema (None when the registry had none)."""
         return self._signatures.get(schema_id)
+
+    @property
+    def public_keys(self) -> dict[str, Any] | None:
+        """The registry's published signing keys at export time (`GET /keys`)."""
+        keys = self.bundle.get("keys")
+        return keys if isinstance(keys, dict) else None
 
     def validate(
         self,

@@ -165,6 +165,11 @@ def signature(schema_id: int) -> Op:
     return reply
 
 
+def signature_keys() -> Op:
+    reply = yield Call("GET", "/keys", missing_ok=True)
+    return reply
+
+
 def plain(method: str, path: str, params: dict[str, Any] | None = None, body: Any = None) -> Op:
     reply = yield Call(method, path, params, body)
     return reply

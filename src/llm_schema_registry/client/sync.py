@@ -180,6 +180,11 @@ class RegistryClient:
         found: ExportResult = self._run(ops.export(subject, version, target, fix))
         return found
 
+    def public_keys(self) -> dict[str, Any] | None:
+        """The registry's signing keys (`GET /keys`, security extension), or None."""
+        found: dict[str, Any] | None = self._run(ops.signature_keys())
+        return found
+
     def signature(self, schema_id: int) -> dict[str, Any] | None:
         """The schema's signature (security extension), or None when it has none."""
         found: dict[str, Any] | None = self._run(ops.signature(schema_id))
