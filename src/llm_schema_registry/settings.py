@@ -31,6 +31,27 @@ class Settings(BaseSettings):
     log_level: str = "INFO"
     # How many parsed schemas to keep in memory for compatibility checks.
     parsed_cache_size: int = Field(default=4096, ge=16)
+    # Security (docs/security.md). Off by default only on loopback; `serve` enforces that.
+    auth_enabled: bool = False
+    audit_enabled: bool = True  # mutations, denials and login failures
+    jwt_jwks_url: str | None = None
+    jwt_public_key_file: Path | None = None
+    jwt_secret: SecretStr | None = None  # HS256 shared secret
+    jwt_issuer: str | None = None
+    jwt_audience: str | None = None
+    jwt_roles_claim: str = "roles"
+    signing_key_file: Path | None = None  # PEM private key: Ed25519 or ECDSA P-256
+    signing_previous_key_files: str = ""  # comma-separated PEM files of retired keys
+    rate_limit_per_minute: int = Field(default=1000, ge=1)
+    # JSON, e.g. {"consumer": 5000}; a key's own limit (keys create --rate-limit) wins.
+    rate_limit_per_role: dict[str, int] = Field(default_factory=dict)
+    # Registration policies (docs/security.md): each "off", "warn" or "block".
+    policy_pii: str = "off"
+    policy_max_properties: int | None = None
+    policy_max_depth: int | None = None
+    policy_limits_action: str = "block"
+    policy_required_metadata: str = ""  # comma-separated, e.g. "owner,description"
+    policy_metadata_action: str = "warn"
 
     @classmethod
     def settings_customise_sources(

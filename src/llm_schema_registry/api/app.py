@@ -9,7 +9,7 @@ from fastapi import FastAPI
 
 from llm_schema_registry import __version__
 from llm_schema_registry.api import errors
-from llm_schema_registry.api.front import FrontLayer, SchemaBodyCache
+from llm_schema_registry.api.front import ASGIApp, FrontLayer, SchemaBodyCache
 from llm_schema_registry.api.media import RegistryJSONResponse
 from llm_schema_registry.api.observe import ObservabilityLayer
 from llm_schema_registry.api.routes import (
@@ -19,6 +19,7 @@ from llm_schema_registry.api.routes import (
     governance,
     health,
     schemas,
+    security,
     server,
     subjects,
     validate,
@@ -29,13 +30,14 @@ from llm_schema_registry.governance.sweeper import SunsetSweeper
 from llm_schema_registry.observability.tracing import configure_tracing
 from llm_schema_registry.registry.service import RegistryService
 from llm_schema_registry.registry.validation import DataValidation
+from llm_schema_registry.security.setup import install_security
 from llm_schema_registry.settings import Settings
 from llm_schema_registry.storage.cached import CachedStore
 from llm_schema_registry.storage.feed import PostgresChangeFeed, RedisChangeFeed
 from llm_schema_registry.storage.sql import SqlStore
 
 
-def create_app(settings: Settings | None = None, *, clock: Clock | None = None) -> FrontLayer:
+def create_app(settings: Settings | None = None, *, clock: Clock | None = None) -> ASGIApp:
     """The registry as an ASGI app; storage is opened (and migrated) at start-up. `clock`:
     where lifecycle "now" comes from (sunset dates); tests pass a movable one."""
     settings = settings or Settings()
@@ -95,7 +97,10 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
         validate.router,
         governance.router,
         export.router,
+        security.router,
     ):
         api.include_router(router)
     configure_tracing(settings.otlp_endpoint)
-    return FrontLayer(ObservabilityLayer(api), body_cache, settings.max_body_bytes)
+    front = FrontLayer(ObservabilityLayer(api), body_cache, settings.max_body_bytes)
+    # Outermost: authentication, rate limits, authorization and audit (security/middleware.py).
+    return install_security(api, front, settings)

@@ -5,10 +5,13 @@ from __future__ import annotations
 import typer
 
 from llm_schema_registry.cli import commands
+from llm_schema_registry.cli.audit import audit_app
 from llm_schema_registry.cli.bundle import bundle_app
 from llm_schema_registry.cli.context import CliContext
+from llm_schema_registry.cli.keys import keys_app
 from llm_schema_registry.cli.seed import seed_app
 from llm_schema_registry.cli.serve import serve
+from llm_schema_registry.cli.verify import verify
 
 app = typer.Typer(
     name="llm-schema",
@@ -20,6 +23,9 @@ app.command("serve")(serve)
 commands.install(app)
 app.add_typer(bundle_app, name="bundle")
 app.add_typer(seed_app, name="seed")
+app.add_typer(keys_app, name="keys")
+app.add_typer(audit_app, name="audit")
+app.command("verify")(verify)
 
 
 @app.callback()

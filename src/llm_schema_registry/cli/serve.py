@@ -13,13 +13,19 @@ from typing import TYPE_CHECKING
 
 import typer
 
+from llm_schema_registry.security.transport import (
+    INSECURE_WARNING,
+    is_loopback,
+    refusal,
+    tls_options,
+)
 from llm_schema_registry.settings import Settings
 
 if TYPE_CHECKING:
-    from llm_schema_registry.api.front import FrontLayer
+    from llm_schema_registry.api.front import ASGIApp
 
 
-def app_from_environment() -> FrontLayer:
+def app_from_environment() -> ASGIApp:
     """The factory each worker process calls: settings from the environment, JSON logs."""
     # The server stack is imported here, not at module level, so client commands of the
     # CLI start in a fraction of the time (they never load FastAPI, SQLAlchemy or alembic).
@@ -37,6 +43,12 @@ def serve(
     workers: int = typer.Option(
         1, min=1, help="Worker processes; each is a stateless node (use PostgreSQL when > 1)"
     ),
+    insecure: bool = typer.Option(
+        False, help="Allow a non-loopback address without authentication (warns each start)"
+    ),
+    tls_cert: str | None = typer.Option(None, help="TLS certificate (PEM)"),
+    tls_key: str | None = typer.Option(None, help="TLS private key (PEM)"),
+    tls_client_ca: str | None = typer.Option(None, help="Require client certificates from this CA"),
 ) -> None:
     """Serve the registry (SQLite under ./data by default; REGISTRY_DATABASE_URL for others)."""
     import uvicorn
@@ -51,7 +63,18 @@ def serve(
         os.environ["REGISTRY_PORT"] = str(port)
     settings = Settings()
     configure_logging(settings.log_level)
+    reason = refusal(settings.host, settings.auth_enabled, insecure)
+    if reason is not None:
+        typer.echo(reason, err=True)
+        raise typer.Exit(2)
+    if insecure and not settings.auth_enabled and not is_loopback(settings.host):
+        typer.echo(INSECURE_WARNING, err=True)
+    try:
+        tls = tls_options(tls_cert, tls_key, tls_client_ca)
+    except ValueError as error:
+        raise typer.BadParameter(str(error)) from None
     common = {
+        **tls,
         "host": settings.host,
         "port": settings.port,
         "log_level": settings.log_level.lower(),
@@ -61,11 +84,11 @@ def serve(
         "access_log": False,
     }
     if workers == 1:
-        uvicorn.run(create_app(settings), **common)  # type: ignore[arg-type]
+        uvicorn.run(create_app(settings), **common)
     else:
         uvicorn.run(
             "llm_schema_registry.cli.serve:app_from_environment",
             factory=True,
             workers=workers,
-            **common,  # type: ignore[arg-type]
+            **common,
         )

@@ -111,3 +111,39 @@ subject_consumers = Table(
     Column("ts", BigInteger, nullable=False),
     PrimaryKeyConstraint("subject", "consumer_id"),
 )
+
+# Security (migration 0003_security): API keys and the hash-chained audit log.
+api_keys = Table(
+    "api_keys",
+    metadata,
+    Column("key_id", String(64), primary_key=True),
+    Column("secret_hash", Text, nullable=False),  # scrypt$n$r$p$salt$hash, never the secret
+    Column("role", String(32), nullable=False),
+    Column("subjects_json", Text, nullable=False),
+    Column("created_ms", BigInteger, nullable=False),
+    Column("expires_ms", BigInteger, nullable=True),
+    Column("revoked_ms", BigInteger, nullable=True),
+    Column("rate_limit_per_minute", Integer, nullable=True),
+    Column("description", Text, nullable=True),
+)
+
+audit_log = Table(
+    "audit_log",
+    metadata,
+    # Assigned under the append lock (max + 1): the chain order is the id order.
+    Column("id", BigInteger, primary_key=True, autoincrement=False),
+    Column("time", String(40), nullable=False),
+    Column("actor", Text, nullable=False),
+    Column("action", String(64), nullable=False),
+    Column("resource", Text, nullable=False),
+    Column("subject", Text, nullable=True),
+    Column("result", String(16), nullable=False),
+    Column("request_id", Text, nullable=True),
+    Column("client", Text, nullable=True),
+    Column("before_json", Text, nullable=True),
+    Column("after_json", Text, nullable=True),
+    Column("prev_hash", String(64), nullable=False),
+    Column("hash", String(64), nullable=False),
+    Index("ix_audit_log_actor", "actor"),
+    Index("ix_audit_log_subject", "subject"),
+)

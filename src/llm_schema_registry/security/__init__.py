@@ -1,0 +1,1 @@
+"""Authentication, authorization, audit, signing, rate limits and registration policies."""

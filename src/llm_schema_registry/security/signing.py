@@ -1,0 +1,119 @@
+"""Detached schema signatures: Ed25519 (default) or ECDSA P-256 over the UTF-8 text
+`sha256:<hex digest of the schema's canonical text>`. Signed on request from the stored
+text (the registry stores the canonical form), so nothing extra is stored; retired keys stay
+published (REGISTRY_SIGNING_PREVIOUS_KEY_FILES) so signatures made before a rotation verify.
+Verification (`verify_document`) needs only `cryptography`: the CLI and the SDK use it.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec, ed25519
+
+ED25519, ES256 = "EdDSA", "ES256"
+
+
+def digest_of(canonical: str) -> str:
+    return "sha256:" + hashlib.sha256(canonical.encode()).hexdigest()
+
+
+@dataclass(frozen=True, slots=True)
+class SigningKey:
+    kid: str
+    alg: str
+    private: ed25519.Ed25519PrivateKey | ec.EllipticCurvePrivateKey
+
+    @classmethod
+    def load(cls, path: Path) -> SigningKey:
+        private = serialization.load_pem_private_key(path.read_bytes(), password=None)
+        if isinstance(private, ed25519.Ed25519PrivateKey):
+            alg = ED25519
+        elif isinstance(private, ec.EllipticCurvePrivateKey) and isinstance(
+            private.curve, ec.SECP256R1
+        ):
+            alg = ES256
+        else:
+            raise ValueError(f"{path}: signing keys are Ed25519 or ECDSA P-256")
+        der = private.public_key().public_bytes(
+            serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo
+        )
+        return cls(hashlib.sha256(der).hexdigest()[:16], alg, private)
+
+    def public_pem(self) -> str:
+        return (
+            self.private.public_key()
+            .public_bytes(
+                serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
+            )
+            .decode()
+        )
+
+    def sign(self, message: bytes) -> bytes:
+        if isinstance(self.private, ed25519.Ed25519PrivateKey):
+            return self.private.sign(message)
+        return self.private.sign(message, ec.ECDSA(hashes.SHA256()))
+
+
+class Signer:
+    """The current key signs; it and the retired ones are published."""
+
+    def __init__(self, current: SigningKey, previous: list[SigningKey]) -> None:
+        self.current = current
+        self.published = [current, *previous]
+
+    @classmethod
+    def from_files(cls, current: Path, previous: str) -> Signer:
+        retired = [SigningKey.load(Path(p.strip())) for p in previous.split(",") if p.strip()]
+        return cls(SigningKey.load(current), retired)
+
+    def signature(self, schema_id: int, canonical: str) -> dict[str, Any]:
+        digest = digest_of(canonical)
+        return {
+            "id": schema_id,
+            "kid": self.current.kid,
+            "alg": self.current.alg,
+            "digest": digest,
+            "canonical": canonical,
+            "signature": base64.b64encode(self.current.sign(digest.encode())).decode(),
+        }
+
+    def keys(self) -> dict[str, Any]:
+        return {
+            "keys": [
+                {"kid": key.kid, "alg": key.alg, "public_key": key.public_pem()}
+                for key in self.published
+            ]
+        }
+
+
+def verify_document(
+    document: dict[str, Any], keys: dict[str, Any], canonical: str | None = None
+) -> bool:
+    """True when `document` (a `/schemas/ids/{id}/signature` body) is signed by one of `keys`
+    (a `/keys` body) over the digest of `canonical` (default: the document's own text)."""
+    text = document["canonical"] if canonical is None else canonical
+    digest = digest_of(text)
+    if digest != document.get("digest"):
+        return False
+    key = next((k for k in keys.get("keys", []) if k.get("kid") == document.get("kid")), None)
+    if key is None:
+        return False
+    public = serialization.load_pem_public_key(key["public_key"].encode())
+    signature = base64.b64decode(document["signature"])
+    try:
+        if isinstance(public, ed25519.Ed25519PublicKey):
+            public.verify(signature, digest.encode())
+        elif isinstance(public, ec.EllipticCurvePublicKey):
+            public.verify(signature, digest.encode(), ec.ECDSA(hashes.SHA256()))
+        else:
+            return False
+    except InvalidSignature:
+        return False
+    return True
