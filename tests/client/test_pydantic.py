@@ -165,3 +165,10 @@ def test_load_model_with_registered_references(client: RegistryClient) -> None:
     assert loaded.model_validate({"name": "n", "home": {"zip": "1"}})
     with pytest.raises(ValidationError):
         loaded.model_validate({"name": "n", "home": {}})
+
+
+def test_loaded_model_keeps_field_order_and_is_generated_once(client: RegistryClient) -> None:
+    client.register_model("order-kept-value", WithOptionals)
+    loaded = client.load_model("order-kept-value")
+    assert list(loaded.model_fields) == list(WithOptionals.model_fields)
+    assert client.load_model("order-kept-value") is loaded

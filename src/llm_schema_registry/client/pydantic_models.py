@@ -6,6 +6,7 @@ nullable fields, `$ref`s); that source is executed in a fresh module, its docume
 
 from __future__ import annotations
 
+import functools
 import json
 import sys
 import types
@@ -25,13 +26,19 @@ def class_name(title: str | None, subject: str) -> str:
 
 
 def model_from_schema(document: dict[str, Any], subject: str) -> type[BaseModel]:
-    """The Pydantic v2 model class for a JSON Schema document."""
+    """The Pydantic v2 model class for a JSON Schema document (generated once per document
+    and subject: generation takes a good fraction of a second)."""
+    return _generated(json.dumps(document), subject)  # key order kept: it is field order
+
+
+@functools.lru_cache(maxsize=256)
+def _generated(text: str, subject: str) -> type[BaseModel]:
     from datamodel_code_generator import generate
     from datamodel_code_generator.enums import DataModelType, InputFileType
 
-    name = class_name(document.get("title"), subject)
+    name = class_name(json.loads(text).get("title"), subject)
     source = generate(
-        json.dumps(document),
+        text,
         input_file_type=InputFileType.JsonSchema,
         output_model_type=DataModelType.PydanticV2BaseModel,
         class_name=name,
