@@ -64,6 +64,8 @@ def url(live_server: ServerProcess, files: Path) -> str:
 def test_register_get_list_versions(url: str, files: Path) -> None:
     created = run_json("register", "other-value", str(files / "v1.json"), url=url)
     assert set(created) == {"subject", "id", "version"} and created["version"] == 1
+    again = run_json("register", "tickets-value", str(files / "v1.json"), url=url)
+    assert again["version"] == 1  # already registered: its own version, not the latest
     got = run_json("get", "tickets-value", "--version", "1", url=url)
     assert json.loads(got["schema"]) == TICKET and got["schemaType"] == "JSON"
     by_id = run_json("get", "--id", str(created["id"]), url=url)

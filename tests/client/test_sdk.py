@@ -65,6 +65,8 @@ def test_register_and_read_back_typed(client: RegistryClient) -> None:
     assert latest.rule_set == RULES and latest.schema_type == "AVRO"
     assert client.get_schema(schema_id).schema == latest.schema
     assert "usage-value" in client.subjects() and client.versions("usage-value") == [1]
+    found = client.lookup("usage-value", EVENT, "AVRO")
+    assert (found.id, found.version) == (schema_id, 1)
 
 
 def test_errors_carry_registry_codes(client: RegistryClient) -> None:

@@ -69,7 +69,7 @@ def register(
     meta = read_json(metadata) if metadata else None
     with registry_errors(cli), cli.client() as client:
         schema_id = client.register(subject, text, kind, rule_set=rule_set, metadata=meta)
-        version = client.get_latest(subject).version
+        version = client.lookup(subject, text, kind).version
     cli.emit(
         {"subject": subject, "id": schema_id, "version": version},
         lambda c: c.print(f"registered {subject} version {version} (id {schema_id})"),

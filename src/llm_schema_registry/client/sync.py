@@ -115,6 +115,19 @@ class RegistryClient:
         result: int = self._run(ops.register(self.cache, subject, body, normalize))
         return result
 
+    def lookup(
+        self,
+        subject: str,
+        schema: str | Mapping[str, Any],
+        schema_type: str = "AVRO",
+        *,
+        references: list[dict[str, Any]] | None = None,
+    ) -> RegisteredSchema:
+        """The version of `subject` holding this schema (NotFoundError when none does)."""
+        body = ops.schema_body(schema, schema_type, references)
+        path = f"/subjects/{ops.segment(subject)}"
+        return RegisteredSchema.from_json(self._run(ops.plain("POST", path, None, body)))
+
     def get_schema(self, schema_id: int) -> RegisteredSchema:
         found: RegisteredSchema = self._run(ops.schema_by_id(self.cache, schema_id))
         return found
