@@ -101,6 +101,18 @@ def test_validate_file_summary_and_exit(url: str, files: Path) -> None:
     assert summary["failures"][0]["errors"][0]["path"] == "$.priority"
     good = run("validate", "tickets-value", str(files / "good.json"), url=url)
     assert good.returncode == 0 and "records" in good.stdout
+    local = run_json(
+        "validate", "tickets-value", str(files / "records.jsonl"), "--local", url=url, status=1
+    )
+    assert local == summary
+    bundle = files / "tickets-bundle.json"
+    run_json("bundle", "export", "tickets-value", "--out", str(bundle), url=url)
+    down = f"http://127.0.0.1:{free_port()}"  # no registry needed with a bundle
+    offline = run_json(
+        "validate", "tickets-value", str(files / "records.jsonl"), "--bundle", str(bundle),
+        url=down, status=1,
+    )  # fmt: skip
+    assert offline == summary
 
 
 def test_diff_deprecate_rollback(url: str) -> None:

@@ -133,6 +133,8 @@ def test_local_validation_agrees_with_the_server(client: RegistryClient) -> None
         assert [(e.path, e.message) for e in local.errors] == [
             (e["path"], e["message"]) for e in remote["errors"]
         ]
+    remote = client.validate_remote(records, subject="usage-value")
+    assert [r.valid for r in remote] == [r["valid"] for r in server]
     assert [client.validate(r, subject="usage-value").valid for r in records] == [
         True,
         False,

@@ -19,7 +19,7 @@ from llm_schema_registry.cli.context import (
     read_text,
     registry_errors,
 )
-from llm_schema_registry.client import RegisteredSchema
+from llm_schema_registry.client import RegisteredSchema, Registry, ValidationOutcome
 from llm_schema_registry.llm.providers import Target
 
 SchemaTypeOption = Annotated[
@@ -156,23 +156,45 @@ def _records(file: Path) -> list[Any]:
     return document if isinstance(document, list) else [document]
 
 
+BATCH = 500
+
+
 def validate(
     ctx: typer.Context,
     subject: str,
     file: Annotated[Path, typer.Argument(help="A JSON record, a JSON array, or JSON lines")],
     version: VersionOption = "latest",
+    local: Annotated[
+        bool, typer.Option(help="Validate here with the registry's validators and rules")
+    ] = False,
+    bundle: Annotated[
+        Path | None, typer.Option(help="Validate offline against a bundle file")
+    ] = None,
 ) -> None:
-    """Validate records locally with the registry's validators and CEL rules; exit 1 when
-    any is invalid."""
+    """Validate records (by the registry's POST /validate in batches, --local here, or
+    --bundle offline); exit 1 when any is invalid."""
     cli = ctx_of(ctx)
     records = _records(file)
-    results = []
+    results: list[ValidationOutcome] = []
     progress = Progress(disable=cli.json, transient=True, console=Console(stderr=True))
-    with registry_errors(cli), cli.client() as client, progress:
-        task = progress.add_task("validating", total=len(records))
-        for record in records:
-            results.append(client.validate(record, subject=subject, version=version))
-            progress.advance(task)
+    if bundle is not None:
+        offline = Registry.from_bundle(bundle)
+        with registry_errors(cli), progress:
+            task = progress.add_task("validating", total=len(records))
+            for record in records:
+                results.append(offline.validate(record, subject=subject, version=version))
+                progress.advance(task)
+    else:
+        with registry_errors(cli), cli.client() as client, progress:
+            task = progress.add_task("validating", total=len(records))
+            for start in range(0, len(records), 1 if local else BATCH):
+                if local:
+                    found = [client.validate(records[start], subject=subject, version=version)]
+                else:
+                    batch = records[start : start + BATCH]
+                    found = client.validate_remote(batch, subject=subject, version=version)
+                results.extend(found)
+                progress.advance(task, len(found))
     invalid: list[dict[str, Any]] = [
         {"index": i, "errors": [{"path": e.path, "message": e.message} for e in r.errors]}
         for i, r in enumerate(results)

@@ -233,6 +233,24 @@ class AsyncRegistryClient:
         validator, _ = await self._validator(subject, version, schema_id)
         return outcome(validator.validate(data, message))
 
+    async def validate_remote(
+        self,
+        records: list[Any],
+        *,
+        subject: str | None = None,
+        version: Version = "latest",
+        schema_id: int | None = None,
+        message: str | None = None,
+    ) -> list[ValidationOutcome]:
+        """`records` checked by the registry (`POST /validate`, one batch)."""
+        body: dict[str, Any] = {"records": records, "message": message}
+        if schema_id is not None:
+            body["schema_id"] = schema_id
+        else:
+            body.update(subject=subject, version=str(version))
+        found: list[ValidationOutcome] = await self._run(ops.remote_validate(body))
+        return found
+
     async def validate_llm_output(
         self,
         reply: str,
