@@ -10,13 +10,13 @@ import json
 from pathlib import Path
 
 import httpx
+from secsupport import AVRO_V1, AVRO_V2, api_key, make_key, secured_client
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import create_async_engine
 from typer.testing import CliRunner
 
 from llm_schema_registry.cli.main import app as cli
 from llm_schema_registry.storage.sql import async_url
-from secsupport import AVRO_V1, AVRO_V2, api_key, make_key, secured_client
 
 
 def cli_run(url: str, *args: str) -> tuple[int, str]:

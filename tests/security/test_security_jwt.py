@@ -15,7 +15,6 @@ import jwt
 import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec, ed25519, rsa
-
 from secsupport import AVRO_V1, secured_client
 
 ISSUER, AUDIENCE = "https://idp.example", "schema-registry"
@@ -108,7 +107,7 @@ async def test_jwks_tokens_of_each_algorithm_are_accepted_within_their_scope(
 async def test_bad_tokens_are_refused(jwks_url: str, tmp_path: Path) -> None:
     settings = {"jwt_jwks_url": jwks_url, "jwt_issuer": ISSUER, "jwt_audience": AUDIENCE}
     now = int(time.time())
-    unsigned = jwt.encode(claims(), None, algorithm="none", headers={"kid": "rsa-1"})
+    unsigned = jwt.encode(claims(), "", algorithm="none", headers={"kid": "rsa-1"})
     hs_confusion = jwt.encode(claims(), "x" * 32, algorithm="HS256", headers={"kid": "rsa-1"})
     bad = {
         "wrong signature": token(key=OTHER_RSA),

@@ -1,4 +1,4 @@
-"""The generated matrix: every endpoint × every role × in-scope / out-of-scope subject, and
+"""The generated matrix: every endpoint x every role x in-scope / out-of-scope subject, and
 no / bad / expired / revoked credentials; denials change nothing."""
 
 from __future__ import annotations
@@ -9,7 +9,6 @@ from typing import Any
 
 import httpx
 import pytest
-
 from secsupport import AVRO_V1, AVRO_V2, api_key, basic, expired_ms, make_key, secured_client
 
 IN, OUT = "telemetry.events", "billing.invoices"
@@ -114,7 +113,9 @@ async def test_role_matrix(role: str, tmp_path: Path) -> None:
     problems: list[str] = []
     async with secured_client(url) as client:
         await _seed(client, admin)
-        cases = [(m, p, b, n, s) for m, p, b, n in ENDPOINTS for s in (IN, OUT)]
+        cases: list[tuple[str, str, Any, set[str], str | None]] = [
+            (m, p, b, n, s) for m, p, b, n in ENDPOINTS for s in (IN, OUT)
+        ]
         cases += [(m, p, b, n, None) for m, p, b, n in GLOBAL]
         for method, template, body, needs, subject in cases:
             path = template.replace("{s}", subject or "")

@@ -29,6 +29,7 @@ from llm_schema_registry.security.audit import AuditLog
 from llm_schema_registry.security.jwt_auth import JwtVerifier, TokenError
 from llm_schema_registry.security.permissions import (
     PUBLIC,
+    UNMATCHED,
     Match,
     match,
     query_subject,
@@ -101,6 +102,11 @@ class SecurityLayer:
         if found.rule.body_subject:
             body, receive = await _buffer(receive)
             ctx.subject = _body_subject(body)
+        if found.template == UNMATCHED and not principal.allows(found.rule.permissions, None):
+            # No such route: answered here, without reaching any application code (clients
+            # probe optional APIs, e.g. confluent-kafka's /associations, and expect a 404).
+            await _error(send, 404, 404, "HTTP 404 Not Found", rid)
+            return
         if not principal.allows(found.rule.permissions, ctx.subject):
             action = sorted(found.rule.permissions)[0]
             await self._audit(ctx, principal.actor, action, "denied")
@@ -191,7 +197,7 @@ class SecurityLayer:
             await self.audit.record(
                 actor=actor,
                 action=action,
-                resource=f"{ctx.scope['method']} {ctx.match.template}",
+                resource=f"{ctx.scope['method']} {ctx.scope['path']}",
                 subject=ctx.subject,
                 result=result,
                 request_id=ctx.request_id,
@@ -218,7 +224,7 @@ class _Context:
 def _action(method: str, found: Match) -> str:
     """A stable action name for the audit log, e.g. `POST /subjects/{subject}/versions`."""
     permissions = found.rule.permissions
-    if len(permissions) == 1 and "." in next(iter(permissions)) and found.template != "unmatched":
+    if len(permissions) == 1 and "." in next(iter(permissions)) and found.template != UNMATCHED:
         name = next(iter(permissions))
         if name != "admin.only" and name != "schema.read":
             return name

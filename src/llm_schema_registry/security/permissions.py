@@ -93,6 +93,7 @@ for _method in ("GET", "PUT", "DELETE"):
             (_method, f"/{_family}/{{subject}}", Rule(ADMIN_ONLY, _S, mutation=_method != "GET"))
         )
 
+UNMATCHED = "unmatched"
 # Unknown routes: admins pass (and get the framework's 404/405); everyone else is refused.
 UNKNOWN = Rule(ADMIN_ONLY)
 # What an unknown mutation is audited as.
@@ -132,7 +133,7 @@ def match(method: str, parts: tuple[str, ...]) -> Match:
         else:
             return Match(rule, "/" + "/".join(template), params)
     unknown = UNKNOWN_MUTATION if method in ("POST", "PUT", "DELETE", "PATCH") else UNKNOWN
-    return Match(unknown, "unmatched", {})
+    return Match(unknown, UNMATCHED, {})
 
 
 def query_subject(query: bytes) -> str | None:

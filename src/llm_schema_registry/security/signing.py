@@ -2,7 +2,7 @@
 `sha256:<hex digest of the schema's canonical text>`. Signed on request from the stored
 text (the registry stores the canonical form), so nothing extra is stored; retired keys stay
 published (REGISTRY_SIGNING_PREVIOUS_KEY_FILES) so signatures made before a rotation verify.
-Verification (`verify_document`) needs only `cryptography`: the CLI and the SDK use it.
+Verification lives in the SDK (`llm_schema_registry.client.signatures`, only `cryptography`).
 """
 
 from __future__ import annotations
@@ -13,15 +13,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, ed25519
 
+from llm_schema_registry.client.signatures import digest_of, verify_document
+
+__all__ = ["ED25519", "ES256", "Signer", "SigningKey", "digest_of", "verify_document"]
+
 ED25519, ES256 = "EdDSA", "ES256"
-
-
-def digest_of(canonical: str) -> str:
-    return "sha256:" + hashlib.sha256(canonical.encode()).hexdigest()
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,29 +90,3 @@ class Signer:
                 for key in self.published
             ]
         }
-
-
-def verify_document(
-    document: dict[str, Any], keys: dict[str, Any], canonical: str | None = None
-) -> bool:
-    """True when `document` (a `/schemas/ids/{id}/signature` body) is signed by one of `keys`
-    (a `/keys` body) over the digest of `canonical` (default: the document's own text)."""
-    text = document["canonical"] if canonical is None else canonical
-    digest = digest_of(text)
-    if digest != document.get("digest"):
-        return False
-    key = next((k for k in keys.get("keys", []) if k.get("kid") == document.get("kid")), None)
-    if key is None:
-        return False
-    public = serialization.load_pem_public_key(key["public_key"].encode())
-    signature = base64.b64decode(document["signature"])
-    try:
-        if isinstance(public, ed25519.Ed25519PublicKey):
-            public.verify(signature, digest.encode())
-        elif isinstance(public, ec.EllipticCurvePublicKey):
-            public.verify(signature, digest.encode(), ec.ECDSA(hashes.SHA256()))
-        else:
-            return False
-    except InvalidSignature:
-        return False
-    return True
