@@ -33,6 +33,8 @@ class Settings(BaseSettings):
     parsed_cache_size: int = Field(default=4096, ge=16)
     # Security (docs/security.md). Off by default only on loopback; `serve` enforces that.
     auth_enabled: bool = False
+    # How long a verified API key is trusted before its row (revoked? expired?) is re-read.
+    api_key_cache_seconds: float = Field(default=5.0, ge=0)
     audit_enabled: bool = True  # mutations, denials and login failures
     jwt_jwks_url: str | None = None
     jwt_public_key_file: Path | None = None

@@ -35,12 +35,14 @@ from llm_schema_registry.security.permissions import (
     query_subject,
     segments,
 )
+from llm_schema_registry.security.policy import BLOCK_CODE, Policies, Violation, blocking
 from llm_schema_registry.security.principals import ANONYMOUS, Principal
 from llm_schema_registry.security.ratelimit import RateLimiter
 
 _log = logging.getLogger("llm_schema_registry.security")
 REQUEST_ID = b"x-request-id"
 _MUTATING = ("POST", "PUT", "DELETE", "PATCH")
+REGISTER = "/subjects/{subject}/versions"
 
 
 class SecurityLayer:
@@ -55,6 +57,7 @@ class SecurityLayer:
         limiter: RateLimiter | None,
         default_rate: int,
         role_rates: dict[str, int],
+        policies: Policies | None = None,
     ) -> None:
         self.app = app
         self.auth_enabled = auth_enabled
@@ -64,10 +67,12 @@ class SecurityLayer:
         self.limiter = limiter
         self.default_rate = default_rate
         self.role_rates = role_rates
+        self.policies = policies if policies is not None and policies.active else None
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or (
-            not self.auth_enabled and (self.audit is None or scope["method"] not in _MUTATING)
+            not self.auth_enabled
+            and (scope["method"] not in _MUTATING or (self.audit is None and not self.policies))
         ):
             await self.app(scope, receive, send)
             return
@@ -120,6 +125,25 @@ class SecurityLayer:
         rule = ctx.match.rule
         if rule.listing and not principal.sees_every_subject("schema.read"):
             send = _filtering(send, rule.listing, principal)
+        warnings: list[dict[str, str]] = []
+        if self.policies is not None and ctx.match.template == REGISTER:
+            body, receive = await _buffer(receive)
+            violations = _violations(self.policies, body)
+            if blocking(violations):
+                found = [v.as_json() for v in violations]
+                await self._audit(ctx, principal.actor, "schema.create", "denied", after=found)
+                await _error(
+                    send,
+                    422,
+                    BLOCK_CODE,
+                    "Registration blocked by policy",
+                    ctx.request_id,
+                    violations=found,
+                )
+                return
+            warnings = [v.as_json() for v in violations]
+            if warnings:
+                send = _adding_warnings(send, warnings)
         if not rule.mutation or self.audit is None:
             await self.app(scope, receive, send)
             return
@@ -142,6 +166,8 @@ class SecurityLayer:
                 elif changes:
                     before = [c.before for c in changes]
                     after = [c.after for c in changes]
+                if warnings:
+                    after = {"change": after, "policy_warnings": warnings}
                 action = _action(scope["method"], ctx.match)
                 await self._audit(ctx, principal.actor, action, result, before, after)
 
@@ -238,8 +264,12 @@ async def _error(
     message: str,
     request_id: str,
     extra: list[tuple[bytes, bytes]] | None = None,
+    violations: list[dict[str, str]] | None = None,
 ) -> None:
-    body = orjson.dumps({"error_code": code, "message": message})
+    payload: dict[str, Any] = {"error_code": code, "message": message}
+    if violations is not None:
+        payload["violations"] = violations
+    body = orjson.dumps(payload)
     headers = [
         (b"content-type", V1_JSON.encode()),
         (b"content-length", str(len(body)).encode()),
@@ -286,13 +316,37 @@ def _body_subject(body: bytes) -> str | None:
 
 def _filtering(send: Send, listing: str, principal: Principal) -> Send:
     """Drops out-of-scope subjects from a listing's JSON body."""
-    start: Message | None = None
-    chunks: list[bytes] = []
 
     def visible(subject: object) -> bool:
         return isinstance(subject, str) and principal.allows(("schema.read",), subject)
 
-    async def send_filtered(message: Message) -> None:
+    def keep(items: list[Any]) -> list[Any]:
+        if listing == "subjects":
+            return [s for s in items if visible(s)]
+        return [i for i in items if isinstance(i, dict) and visible(i.get("subject"))]
+
+    return _rewriting(send, keep)
+
+
+def _violations(policies: Policies, body: bytes) -> list[Violation]:
+    try:
+        parsed = orjson.loads(body)
+    except orjson.JSONDecodeError:
+        return []  # the registry answers malformed JSON itself
+    return policies.check(parsed) if isinstance(parsed, dict) else []
+
+
+def _adding_warnings(send: Send, warnings: list[dict[str, str]]) -> Send:
+    """Adds `warnings` to a successful registration's JSON reply."""
+    return _rewriting(send, lambda reply: {**reply, "warnings": warnings})
+
+
+def _rewriting(send: Send, change: Any) -> Send:
+    """Buffers a JSON reply; on 200 passes it through `change` and fixes content-length."""
+    start: Message | None = None
+    chunks: list[bytes] = []
+
+    async def send_rewritten(message: Message) -> None:
         nonlocal start
         if message["type"] == "http.response.start":
             start = message
@@ -305,12 +359,7 @@ def _filtering(send: Send, listing: str, principal: Principal) -> Send:
             return
         body = b"".join(chunks)
         if start["status"] == 200:
-            items = orjson.loads(body)
-            if listing == "subjects":
-                items = [s for s in items if visible(s)]
-            else:
-                items = [i for i in items if isinstance(i, dict) and visible(i.get("subject"))]
-            body = orjson.dumps(items)
+            body = orjson.dumps(change(orjson.loads(body)))
         start["headers"] = [
             (k, str(len(body)).encode() if k == b"content-length" else v)
             for k, v in start["headers"]
@@ -318,4 +367,4 @@ def _filtering(send: Send, listing: str, principal: Principal) -> Send:
         await send(start)
         await send({"type": "http.response.body", "body": body})
 
-    return send_filtered
+    return send_rewritten

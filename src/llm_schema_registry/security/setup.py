@@ -9,6 +9,7 @@ from llm_schema_registry.security.apikeys import ApiKeyAuthenticator
 from llm_schema_registry.security.audit import AuditLog
 from llm_schema_registry.security.jwt_auth import JwtVerifier
 from llm_schema_registry.security.middleware import SecurityLayer
+from llm_schema_registry.security.policy import Policies
 from llm_schema_registry.security.ratelimit import (
     LocalRateLimiter,
     RateLimiter,
@@ -61,10 +62,11 @@ def install_security(api: FastAPI, front: ASGIApp, settings: Settings) -> ASGIAp
         front,
         auth_enabled=settings.auth_enabled,
         audit=audit,
-        keys=ApiKeyAuthenticator(store),
+        keys=ApiKeyAuthenticator(store, ttl=settings.api_key_cache_seconds),
         tokens=JwtVerifier(settings),
         limiter=limiter,
         default_rate=settings.rate_limit_per_minute,
         role_rates=settings.rate_limit_per_role,
+        policies=Policies.from_settings(settings),
     )
     return _Closing(layer, store)
