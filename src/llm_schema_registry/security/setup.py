@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
-from llm_schema_registry.api.front import ASGIApp, Receive, Scope, Send
+from llm_schema_registry.api.front import ASGIApp, Message, Receive, Scope, Send
 from llm_schema_registry.security.apikeys import ApiKeyAuthenticator
 from llm_schema_registry.security.audit import AuditLog
 from llm_schema_registry.security.jwt_auth import JwtVerifier
@@ -31,12 +31,19 @@ class _Closing:
         if scope["type"] != "lifespan":
             await self.app(scope, receive, send)
             return
-        try:
-            await self.app(scope, receive, send)
-        finally:
-            if self.app.limiter is not None:
-                await self.app.limiter.close()
-            await self.store.close()
+
+        async def send_closing(message: Message) -> None:
+            # Close before reporting shutdown complete: the server may cancel us right after.
+            if message["type"] == "lifespan.shutdown.complete":
+                await self.close()
+            await send(message)
+
+        await self.app(scope, receive, send_closing)
+
+    async def close(self) -> None:
+        if self.app.limiter is not None:
+            await self.app.limiter.close()
+        await self.store.close()
 
 
 def install_security(api: FastAPI, front: ASGIApp, settings: Settings) -> ASGIApp:
