@@ -1,6 +1,6 @@
 """Offline bundles: selected subjects/versions (and what they reference, and signatures when
 the registry has them) in one JSON file; `Registry.from_bundle(path)` validates without a
-network, with the same operations (`ops.py`) answered from the file."""
+network, with the clients' own read methods (`methods.py`) answered from the file."""
 
 from __future__ import annotations
 
@@ -11,16 +11,12 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
 
-from pydantic import BaseModel
-
-from llm_schema_registry.client import ops
-from llm_schema_registry.client.cache import SchemaCache
+from llm_schema_registry.client.driver import Blocking
 from llm_schema_registry.client.errors import BundleError, NotFoundError
-from llm_schema_registry.client.local import llm_outcome, outcome
-from llm_schema_registry.client.models import RegisteredSchema, ValidationOutcome
+from llm_schema_registry.client.methods import SchemaReads
+from llm_schema_registry.client.models import RegisteredSchema
 from llm_schema_registry.client.sync import RegistryClient
 from llm_schema_registry.client.transport import Call
-from llm_schema_registry.validation import Validator
 
 BUNDLE_FORMAT = "llm-schema-bundle/1"
 _VERSION_PATH = re.compile(r"^/subjects/([^/]+)/versions/([^/]+)$")
@@ -83,12 +79,14 @@ def _add(
         _add(client, client.get_version(ref.subject, ref.version), entries)
 
 
-class Registry:
-    """A registry read from a bundle file: lookups and validation, no network."""
+class Registry(SchemaReads, Blocking):
+    """A registry read from a bundle file: the SDK's reads and validation (`SchemaReads`),
+    answered from the file, no network."""
 
     def __init__(self, bundle: dict[str, Any]) -> None:
         if bundle.get("format") != BUNDLE_FORMAT:
             raise BundleError(f"not an {BUNDLE_FORMAT} bundle")
+        super().__init__(latest_ttl=0)
         self.bundle = bundle
         self._versions: dict[tuple[str, int], RegisteredSchema] = {}
         self._ids: dict[int, RegisteredSchema] = {}
@@ -100,8 +98,6 @@ class Registry:
             if body.get("signature") is not None:
                 self._signatures[schema.id] = body["signature"]
         self._latest = {str(k): int(v) for k, v in (bundle.get("latest") or {}).items()}
-        self._cache = SchemaCache(latest_ttl=0)
-        self._validators: dict[int, Validator] = {}
 
     @classmethod
     def from_bundle(cls, path: Path | str) -> Registry:
@@ -113,14 +109,6 @@ class Registry:
     def subjects(self) -> list[str]:
         return sorted({subject for subject, _ in self._versions})
 
-    def get_schema(self, schema_id: int) -> RegisteredSchema:
-        found: RegisteredSchema = self._run(ops.schema_by_id(self._cache, schema_id))
-        return found
-
-    def get_version(self, subject: str, version: str | int = "latest") -> RegisteredSchema:
-        found: RegisteredSchema = self._run(ops.version(self._cache, subject, version))
-        return found
-
     def signature(self, schema_id: int) -> dict[str, Any] | None:
         """The signature exported with the schema (None when the registry had none)."""
         return self._signatures.get(schema_id)
@@ -130,43 +118,6 @@ class Registry:
         """The registry's published signing keys at export time (`GET /keys`)."""
         keys = self.bundle.get("keys")
         return keys if isinstance(keys, dict) else None
-
-    def validate(
-        self,
-        data: Any,
-        *,
-        subject: str | None = None,
-        version: str | int = "latest",
-        schema_id: int | None = None,
-        message: str | None = None,
-    ) -> ValidationOutcome:
-        validator, _ = self._validator(subject, version, schema_id)
-        return outcome(validator.validate(data, message))
-
-    def validate_llm_output(
-        self,
-        reply: str,
-        *,
-        subject: str | None = None,
-        version: str | int = "latest",
-        schema_id: int | None = None,
-    ) -> ValidationOutcome:
-        validator, schema = self._validator(subject, version, schema_id)
-        return llm_outcome(reply, validator, schema, None)
-
-    def load_model(self, subject: str, version: str | int = "latest") -> type[BaseModel]:
-        model: type[BaseModel] = self._run(ops.json_model(self._cache, subject, version))
-        return model
-
-    def _validator(
-        self, subject: str | None, version: str | int, schema_id: int | None
-    ) -> tuple[Validator, RegisteredSchema]:
-        schema: RegisteredSchema = self._run(
-            ops.target_schema(self._cache, subject, version, schema_id)
-        )
-        if schema.id not in self._validators:
-            self._validators[schema.id] = self._run(ops.compile_validator(self._cache, schema))
-        return self._validators[schema.id], schema
 
     def _answer(self, call: Call) -> Any:
         """The bundle's reply to the two reads the operations make."""
@@ -181,16 +132,3 @@ class Registry:
         if found is None:
             raise NotFoundError(f"{call.path} is not in the bundle", 404, 404)
         return found.as_json()
-
-    def _run(self, op: ops.Op) -> Any:
-        try:
-            call = next(op)
-            while True:
-                try:
-                    reply = self._answer(call)
-                except Exception as exc:
-                    call = op.throw(exc)
-                else:
-                    call = op.send(reply)
-        except StopIteration as done:
-            return done.value

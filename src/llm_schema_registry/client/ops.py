@@ -1,6 +1,7 @@
-"""Every SDK operation once, as a generator of `Call`s (sans-I/O): the sync client drives it
-with httpx.Client, the async client with httpx.AsyncClient. Errors of a call are thrown into
-the generator, so cache invalidation on 404/410 lives here too."""
+"""The operations the SDK's methods (`methods.py`) share, as generators of `Call`s (sans-I/O):
+cached reads, references resolved, validators compiled. The clients run them over HTTP, the
+offline `Registry` from its bundle. Errors of a call are thrown into the generator, so cache
+invalidation on 404/410 lives here too."""
 
 from __future__ import annotations
 
@@ -13,7 +14,6 @@ from llm_schema_registry.client.cache import SchemaCache
 from llm_schema_registry.client.errors import InvalidRequestError, NotFoundError
 from llm_schema_registry.client.models import (
     CompatibilityResult,
-    ExportResult,
     RegisteredSchema,
     ValidationOutcome,
 )
@@ -146,30 +146,8 @@ def target_schema(
     return (yield from version(cache, subject, number))
 
 
-def export(subject: str, number: str | int, target: str, fix: bool) -> Op:
-    path = f"/subjects/{segment(subject)}/versions/{segment(number)}/export"
-    params = {"target": target, "fix": str(fix).lower()}
-    reply = yield Call("GET", path, params)
-    return ExportResult(reply["payload"], reply["findings"], reply["fixes"])
-
-
 def remote_validate(body: dict[str, Any]) -> Op:
     reply = yield Call("POST", "/validate", None, body)
     if "results" in reply:
         return [ValidationOutcome.from_json(r) for r in reply["results"]]
     return ValidationOutcome.from_json(reply)
-
-
-def signature(schema_id: int) -> Op:
-    reply = yield Call("GET", f"/schemas/ids/{schema_id}/signature", missing_ok=True)
-    return reply
-
-
-def signature_keys() -> Op:
-    reply = yield Call("GET", "/keys", missing_ok=True)
-    return reply
-
-
-def plain(method: str, path: str, params: dict[str, Any] | None = None, body: Any = None) -> Op:
-    reply = yield Call(method, path, params, body)
-    return reply

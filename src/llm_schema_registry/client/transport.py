@@ -4,6 +4,8 @@ connection errors and 5xx, never on 4xx)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -82,5 +84,10 @@ def decode(call: Call, response: httpx.Response) -> Any:
     return body
 
 
-def unreachable(url: str, exc: httpx.TransportError) -> RegistryUnavailableError:
-    return RegistryUnavailableError(f"registry at {url} unreachable: {exc!r}")
+@contextmanager
+def reaching(url: str) -> Iterator[None]:
+    """Connection errors as `RegistryUnavailableError`, which the retry policy retries."""
+    try:
+        yield
+    except httpx.TransportError as exc:
+        raise RegistryUnavailableError(f"registry at {url} unreachable: {exc!r}") from exc
