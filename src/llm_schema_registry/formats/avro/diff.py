@@ -16,6 +16,7 @@ from llm_schema_registry.formats.avro.compatibility import can_read
 from llm_schema_registry.formats.avro.model import (
     Array,
     Enum,
+    Field,
     Fixed,
     Map,
     Node,
@@ -91,14 +92,26 @@ def _record(old: Record, new: Record, at: _Place, seen: set[str]) -> Iterator[Ch
                 name=name,
                 description=f"Field {old.name}.{name} removed",
             )
-    for name in (name for name in after if name in before):  # in the new field order
-        was, now = before[name], after[name]
+    for name, now in after.items():
+        was = before.get(name) or _renamed_from(now, before)
+        if was is None:
+            continue
         field = at.inside(f".{name}", f"field {new.name}.{name}")
+        if was.name != name:
+            # Readers of the new version find the old field by its alias; readers of the old
+            # version know no alias, so they need a default for the field they miss.
+            description = f"Field {old.name}.{was.name} renamed to {new.name}.{name}"
+            yield Change(field.path, "FIELD_RENAMED", False, not was.has_default, name, description)
         if (was.doc or "") != (now.doc or ""):
             yield _note(field.path, "DOC_CHANGED", name, f"Documentation of {field.label} changed")
         if was.default != now.default:
             yield _note(field.path, "DEFAULT_CHANGED", name, f"Default of {field.label} changed")
         yield from _walk(was.type, now.type, field, seen)
+
+
+def _renamed_from(field: Field, before: dict[str, Field]) -> Field | None:
+    """The old field a new one renames (by naming it among its aliases), if any."""
+    return next((before[alias] for alias in field.aliases if alias in before), None)
 
 
 def _enum(old: Enum, new: Enum, at: _Place) -> Iterator[Change]:
