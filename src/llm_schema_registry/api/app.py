@@ -30,6 +30,7 @@ from llm_schema_registry.governance.sweeper import SunsetSweeper
 from llm_schema_registry.observability.tracing import configure_tracing
 from llm_schema_registry.registry.service import RegistryService
 from llm_schema_registry.registry.validation import DataValidation
+from llm_schema_registry.security.policy import Policies
 from llm_schema_registry.security.setup import install_security
 from llm_schema_registry.settings import Settings
 from llm_schema_registry.storage.cached import CachedStore
@@ -76,11 +77,13 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
     api.state.store = store
     api.state.feed = feed
     api.state.body_cache = body_cache
+    policies = Policies.from_settings(settings)  # registration checks, run by the registry
     api.state.registry = RegistryService(
         store,
         parsed_cache_size=settings.parsed_cache_size,
         max_schema_bytes=settings.max_schema_bytes,
         clock=clock,
+        checks=[policies] if policies.active else [],
     )
     api.state.validation = DataValidation(api.state.registry)
     api.state.governance = GovernanceService(store, api.state.registry)

@@ -12,6 +12,7 @@ from starlette.responses import Response
 from llm_schema_registry.api.media import RegistryJSONResponse
 from llm_schema_registry.api.routes.export import NotExportableError
 from llm_schema_registry.registry import errors as e
+from llm_schema_registry.registry.checks import RegistrationBlockedError
 from llm_schema_registry.registry.validation import InvalidValidationRequestError
 
 ERROR_CODES: dict[type[e.RegistryError], int] = {
@@ -38,6 +39,7 @@ ERROR_CODES: dict[type[e.RegistryError], int] = {
     e.InvalidTransitionError: 40950,
     e.InactiveVersionConsumerError: 40951,
     e.InvalidLifecycleRequestError: 42250,
+    RegistrationBlockedError: 42251,
     NotExportableError: 42260,
     e.StorageError: 50001,
     e.StorageUnavailableError: 50301,
@@ -50,9 +52,16 @@ def status_of(code: int) -> int:
     return int(str(code)[:3])
 
 
-def error_response(code: int, message: str, headers: dict[str, str] | None = None) -> Response:
+def error_response(
+    code: int,
+    message: str,
+    headers: dict[str, str] | None = None,
+    extra: dict[str, Any] | None = None,
+) -> Response:
     return RegistryJSONResponse(
-        {"error_code": code, "message": message}, status_code=status_of(code), headers=headers
+        {"error_code": code, "message": message, **(extra or {})},
+        status_code=status_of(code),
+        headers=headers,
     )
 
 
@@ -62,7 +71,14 @@ def code_for(exc: e.RegistryError) -> int:
 
 async def registry_error(_request: Request, exc: Exception) -> Response:
     assert isinstance(exc, e.RegistryError)
-    return error_response(code_for(exc), str(exc))
+    return error_response(code_for(exc), str(exc), extra=_details(exc))
+
+
+def _details(exc: e.RegistryError) -> dict[str, Any] | None:
+    """What an error adds to its body: a blocked registration lists its violations."""
+    if isinstance(exc, RegistrationBlockedError):
+        return {"violations": [v.as_json() for v in exc.violations]}
+    return None
 
 
 async def validation_error(_request: Request, exc: Exception) -> Response:

@@ -49,6 +49,9 @@ class SchemaObject(BaseModel):
     state: str | None = Field(default=None, description="Lifecycle state (governance)")
     sunset_date: str | None = None
     reason: str | None = None
+    warnings: list[dict[str, str]] | None = Field(
+        default=None, description="Registration: what the registration policies warn about"
+    )
 
 
 class SubjectVersionPair(BaseModel):

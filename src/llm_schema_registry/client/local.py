@@ -27,7 +27,7 @@ def llm_outcome(
     reply: str, validator: Validator, schema: RegisteredSchema, message: str | None
 ) -> ValidationOutcome:
     """A raw model reply checked as `POST /validate` with `llm_output` does."""
-    document = json.loads(schema.schema) if schema.schema_type == "JSON" else None
+    document = validator.json_schema()
     return ValidationOutcome.from_json(check_llm_output(reply, validator, document, message))
 
 

@@ -123,7 +123,7 @@ def referenced_documents(cache: SchemaCache, schema: RegisteredSchema) -> Op:
 def json_model(cache: SchemaCache, subject: str, number: str | int) -> Op:
     """The registered JSON Schema as a Pydantic model class (references embedded)."""
     schema = yield from version(cache, subject, number)
-    if schema.schema_type != "JSON":
+    if not format_for(SchemaType(schema.schema_type)).has_json_schema:
         raise InvalidRequestError(f"{subject} is {schema.schema_type}, not JSON Schema")
     documents = yield from referenced_documents(cache, schema)
     return model_from_schema(embed_references(json.loads(schema.schema), documents), subject)

@@ -2,15 +2,16 @@
 
 Formats are plain Python: they know nothing of HTTP, SQL or subjects. The registry service
 hands them schema text plus the already-resolved text of every reference, and gets back a
-parsed schema it can canonicalize, compare and (later) validate data against.
+parsed schema it can canonicalize, compare, list the fields of and validate data against.
+Everything outside `formats/` asks the protocol instead of branching on the schema type.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Protocol, TypeVar
+from typing import Any, Protocol, TypeVar
 
 
 class SchemaType(StrEnum):
@@ -51,11 +52,73 @@ class Incompatibility:
 
 
 @dataclass(frozen=True)
+class Change:
+    """One difference between an old and a new version of a schema, judged both ways.
+
+    `path` locates it in the format's own notation (`$.count` for Avro, `#/properties/age`
+    for JSON Schema, `#/Order/2` for Protobuf); `kind` is a stable upper-case identifier
+    (Confluent's Difference.Type for JSON Schema and Protobuf). `backward` is True when a
+    reader of the new version cannot read data written with the old one, `forward` when a
+    reader of the old version cannot read data of the new one. `name` is the field, property,
+    symbol or element concerned (`count`) and `description` a sentence naming it
+    (`Field Order.count (field 2) removed`).
+    """
+
+    path: str
+    kind: str
+    backward: bool
+    forward: bool
+    name: str = ""
+    description: str = ""
+
+    @property
+    def compatible(self) -> bool:
+        """Confluent's verdict for original = old, update = new: new readers read old data."""
+        return not self.backward
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.path}"
+
+
+@dataclass(frozen=True)
+class FieldInfo:
+    """One field a schema declares, for rules over names and shape (registration policies).
+
+    `path` joins names with dots from the top (`home.street_address`, `Person.Inner.dob`);
+    `depth` is 1 for a top-level field; `parent` is the path of the record, object or message
+    declaring it (`""` for the top level), so fields sharing a parent are siblings.
+    """
+
+    path: str
+    name: str
+    depth: int
+    parent: str
+
+
+@dataclass(frozen=True)
 class DataError:
     """One way a datum fails its schema; `path` is written `$.a.b[0]`."""
 
     path: str
     message: str
+
+
+def json_path(parts: Sequence[str | int]) -> str:
+    """The `$.a.b[0]` notation of `DataError.path`."""
+    path = "$"
+    for part in parts:
+        path += f"[{part}]" if isinstance(part, int) else f".{part}"
+    return path
+
+
+class DataValidator(Protocol):
+    """One schema compiled for checking data: compile once, check many records.
+
+    `message` names the Protobuf message type to check against (default: the file's first);
+    the other formats have one root type and ignore it.
+    """
+
+    def errors(self, datum: Any, message: str | None = None) -> list[DataError]: ...
 
 
 class InvalidSchemaError(Exception):
@@ -78,9 +141,16 @@ class SchemaFormat(Protocol[S]):
     render:     the text for a `?format=` query value (Avro `resolved`, Protobuf
                 `serialized`/`ignore_extensions`); None or an unknown value -> canonical.
     can_read:   why `reader` cannot read data written with `writer` (empty: it can).
+    differences: every change from `old` to `new`, compatible or not, each judged both ways.
+    fields:     every field the schema itself declares (not those of referenced schemas).
+    validator:  the schema compiled for checking data; `validate` checks one datum at once.
+    json_schema: the schema as a JSON Schema document (LLM provider exports, repair prompts,
+                Pydantic models), or None when the format offers none; `has_json_schema`
+                says so without a parsed schema.
     """
 
     schema_type: SchemaType
+    has_json_schema: bool
 
     def parse(self, text: str, references: Sequence[ResolvedReference] = ()) -> S: ...
 
@@ -93,3 +163,13 @@ class SchemaFormat(Protocol[S]):
     def render(self, schema: S, output_format: str | None) -> str: ...
 
     def can_read(self, reader: S, writer: S) -> list[Incompatibility]: ...
+
+    def differences(self, old: S, new: S) -> list[Change]: ...
+
+    def fields(self, schema: S) -> Iterator[FieldInfo]: ...
+
+    def validator(self, schema: S) -> DataValidator: ...
+
+    def validate(self, schema: S, datum: Any, message: str | None = None) -> list[DataError]: ...
+
+    def json_schema(self, schema: S) -> Any | None: ...

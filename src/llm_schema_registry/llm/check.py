@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any, Protocol
 
 from llm_schema_registry.formats.base import SchemaType
@@ -55,8 +54,7 @@ async def llm_output_result(
     registry: SchemaSource, schema: StoredSchemaLike, reply: str, message: str | None
 ) -> dict[str, Any]:
     """`check_llm_output` against a stored schema (what `POST /validate` with `llm_output`
-    answers); the schema document goes into the repair prompt when it is JSON Schema."""
+    answers); the schema goes into the repair prompt when its format offers JSON Schema."""
     parsed = await registry.parsed(schema)
     validator = Validator.for_schema(schema.schema_type, parsed, schema.rule_set)
-    document = json.loads(schema.text) if schema.schema_type is SchemaType.JSON else None
-    return check_llm_output(reply, validator, document, message)
+    return check_llm_output(reply, validator, validator.json_schema(), message)

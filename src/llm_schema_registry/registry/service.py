@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import dataclasses
 import time
+from collections.abc import Sequence
 from typing import Any
 
 from llm_schema_registry.compatibility import CompatibilityLevel
@@ -16,6 +17,7 @@ from llm_schema_registry.governance.limits import DEFAULT_MAX_VERSIONS, archive_
 from llm_schema_registry.governance.search import SearchIndex, SubjectQuery
 from llm_schema_registry.observability import metrics
 from llm_schema_registry.registry.changes import record_change
+from llm_schema_registry.registry.checks import RegistrationCheck, run_checks
 from llm_schema_registry.registry.config import ConfigService
 from llm_schema_registry.registry.contracts import (
     check_metadata,
@@ -123,8 +125,10 @@ class RegistryService:
         parsed_cache_size: int = 4096,
         max_schema_bytes: int = 1024 * 1024,
         clock: lifecycle.Clock | None = None,
+        checks: Sequence[RegistrationCheck] = (),
     ) -> None:
         self._store = store
+        self._checks = tuple(checks)  # run on every registration's parsed schema
         self.clock: lifecycle.Clock = clock or lifecycle.SystemClock()
         self._search_index: tuple[int, SearchIndex] | None = None
         self._parser = SchemaParser(ParsedCache(parsed_cache_size))
@@ -371,6 +375,8 @@ class RegistryService:
         parsed, refs = await self._parser.parse_request(
             tx, request.schema_type, request.schema, request.references
         )
+        # Registration checks (registry/checks.py): may warn, or refuse before anything else.
+        run_checks(self._checks, subject, format_for(request.schema_type), parsed, request.metadata)
         if not importing:
             existing = await self._find_match(tx, live, request, parsed, refs, normalize, False)
             if existing is not None:

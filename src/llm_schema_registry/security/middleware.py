@@ -24,6 +24,7 @@ from llm_schema_registry.api.front import ASGIApp, Message, Receive, Scope, Send
 from llm_schema_registry.api.media import V1_JSON
 from llm_schema_registry.observability.context import request_id_for
 from llm_schema_registry.registry.changes import collecting
+from llm_schema_registry.registry.checks import reporting
 from llm_schema_registry.security.apikeys import ApiKeyAuthenticator
 from llm_schema_registry.security.audit import AuditLog
 from llm_schema_registry.security.jwt_auth import JwtVerifier, TokenError
@@ -35,14 +36,12 @@ from llm_schema_registry.security.permissions import (
     query_subject,
     segments,
 )
-from llm_schema_registry.security.policy import BLOCK_CODE, Policies, Violation, blocking
 from llm_schema_registry.security.principals import ANONYMOUS, Principal
 from llm_schema_registry.security.ratelimit import RateLimiter
 
 _log = logging.getLogger("llm_schema_registry.security")
 REQUEST_ID = b"x-request-id"
 _MUTATING = ("POST", "PUT", "DELETE", "PATCH")
-REGISTER = "/subjects/{subject}/versions"
 
 
 class SecurityLayer:
@@ -57,7 +56,6 @@ class SecurityLayer:
         limiter: RateLimiter | None,
         default_rate: int,
         role_rates: dict[str, int],
-        policies: Policies | None = None,
     ) -> None:
         self.app = app
         self.auth_enabled = auth_enabled
@@ -67,12 +65,10 @@ class SecurityLayer:
         self.limiter = limiter
         self.default_rate = default_rate
         self.role_rates = role_rates
-        self.policies = policies if policies is not None and policies.active else None
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or (
-            not self.auth_enabled
-            and (scope["method"] not in _MUTATING or (self.audit is None and not self.policies))
+            not self.auth_enabled and (scope["method"] not in _MUTATING or self.audit is None)
         ):
             await self.app(scope, receive, send)
             return
@@ -125,25 +121,6 @@ class SecurityLayer:
         rule = ctx.match.rule
         if rule.listing and not principal.sees_every_subject("schema.read"):
             send = _filtering(send, rule.listing, principal)
-        warnings: list[dict[str, str]] = []
-        if self.policies is not None and ctx.match.template == REGISTER:
-            body, receive = await _buffer(receive)
-            violations = _violations(self.policies, body)
-            if blocking(violations):
-                found = [v.as_json() for v in violations]
-                await self._audit(ctx, principal.actor, "schema.create", "denied", after=found)
-                await _error(
-                    send,
-                    422,
-                    BLOCK_CODE,
-                    "Registration blocked by policy",
-                    ctx.request_id,
-                    violations=found,
-                )
-                return
-            warnings = [v.as_json() for v in violations]
-            if warnings:
-                send = _adding_warnings(send, warnings)
         if not rule.mutation or self.audit is None:
             await self.app(scope, receive, send)
             return
@@ -155,7 +132,7 @@ class SecurityLayer:
                 status = message["status"]
             await send(message)
 
-        with collecting() as changes:
+        with collecting() as changes, reporting() as checks:
             try:
                 await self.app(scope, receive, send_noting_status)
             finally:
@@ -166,7 +143,10 @@ class SecurityLayer:
                 elif changes:
                     before = [c.before for c in changes]
                     after = [c.after for c in changes]
-                if warnings:
+                if checks.refused:  # a registration check blocked it (registry/checks.py)
+                    result, after = "denied", [v.as_json() for v in checks.refused]
+                elif checks.warnings:
+                    warnings = [v.as_json() for v in checks.warnings]
                     after = {"change": after, "policy_warnings": warnings}
                 action = _action(scope["method"], ctx.match)
                 await self._audit(ctx, principal.actor, action, result, before, after)
@@ -264,11 +244,8 @@ async def _error(
     message: str,
     request_id: str,
     extra: list[tuple[bytes, bytes]] | None = None,
-    violations: list[dict[str, str]] | None = None,
 ) -> None:
     payload: dict[str, Any] = {"error_code": code, "message": message}
-    if violations is not None:
-        payload["violations"] = violations
     body = orjson.dumps(payload)
     headers = [
         (b"content-type", V1_JSON.encode()),
@@ -326,19 +303,6 @@ def _filtering(send: Send, listing: str, principal: Principal) -> Send:
         return [i for i in items if isinstance(i, dict) and visible(i.get("subject"))]
 
     return _rewriting(send, keep)
-
-
-def _violations(policies: Policies, body: bytes) -> list[Violation]:
-    try:
-        parsed = orjson.loads(body)
-    except orjson.JSONDecodeError:
-        return []  # the registry answers malformed JSON itself
-    return policies.check(parsed) if isinstance(parsed, dict) else []
-
-
-def _adding_warnings(send: Send, warnings: list[dict[str, str]]) -> Send:
-    """Adds `warnings` to a successful registration's JSON reply."""
-    return _rewriting(send, lambda reply: {**reply, "warnings": warnings})
 
 
 def _rewriting(send: Send, change: Any) -> Send:

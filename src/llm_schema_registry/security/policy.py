@@ -1,22 +1,27 @@
 """Registration policies, each `warn` or `block` (or `off`): field names that look like PII,
 the most properties one record/object may have, the deepest nesting, required metadata.
 
-Pure functions over the registration body (JSON Schema and Avro walked as JSON; Protobuf
-read as text: field names and message nesting). A blocked registration is answered with
-42251 listing every violation; warnings are returned with the registration and audited.
+A pure evaluator over a parsed schema, through the format protocol (`SchemaFormat.fields`),
+so it has no parser of its own. `Policies` is a registry `RegistrationCheck`: the registry
+runs it on every registration; a blocked one is refused with 42251 listing every violation,
+warnings are returned with the registration and audited.
 """
 
 from __future__ import annotations
 
-import json
 import re
-from collections.abc import Iterator
+from collections import Counter
+from collections.abc import Iterable
+from contextlib import suppress
 from dataclasses import dataclass
 from typing import Any
 
+from llm_schema_registry.formats import format_for
+from llm_schema_registry.formats.base import FieldInfo, InvalidSchemaError, SchemaFormat, SchemaType
+from llm_schema_registry.registry.checks import RegistrationBlockedError, Violation
+from llm_schema_registry.registry.model import JsonObject
 from llm_schema_registry.settings import Settings
 
-BLOCK_CODE = 42251
 ACTIONS = ("off", "warn", "block")
 # Matched against each `_`-separated token run of a field name, lower-cased (userEmail →
 # user_email): whole words, so "address" flags `home_address` but not `ip_addressable`.
@@ -51,23 +56,9 @@ PII_NAMES = (
 
 
 @dataclass(frozen=True, slots=True)
-class Violation:
-    policy: str  # pii | max_properties | max_depth | required_metadata
-    action: str  # warn | block
-    path: str
-    message: str
-
-    def as_json(self) -> dict[str, str]:
-        return {
-            "policy": self.policy,
-            "action": self.action,
-            "path": self.path,
-            "message": self.message,
-        }
-
-
-@dataclass(frozen=True, slots=True)
 class Policies:
+    """The configured policies; a registry `RegistrationCheck` (`check_registration`)."""
+
     pii: str = "off"
     max_properties: int | None = None
     max_depth: int | None = None
@@ -97,42 +88,64 @@ class Policies:
         metadata = self.required_metadata and self.metadata_action != "off"
         return bool(self.pii != "off" or limits or metadata)
 
-    def check(self, body: dict[str, Any]) -> list[Violation]:
-        """Every violation in a `POST /subjects/{s}/versions` body."""
-        found: list[Violation] = []
-        text = body.get("schema")
-        if isinstance(text, str):
-            kind = str(body.get("schemaType") or "AVRO").upper()
-            found += self._structure(_shape(text, kind))
-        found += self._metadata(body.get("metadata"))
+    def check_registration(
+        self, subject: str, fmt: SchemaFormat[Any], schema: Any, metadata: JsonObject | None
+    ) -> list[Violation]:
+        """The warnings for a registration; raises RegistrationBlockedError (listing every
+        violation, warnings included) when one of them blocks."""
+        found = self.violations(fmt, schema, metadata)
+        if blocking(found):
+            raise RegistrationBlockedError(found)
         return found
 
-    def _structure(self, shape: list[tuple[str, int, int]]) -> list[Violation]:
+    def violations(
+        self, fmt: SchemaFormat[Any], schema: Any, metadata: JsonObject | None
+    ) -> list[Violation]:
+        """Every violation of a parsed schema and its metadata, warn and block alike."""
+        return self._structure(fmt.fields(schema)) + self._metadata(metadata)
+
+    def check(self, body: dict[str, Any]) -> list[Violation]:
+        """Every violation in a `POST /subjects/{s}/versions` body, parsed by its format (a
+        schema that does not parse offline has no structure to check)."""
         found: list[Violation] = []
-        for path, depth, width in shape:
-            name = path.rsplit(".", 1)[-1]
-            if self.pii != "off" and _looks_like_pii(name):
-                found.append(Violation("pii", self.pii, path, f"'{name}' looks like PII"))
-            if self.limits_action == "off":
-                continue
-            if self.max_depth is not None and depth > self.max_depth:
+        text = body.get("schema")
+        kind = str(body.get("schemaType") or "AVRO").upper()  # Confluent's default type
+        if isinstance(text, str) and kind in SchemaType.__members__:
+            fmt = format_for(SchemaType(kind))
+            with suppress(InvalidSchemaError):  # the registry refuses it as invalid anyway
+                found += self._structure(fmt.fields(fmt.parse(text)))
+        return found + self._metadata(body.get("metadata"))
+
+    def _structure(self, fields: Iterable[FieldInfo]) -> list[Violation]:
+        found: list[Violation] = []
+        limits = self.limits_action != "off"
+        widths: Counter[str] = Counter()
+        for field in fields:
+            widths[field.parent] += 1
+            if self.pii != "off" and _looks_like_pii(field.name):
+                found.append(
+                    Violation("pii", self.pii, field.path, f"'{field.name}' looks like PII")
+                )
+            if limits and self.max_depth is not None and field.depth > self.max_depth:
                 found.append(
                     Violation(
                         "max_depth",
                         self.limits_action,
-                        path,
-                        f"nested {depth} deep (limit {self.max_depth})",
+                        field.path,
+                        f"nested {field.depth} deep (limit {self.max_depth})",
                     )
                 )
-            if self.max_properties is not None and width > self.max_properties:
-                found.append(
-                    Violation(
-                        "max_properties",
-                        self.limits_action,
-                        path or "$",
-                        f"{width} properties (limit {self.max_properties})",
-                    )
+        if limits and self.max_properties is not None:
+            found += [
+                Violation(
+                    "max_properties",
+                    self.limits_action,
+                    parent or "$",
+                    f"{width} properties (limit {self.max_properties})",
                 )
+                for parent, width in widths.items()
+                if width > self.max_properties
+            ]
         return found
 
     def _metadata(self, metadata: Any) -> list[Violation]:
@@ -167,84 +180,3 @@ def _looks_like_pii(name: str) -> bool:
         or f"_{pii}_" in joined
         for pii in PII_NAMES
     )
-
-
-def _shape(text: str, kind: str) -> list[tuple[str, int, int]]:
-    """(path, depth, width) per field, plus one entry per record/object with its width
-    under the record's own path; depth 1 = top-level fields."""
-    if kind == "PROTOBUF":
-        return list(_protobuf(text))
-    try:
-        parsed = json.loads(text)
-    except json.JSONDecodeError:
-        return []  # the registry refuses it as invalid anyway
-    if kind == "JSON":
-        return list(_json_schema(parsed, "", 0))
-    return list(_avro(parsed, "", 0))
-
-
-def _avro(node: Any, path: str, depth: int) -> Iterator[tuple[str, int, int]]:
-    if isinstance(node, list):
-        for branch in node:
-            yield from _avro(branch, path, depth)
-        return
-    if not isinstance(node, dict):
-        return
-    kind = node.get("type")
-    if kind == "record" and isinstance(node.get("fields"), list):
-        fields = node["fields"]
-        yield path, depth, len(fields)
-        for field in fields:
-            if isinstance(field, dict) and isinstance(field.get("name"), str):
-                child = f"{path}.{field['name']}" if path else field["name"]
-                yield child, depth + 1, 0
-                yield from _avro(field.get("type"), child, depth + 1)
-    elif kind == "array":
-        yield from _avro(node.get("items"), path, depth)
-    elif kind == "map":
-        yield from _avro(node.get("values"), path, depth)
-    elif isinstance(kind, (dict, list)):
-        yield from _avro(kind, path, depth)
-
-
-def _json_schema(node: Any, path: str, depth: int) -> Iterator[tuple[str, int, int]]:
-    if isinstance(node, list):
-        for item in node:
-            yield from _json_schema(item, path, depth)
-        return
-    if not isinstance(node, dict):
-        return
-    properties = node.get("properties")
-    if isinstance(properties, dict):
-        yield path, depth, len(properties)
-        for name, sub in properties.items():
-            child = f"{path}.{name}" if path else name
-            yield child, depth + 1, 0
-            yield from _json_schema(sub, child, depth + 1)
-    for key in ("items", "additionalProperties", "allOf", "anyOf", "oneOf"):
-        if key in node:
-            yield from _json_schema(node[key], path, depth)
-    for group in ("$defs", "definitions"):
-        for name, sub in (node.get(group) or {}).items():
-            yield from _json_schema(sub, f"{group}.{name}", 0)
-
-
-_PROTO_FIELD = re.compile(
-    r"^\s*(?:repeated\s+|optional\s+|required\s+)?(?:map<[^>]+>|[\w.]+)\s+(\w+)\s*=\s*\d+"
-)
-_PROTO_MESSAGE = re.compile(r"^\s*message\s+(\w+)\s*\{")
-
-
-def _protobuf(text: str) -> Iterator[tuple[str, int, int]]:
-    stack: list[tuple[str, int]] = []  # (message path, field count)
-    for line in text.splitlines():
-        if (message := _PROTO_MESSAGE.match(line)) is not None:
-            parent = stack[-1][0] if stack else ""
-            stack.append((f"{parent}.{message[1]}" if parent else message[1], 0))
-        elif (field := _PROTO_FIELD.match(line)) is not None and stack:
-            path, count = stack[-1]
-            stack[-1] = (path, count + 1)
-            yield f"{path}.{field[1]}", len(stack), 0
-        if line.strip().endswith("}") and stack and not line.strip().startswith("message"):
-            path, count = stack.pop()
-            yield path, len(stack), count

@@ -9,7 +9,6 @@ from llm_schema_registry.security.apikeys import ApiKeyAuthenticator
 from llm_schema_registry.security.audit import AuditLog
 from llm_schema_registry.security.jwt_auth import JwtVerifier
 from llm_schema_registry.security.middleware import SecurityLayer
-from llm_schema_registry.security.policy import Policies
 from llm_schema_registry.security.ratelimit import (
     LocalRateLimiter,
     RateLimiter,
@@ -74,6 +73,5 @@ def install_security(api: FastAPI, front: ASGIApp, settings: Settings) -> ASGIAp
         limiter=limiter,
         default_rate=settings.rate_limit_per_minute,
         role_rates=settings.rate_limit_per_role,
-        policies=Policies.from_settings(settings),
     )
     return _Closing(layer, store)

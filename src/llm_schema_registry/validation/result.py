@@ -5,13 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from llm_schema_registry.formats.base import DataError
 
-@dataclass(frozen=True)
-class Issue:
-    """A reason the record is invalid; `path` is written `$.a.b[0]`."""
-
-    path: str
-    message: str
+# A reason the record is invalid: the format's data errors, and failed STRICT rules at `$`.
+Issue = DataError
 
 
 @dataclass(frozen=True)
@@ -45,10 +42,3 @@ class ValidationResult:
             "errors": [{"path": e.path, "message": e.message} for e in self.errors],
             "warnings": [{"rule": w.rule, "message": w.message} for w in self.warnings],
         }
-
-
-def json_path(parts: list[str | int] | tuple[str | int, ...]) -> str:
-    path = "$"
-    for part in parts:
-        path += f"[{part}]" if isinstance(part, int) else f".{part}"
-    return path

@@ -11,7 +11,7 @@ from pydantic import BaseModel
 
 from llm_schema_registry.api.deps import Flag, Registry
 from llm_schema_registry.api.models import ERRORS
-from llm_schema_registry.formats.base import SchemaType
+from llm_schema_registry.formats import format_for
 from llm_schema_registry.llm.export import export
 from llm_schema_registry.llm.providers import Target
 from llm_schema_registry.registry.errors import RegistryError
@@ -47,12 +47,13 @@ async def export_version(
     name: Annotated[str | None, Query(description="Tool/schema name (default: subject)")] = None,
 ) -> dict[str, Any]:
     found = await registry.version(subject, version)
-    if found.schema.schema_type is not SchemaType.JSON:
+    fmt = format_for(found.schema.schema_type)
+    document = fmt.json_schema(await registry.parsed(found.schema)) if fmt.has_json_schema else None
+    if document is None:
         raise NotExportableError(
             f"Subject '{subject}' version {found.version} is {found.schema.schema_type.value}; "
             "only JSON Schema can be exported to an LLM provider"
         )
-    document = json.loads(found.schema.text)
     if not isinstance(document, dict):
         raise NotExportableError("Only a JSON Schema object can be exported")
     references = await _referenced(registry, found.schema)

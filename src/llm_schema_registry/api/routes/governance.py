@@ -199,6 +199,7 @@ class DiffChange(BaseModel):
     kind: str
     breaking: bool = Field(description="Under the subject's compatibility level")
     migration_note: str | None = Field(default=None, description="For breaking changes")
+    description: str = Field(default="", description="What changed, naming the field")
 
 
 class DiffResult(BaseModel):

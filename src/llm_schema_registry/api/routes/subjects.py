@@ -19,6 +19,7 @@ from llm_schema_registry.api.deps import (
 from llm_schema_registry.api.media import V1_JSON
 from llm_schema_registry.api.models import ERRORS, RegisterSchemaRequest, SchemaObject
 from llm_schema_registry.governance.search import SubjectQuery, is_glob
+from llm_schema_registry.registry.checks import reporting
 
 router = APIRouter(tags=["subjects"], responses=ERRORS)
 
@@ -136,10 +137,13 @@ async def register_schema(
     registration = to_request(body)
     if state is not None:
         registration.state = state.upper()
-    found = await registry.register(subject_name(subject), registration, normalize=normalize)
+    with reporting() as checks:  # registration checks' warnings (registry/checks.py)
+        found = await registry.register(subject_name(subject), registration, normalize=normalize)
     payload = version_json(found)
     payload.pop("subject")
     payload.pop("deleted")
+    if checks.warnings:
+        payload["warnings"] = [warning.as_json() for warning in checks.warnings]
     return payload
 
 

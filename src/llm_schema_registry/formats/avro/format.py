@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 import fastavro
 
+from llm_schema_registry.formats.avro import diff
 from llm_schema_registry.formats.avro.canonical import JsonWriter, dumps
 from llm_schema_registry.formats.avro.compatibility import can_read
+from llm_schema_registry.formats.avro.data import AvroData
+from llm_schema_registry.formats.avro.fields import fields
 from llm_schema_registry.formats.avro.model import AvroSchema, NamedNode, Node
 from llm_schema_registry.formats.avro.parsing import SchemaParser
 from llm_schema_registry.formats.base import (
+    Change,
+    DataError,
+    FieldInfo,
     Incompatibility,
     InvalidSchemaError,
     ResolvedReference,
@@ -28,6 +34,7 @@ class AvroFormat:
     """
 
     schema_type = SchemaType.AVRO
+    has_json_schema = False
 
     def parse(self, text: str, references: Sequence[ResolvedReference] = ()) -> AvroSchema:
         known: dict[str, NamedNode] = {}
@@ -66,6 +73,23 @@ class AvroFormat:
 
     def can_read(self, reader: AvroSchema, writer: AvroSchema) -> list[Incompatibility]:
         return can_read(reader.root, writer.root)
+
+    def differences(self, old: AvroSchema, new: AvroSchema) -> list[Change]:
+        return diff.differences(old.root, new.root)
+
+    def fields(self, schema: AvroSchema) -> Iterator[FieldInfo]:
+        return fields(schema)
+
+    def validator(self, schema: AvroSchema) -> AvroData:
+        return AvroData(schema.fastavro)
+
+    def validate(
+        self, schema: AvroSchema, datum: Any, message: str | None = None
+    ) -> list[DataError]:
+        return self.validator(schema).errors(datum, message)
+
+    def json_schema(self, schema: AvroSchema) -> None:
+        return None  # Avro schemas are not offered to LLM providers as JSON Schema
 
 
 def _load_reference(

@@ -1,4 +1,4 @@
-"""Change types, the STRICT compatible set and the context a comparison collects into.
+"""Difference types, the STRICT compatible set and the context a comparison collects into.
 
 Type names are Confluent's `Difference.Type` names, so clients and dashboards that key on
 them keep working. A change is compatible when a reader using the update schema still
@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import cache
+
+from llm_schema_registry.formats.jsonschema.keywords import json_path
 
 # Changes after which data valid under the original is still valid under the update.
 COMPATIBLE_CHANGES: frozenset[str] = frozenset(
@@ -106,8 +108,17 @@ def _template(kind: str) -> str:
     return next((text for suffix, text in _MESSAGES if kind.endswith(suffix)), "'{path}' differs")
 
 
+def describe(kind: str, pointer: str) -> tuple[str, str]:
+    """The name a change concerns (the pointer's last part, `age`) and a sentence naming its
+    place JSONPath-style: `'$.properties.age' was removed from a closed schema`."""
+    parts = [part for part in pointer.removeprefix("#").split("/") if part]
+    where = json_path(tuple(int(part) if part.isdigit() else part for part in parts))
+    sentence = _template(kind).format(path=where)
+    return pointer.rsplit("/", 1)[-1], f"{sentence[0].upper()}{sentence[1:]}"
+
+
 @dataclass(frozen=True)
-class Change:
+class Difference:
     """One difference between an original and an updated schema."""
 
     kind: str  # Confluent's Difference.Type name
@@ -127,7 +138,7 @@ class Context:
     """Collects changes at the current path; sub-contexts try a comparison in isolation."""
 
     path: list[str] = field(default_factory=list)
-    changes: list[Change] = field(default_factory=list)
+    changes: list[Difference] = field(default_factory=list)
     # (original node id, update node id) pairs being compared up the stack: a recursive
     # schema reaches the same pair again, and comparing it twice adds nothing.
     active: set[tuple[int, int]] = field(default_factory=set)
@@ -137,7 +148,7 @@ class Context:
 
     def add(self, kind: str, *attribute: str) -> None:
         pointer = "#/" + "/".join([*self.path, *attribute])
-        self.changes.append(Change(kind, pointer, kind in COMPATIBLE_CHANGES))
+        self.changes.append(Difference(kind, pointer, kind in COMPATIBLE_CHANGES))
 
     def extend(self, other: Context) -> None:
         self.changes.extend(other.changes)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from llm_schema_registry.formats.jsonschema import diff_array, diff_object
-from llm_schema_registry.formats.jsonschema.changes import Change, Context
+from llm_schema_registry.formats.jsonschema.changes import Context, Difference
 from llm_schema_registry.formats.jsonschema.nodes import Kind, Loader, Node
 
 SUM = ("anyOf", "oneOf")
@@ -23,7 +23,7 @@ class Comparison:
         self.original = original
         self.update = update
 
-    def run(self, original: Node, update: Node) -> list[Change]:
+    def run(self, original: Node, update: Node) -> list[Difference]:
         ctx = Context()
         self.compare(ctx, original, update)
         return ctx.changes
@@ -131,7 +131,7 @@ class Comparison:
         elif len(olds) > len(news):
             ctx.add("SUM_TYPE_NARROWED" if original.criterion in SUM else "PRODUCT_TYPE_NARROWED")
         # Which old member can each new member stand in for without breaking anything?
-        fits: dict[int, dict[int, list[Change]]] = {}
+        fits: dict[int, dict[int, list[Difference]]] = {}
         for i, old in enumerate(olds):
             ctx.path.append(f"{original.criterion}/{i}")
             for j, new in enumerate(news):
@@ -177,7 +177,7 @@ def _distinct(members: list[Node]) -> list[Node]:
     return list(seen.values())
 
 
-def _maximum_matching(count: int, fits: dict[int, dict[int, list[Change]]]) -> dict[int, int]:
+def _maximum_matching(count: int, fits: dict[int, dict[int, list[Difference]]]) -> dict[int, int]:
     """Maximum bipartite matching old member -> new member (augmenting paths)."""
     owner: dict[int, int] = {}  # new member -> old member
 

@@ -2,11 +2,23 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from typing import Any
 
-from llm_schema_registry.formats.base import Incompatibility, ResolvedReference, SchemaType
-from llm_schema_registry.formats.jsonschema.changes import Change
+from llm_schema_registry.formats.base import (
+    Change,
+    DataError,
+    FieldInfo,
+    Incompatibility,
+    ResolvedReference,
+    SchemaType,
+)
+from llm_schema_registry.formats.changes import both_ways
+from llm_schema_registry.formats.jsonschema.changes import Difference, describe
+from llm_schema_registry.formats.jsonschema.data import JsonSchemaData
 from llm_schema_registry.formats.jsonschema.diff import Comparison
+from llm_schema_registry.formats.jsonschema.fields import fields
+from llm_schema_registry.formats.jsonschema.keywords import Json
 from llm_schema_registry.formats.jsonschema.model import JsonSchema
 from llm_schema_registry.formats.jsonschema.nodes import Loader, Node
 from llm_schema_registry.formats.jsonschema.normalize import compact, normalized_document
@@ -33,6 +45,7 @@ class JsonSchemaFormat:
     """
 
     schema_type = SchemaType.JSON
+    has_json_schema = True
 
     def parse(self, text: str, references: Sequence[ResolvedReference] = ()) -> JsonSchema:
         """Validate `text` (JSON, meta-schema, every `$ref` resolvable offline)."""
@@ -54,19 +67,37 @@ class JsonSchemaFormat:
         """JSON Schema has no alternative output formats: always the canonical text."""
         return self.canonical(schema)
 
-    def differences(self, original: JsonSchema, update: JsonSchema) -> list[Change]:
-        """Every change from `original` to `update`, each flagged compatible or not.
-
-        `compatible` means data valid under `original` stays valid under `update`.
-        """
-        original_loader, original_root = _root(original)
-        update_loader, update_root = _root(update)
-        return Comparison(original_loader, update_loader).run(original_root, update_root)
+    def differences(self, old: JsonSchema, new: JsonSchema) -> list[Change]:
+        """Every change from `old` to `new`; `backward` where Confluent's comparison of
+        old -> new finds it incompatible, `forward` where new -> old breaks at its path."""
+        return both_ways(self._compare(old, new), self._compare(new, old), describe)
 
     def can_read(self, reader: JsonSchema, writer: JsonSchema) -> list[Incompatibility]:
         """Why `reader` may reject data written with `writer` (empty: it cannot)."""
         return [
             Incompatibility(change.kind, change.path, change.message)
-            for change in self.differences(original=writer, update=reader)
+            for change in self._compare(original=writer, update=reader)
             if not change.compatible
         ]
+
+    def fields(self, schema: JsonSchema) -> Iterator[FieldInfo]:
+        return fields(schema)
+
+    def validator(self, schema: JsonSchema) -> JsonSchemaData:
+        return JsonSchemaData(schema)
+
+    def validate(
+        self, schema: JsonSchema, datum: Any, message: str | None = None
+    ) -> list[DataError]:
+        return self.validator(schema).errors(datum, message)
+
+    def json_schema(self, schema: JsonSchema) -> Json:
+        """The document itself (as decoded from the schema text)."""
+        return schema.document
+
+    @staticmethod
+    def _compare(original: JsonSchema, update: JsonSchema) -> list[Difference]:
+        """Confluent's one-way comparison: compatible = `update` accepts all `original` data."""
+        original_loader, original_root = _root(original)
+        update_loader, update_root = _root(update)
+        return Comparison(original_loader, update_loader).run(original_root, update_root)

@@ -3,17 +3,25 @@
 from __future__ import annotations
 
 import base64
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from typing import Any
 
 from google.protobuf import descriptor_pb2
 
 from llm_schema_registry.formats.base import (
+    Change,
+    DataError,
+    FieldInfo,
     Incompatibility,
     InvalidSchemaError,
     ResolvedReference,
     SchemaType,
 )
+from llm_schema_registry.formats.changes import both_ways
 from llm_schema_registry.formats.protobuf import compatibility, compiler
+from llm_schema_registry.formats.protobuf.data import ProtobufData
+from llm_schema_registry.formats.protobuf.fields import fields
+from llm_schema_registry.formats.protobuf.naming import Names
 from llm_schema_registry.formats.protobuf.printer import print_schema
 from llm_schema_registry.formats.protobuf.schema import ProtobufSchema, clean_descriptor
 
@@ -51,6 +59,7 @@ class ProtobufFormat:
     """
 
     schema_type = SchemaType.PROTOBUF
+    has_json_schema = False
 
     def parse(self, text: str, references: Sequence[ResolvedReference] = ()) -> ProtobufSchema:
         sources = _sources(references)
@@ -90,8 +99,23 @@ class ProtobufFormat:
     def can_read(self, reader: ProtobufSchema, writer: ProtobufSchema) -> list[Incompatibility]:
         return compatibility.incompatibilities(reader=reader, writer=writer)
 
-    def differences(
-        self, original: ProtobufSchema, update: ProtobufSchema
-    ) -> list[compatibility.Difference]:
-        """Every change from `original` (older) to `update`, each flagged compatible or not."""
-        return compatibility.differences(original, update)
+    def differences(self, old: ProtobufSchema, new: ProtobufSchema) -> list[Change]:
+        """Every change from `old` to `new` (Confluent's differences, original = old), with
+        `forward` where comparing new -> old breaks at the same path."""
+        ahead = compatibility.differences(old, new)
+        behind = compatibility.differences(new, old)
+        return both_ways(ahead, behind, Names(old, new).describe)
+
+    def fields(self, schema: ProtobufSchema) -> Iterator[FieldInfo]:
+        return fields(schema)
+
+    def validator(self, schema: ProtobufSchema) -> ProtobufData:
+        return ProtobufData(schema)
+
+    def validate(
+        self, schema: ProtobufSchema, datum: Any, message: str | None = None
+    ) -> list[DataError]:
+        return self.validator(schema).errors(datum, message)
+
+    def json_schema(self, schema: ProtobufSchema) -> None:
+        return None  # no JSON Schema is derived from .proto files

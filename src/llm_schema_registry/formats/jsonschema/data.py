@@ -4,19 +4,19 @@ from __future__ import annotations
 
 from typing import Any
 
+from llm_schema_registry.formats.base import DataError, json_path
 from llm_schema_registry.formats.jsonschema.model import JsonSchema
 from llm_schema_registry.formats.jsonschema.parsing import build_validator
-from llm_schema_registry.validation.result import Issue, json_path
 
 
 class JsonSchemaData:
-    """A compiled validator for one schema (compile once, validate many)."""
+    """A `DataValidator` for one schema (compile once, validate many)."""
 
     def __init__(self, schema: JsonSchema) -> None:
         self._validator = build_validator(schema.document, schema.draft, schema.documents)
 
-    def errors(self, instance: Any) -> list[Issue]:
+    def errors(self, datum: Any, message: str | None = None) -> list[DataError]:
         return [
-            Issue(json_path(list(error.instance_path)), error.message)
-            for error in self._validator.iter_errors(instance)
+            DataError(json_path(list(error.instance_path)), error.message)
+            for error in self._validator.iter_errors(datum)
         ]

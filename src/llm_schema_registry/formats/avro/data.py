@@ -1,7 +1,8 @@
 """Avro data (its JSON encoding) against a parsed schema, reporting every problem with a path.
 
 fastavro's own validator stops at the first error and ignores unknown fields, so records are
-walked here. A union value may be given plainly or wrapped as `{"<branch>": value}`.
+walked here (over fastavro's parsed form, where named types are already resolved). A union
+value may be given plainly or wrapped as `{"<branch>": value}`.
 """
 
 from __future__ import annotations
@@ -9,16 +10,22 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from llm_schema_registry.validation.result import Issue, json_path
+from llm_schema_registry.formats.base import DataError, json_path
 
 _INT_RANGE = {"int": (-(2**31), 2**31 - 1), "long": (-(2**63), 2**63 - 1)}
 
 
-def avro_errors(schema: dict[str, Any], datum: Any) -> list[Issue]:
-    named: dict[str, Any] = schema.get("__named_schemas", {})
-    found: list[Issue] = []
-    _check(schema, datum, [], named, found)
-    return found
+class AvroData:
+    """A `DataValidator` for one Avro schema (fastavro's parsed form of it)."""
+
+    def __init__(self, parsed: dict[str, Any]) -> None:
+        self._schema = parsed
+        self._named: dict[str, Any] = parsed.get("__named_schemas", {})
+
+    def errors(self, datum: Any, message: str | None = None) -> list[DataError]:
+        found: list[DataError] = []
+        _check(self._schema, datum, [], self._named, found)
+        return found
 
 
 def _name(schema: Any) -> str:
@@ -30,7 +37,7 @@ def _name(schema: Any) -> str:
 
 
 def _check(
-    schema: Any, datum: Any, path: list[str | int], named: dict[str, Any], found: list[Issue]
+    schema: Any, datum: Any, path: list[str | int], named: dict[str, Any], found: list[DataError]
 ) -> None:
     if isinstance(schema, str) and schema in named:
         schema = named[schema]
@@ -43,12 +50,12 @@ def _check(
         return
     problem = _primitive(kind, datum)
     if problem is not None:
-        found.append(Issue(json_path(path), problem))
+        found.append(DataError(json_path(path), problem))
         return
     if kind == "record":
         _record(schema, datum, path, named, found)
     elif kind == "enum" and datum not in schema["symbols"]:
-        found.append(Issue(json_path(path), f"'{datum}' is not one of {schema['symbols']}"))
+        found.append(DataError(json_path(path), f"'{datum}' is not one of {schema['symbols']}"))
     elif kind == "array":
         for index, item in enumerate(datum):
             _check(schema["items"], item, [*path, index], named, found)
@@ -56,7 +63,7 @@ def _check(
         for key, item in datum.items():
             _check(schema["values"], item, [*path, key], named, found)
     elif kind == "fixed" and len(datum.encode("latin-1", "replace")) != schema["size"]:
-        found.append(Issue(json_path(path), f"expected {schema['size']} bytes"))
+        found.append(DataError(json_path(path), f"expected {schema['size']} bytes"))
 
 
 def _primitive(kind: str, datum: Any) -> str | None:
@@ -94,16 +101,16 @@ def _record(
     datum: dict[str, Any],
     path: list[str | int],
     named: dict[str, Any],
-    found: list[Issue],
+    found: list[DataError],
 ) -> None:
     known = {field["name"] for field in schema["fields"]}
     for field in schema["fields"]:
         if field["name"] in datum:
             _check(field["type"], datum[field["name"]], [*path, field["name"]], named, found)
         elif "default" not in field:
-            found.append(Issue(json_path([*path, field["name"]]), "required field is missing"))
+            found.append(DataError(json_path([*path, field["name"]]), "required field is missing"))
     for extra in sorted(set(datum) - known):
-        found.append(Issue(json_path([*path, extra]), f"unknown field of {_name(schema)}"))
+        found.append(DataError(json_path([*path, extra]), f"unknown field of {_name(schema)}"))
 
 
 def _union(
@@ -111,7 +118,7 @@ def _union(
     datum: Any,
     path: list[str | int],
     named: dict[str, Any],
-    found: list[Issue],
+    found: list[DataError],
 ) -> None:
     if isinstance(datum, dict) and len(datum) == 1:
         ((branch_name, inner),) = datum.items()
@@ -120,12 +127,12 @@ def _union(
                 _check(branch, inner, path, named, found)
                 return
     for branch in branches:
-        trial: list[Issue] = []
+        trial: list[DataError] = []
         _check(branch, datum, path, named, trial)
         if not trial:
             return
     names = ", ".join(_name(b) for b in branches)
-    found.append(Issue(json_path(path), f"matches no branch of the union [{names}]"))
+    found.append(DataError(json_path(path), f"matches no branch of the union [{names}]"))
 
 
 def _json_type(datum: Any) -> str:
