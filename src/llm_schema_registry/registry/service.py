@@ -35,6 +35,7 @@ from llm_schema_registry.registry.limits import archive_over_limit, version_limi
 from llm_schema_registry.registry.model import (
     JsonObject,
     Mode,
+    NewSchema,
     RegisterRequest,
     StoredSchema,
     SubjectVersion,
@@ -159,7 +160,7 @@ class RegistryService(RegistryReads):
         request: RegisterRequest,
         live: list[SubjectVersion],
         importing: bool,
-    ) -> tuple[Any, Any]:
+    ) -> tuple[JsonObject | None, JsonObject | None]:
         """metadata and ruleSet: the request's, else the previous version's, merged with the
         config's defaults (under) and overrides (over); IMPORT keeps what it is given."""
         if importing:
@@ -181,7 +182,9 @@ class RegistryService(RegistryReads):
         )
         return metadata, rule_set
 
-    async def _store_content(self, tx: Tx, content: Any, explicit_id: int | None) -> StoredSchema:
+    async def _store_content(
+        self, tx: Tx, content: NewSchema, explicit_id: int | None
+    ) -> StoredSchema:
         if explicit_id is not None:
             same = await tx.schema_by_hash(content.identity_hash)
             if same is not None:
@@ -202,7 +205,7 @@ class RegistryService(RegistryReads):
         tx: Tx,
         level: CompatibilityLevel,
         parsed: Any,
-        content: Any,
+        content: NewSchema,
         live: list[SubjectVersion],
     ) -> list[str]:
         # Parse only what `level` compares with (`check` reads the latest alone unless the
