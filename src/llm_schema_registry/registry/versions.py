@@ -116,17 +116,17 @@ class Versions:
 
     @classmethod
     def stored(cls, subject: str, rows: Iterable[SubjectVersion]) -> Versions:
+        """States as stored (for questions that ignore the lifecycle)."""
         return cls(subject, tuple(rows))
 
     @classmethod
     def as_of(cls, subject: str, rows: Iterable[SubjectVersion], now: dt.datetime) -> Versions:
-        archived = State.ARCHIVED
-        return cls(
-            subject,
-            tuple(
-                dataclasses.replace(v, state=archived) if sunset_passed(v, now) else v for v in rows
-            ),
+        """States as of `now`: a DEPRECATED version past its sunset date reads as ARCHIVED."""
+        seen = (
+            dataclasses.replace(v, state=State.ARCHIVED) if sunset_passed(v, now) else v
+            for v in rows
         )
+        return cls(subject, tuple(seen))
 
     @classmethod
     def by_subject(cls, rows: Iterable[SubjectVersion], now: dt.datetime) -> list[Versions]:
