@@ -56,9 +56,6 @@ class GovernanceService:
     def clock(self) -> Clock:
         return self._registry.clock
 
-    def _now_ms(self) -> int:
-        return epoch_ms(self.clock.now())
-
     async def search(self, prefix: str, wanted: SubjectQuery) -> list[str]:
         """Subjects whose latest version matches `wanted` (see `governance.search`)."""
         return await self._search.search(prefix, wanted)
@@ -79,11 +76,12 @@ class GovernanceService:
         async with self._store.write(lock=subject) as tx:
             await self._registry.config.check_writable(tx, subject)
             target = await self._target(tx, subject, spec)
-            ts = self._now_ms()
+            now = self.clock.now()
+            ts = epoch_ms(now)
             if transition is not None:
                 current = lifecycle.state_of(target)
                 done = lifecycle.checked_transition(
-                    current, transition, self.clock.now(), subject, target.version
+                    current, transition, now, subject, target.version
                 )
                 await self._move(tx, subject, target.version, current, done, ts)
             if metadata is not None:
@@ -169,7 +167,7 @@ class GovernanceService:
                     f"Version {target.version} of subject '{subject}' is {target.state}: "
                     "consumers may only be registered against DRAFT or ACTIVE versions"
                 )
-            await tx.set_consumer(subject, consumer_id, target.version, self._now_ms())
+            await tx.set_consumer(subject, consumer_id, target.version, epoch_ms(self.clock.now()))
 
     async def consumers(self, subject: str) -> list[JsonObject]:
         async with self._store.read() as tx:
