@@ -24,12 +24,12 @@ from llm_schema_registry.api.routes import (
     subjects,
     validate,
 )
-from llm_schema_registry.governance.lifecycle import Clock
 from llm_schema_registry.governance.service import GovernanceService
 from llm_schema_registry.governance.sweeper import SunsetSweeper
 from llm_schema_registry.observability.tracing import configure_tracing
 from llm_schema_registry.registry.service import RegistryService
 from llm_schema_registry.registry.validation import DataValidation
+from llm_schema_registry.registry.versions import Clock
 from llm_schema_registry.security.policy import Policies
 from llm_schema_registry.security.setup import install_security
 from llm_schema_registry.settings import Settings

@@ -1,4 +1,8 @@
-"""Subject search: name/description substring, tag, owner, latest state, and name globs."""
+"""Subject search: name/description substring, tag, owner, latest state, and name globs.
+
+Built from the registry's public reads (`RegistryService.versions_by_subject`), so `latest`
+and archived versions mean here what they mean everywhere.
+"""
 
 from __future__ import annotations
 
@@ -8,9 +12,9 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from llm_schema_registry.governance import lifecycle
 from llm_schema_registry.governance.metadata import description_of, owner_of, tags_of
-from llm_schema_registry.registry.model import SubjectVersion
+from llm_schema_registry.registry.service import RegistryService
+from llm_schema_registry.registry.versions import Versions
 
 _GLOB_CHARS = re.compile(r"[*?\[]")
 
@@ -43,32 +47,27 @@ class _Entry:
 
 
 class SearchIndex:
-    """What a search reads per subject, derived once from every stored version: the latest
-    version's state, owner, tags and description. Valid until the store changes (the caller
-    keys it on a change counter) or the earliest sunset date among DEPRECATED versions."""
+    """What a search reads per subject with a live version: the latest version's state,
+    owner, tags and description (the newest version's when none is `latest`). Valid until the
+    store changes (the caller keys it on a change counter) or the earliest sunset date."""
 
-    def __init__(self, versions: Iterable[SubjectVersion], now: dt.datetime) -> None:
-        by_subject: dict[str, list[SubjectVersion]] = {}
-        for version in versions:
-            if not version.deleted:
-                by_subject.setdefault(version.subject, []).append(version)
+    def __init__(self, subjects: Iterable[Versions]) -> None:
         self.valid_until: dt.datetime | None = None
         self.entries: list[_Entry] = []
-        for subject, group in sorted(by_subject.items()):
-            for version in group:
-                if version.state == lifecycle.State.DEPRECATED and version.sunset_date:
-                    sunset = lifecycle.parse_sunset(version.sunset_date)
-                    if sunset >= now and (self.valid_until is None or sunset < self.valid_until):
-                        self.valid_until = sunset
-            current = lifecycle.latest(_as_of(group, now)) or group[-1]
+        for found in sorted(subjects, key=lambda each: each.subject):
+            live = found.live
+            if not live:
+                continue
+            sunset = found.next_sunset
+            if sunset is not None and (self.valid_until is None or sunset < self.valid_until):
+                self.valid_until = sunset
+            current = found.latest() or live[-1]
             metadata = current.schema.metadata
             self.entries.append(
                 _Entry(
-                    subject,
-                    subject.lower(),
-                    lifecycle.State.ARCHIVED
-                    if lifecycle.sunset_passed(current, now)
-                    else current.state,
+                    found.subject,
+                    found.subject.lower(),
+                    current.state,
                     owner_of(metadata),
                     frozenset(tags_of(metadata)),
                     description_of(metadata).lower(),
@@ -107,6 +106,23 @@ class SearchIndex:
         return found
 
 
-def _as_of(group: list[SubjectVersion], now: dt.datetime) -> list[SubjectVersion]:
-    """Versions whose sunset has passed no longer count for `latest`."""
-    return [v for v in group if not lifecycle.sunset_passed(v, now)]
+class SubjectSearch:
+    """Search over subjects with a live version, keeping one `SearchIndex`.
+
+    The index is rebuilt only when the store's change counter moves (a write here, or one
+    another node announced) or a sunset date passes; a store without a counter rebuilds it
+    every time."""
+
+    def __init__(self, registry: RegistryService) -> None:
+        self._registry = registry
+        self._index: tuple[int, SearchIndex] | None = None
+
+    async def search(self, prefix: str, wanted: SubjectQuery) -> list[str]:
+        now = self._registry.clock.now()
+        generation = self._registry.generation
+        cached = self._index
+        if cached is not None and cached[0] == generation and cached[1].fresh(now):
+            return cached[1].search(prefix, wanted)
+        index = SearchIndex(await self._registry.versions_by_subject())
+        self._index = None if generation is None else (generation, index)
+        return index.search(prefix, wanted)

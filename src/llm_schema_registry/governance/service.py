@@ -8,45 +8,57 @@ transaction, so the overview's history never disagrees with the states.
 from __future__ import annotations
 
 import datetime as dt
-import time
 from collections.abc import Iterable
-from typing import Any
 
 from llm_schema_registry.governance import lifecycle
 from llm_schema_registry.governance.diff import differences, judged
-from llm_schema_registry.governance.lifecycle import State, Transition
+from llm_schema_registry.governance.lifecycle import Transition
 from llm_schema_registry.governance.metadata import owner_of, tags_of
+from llm_schema_registry.governance.search import SubjectQuery, SubjectSearch
 from llm_schema_registry.registry.contracts import check_metadata
 from llm_schema_registry.registry.errors import (
     InactiveVersionConsumerError,
     InvalidLifecycleRequestError,
-    OperationNotPermittedError,
     SubjectNotFoundError,
     VersionNotFoundError,
 )
-from llm_schema_registry.registry.model import JsonObject, LifecycleEvent, StoredSchema
-from llm_schema_registry.registry.schemas import parse_version
-from llm_schema_registry.registry.service import RegistryService, _effective
+from llm_schema_registry.registry.model import (
+    JsonObject,
+    LifecycleEvent,
+    StoredSchema,
+    SubjectVersion,
+)
+from llm_schema_registry.registry.service import RegistryService
+from llm_schema_registry.registry.versions import (
+    Clock,
+    State,
+    Versions,
+    epoch_ms,
+    holders,
+    sunset_passed,
+)
 from llm_schema_registry.storage.base import Store, Tx
 
 ROLLBACK_GRACE = dt.timedelta(days=30)  # default sunset for versions a rollback deprecates
 
 
-def _now_ms() -> int:
-    return int(time.time() * 1000)
-
-
 class GovernanceService:
-    """Lifecycle, consumers and overview; reads go through the `RegistryService` so `latest`
-    and archived versions mean the same everywhere."""
+    """Lifecycle, consumers, search and overview; which versions count is asked of the
+    `RegistryService` (its `Versions`), so `latest` and archived versions mean the same
+    everywhere, and "now" is its clock."""
 
     def __init__(self, store: Store, registry: RegistryService) -> None:
         self._store = store
         self._registry = registry
+        self._search = SubjectSearch(registry)
 
     @property
-    def clock(self) -> lifecycle.Clock:
+    def clock(self) -> Clock:
         return self._registry.clock
+
+    async def search(self, prefix: str, wanted: SubjectQuery) -> list[str]:
+        """Subjects whose latest version matches `wanted` (see `governance.search`)."""
+        return await self._search.search(prefix, wanted)
 
     # ---- lifecycle ---------------------------------------------------------------------
 
@@ -62,13 +74,14 @@ class GovernanceService:
             raise InvalidLifecycleRequestError("Give a state or metadata to change")
         check_metadata(metadata)
         async with self._store.write(lock=subject) as tx:
-            await self._check_writable(tx, subject)
+            await self._registry.config.check_writable(tx, subject)
             target = await self._target(tx, subject, spec)
-            ts = _now_ms()
+            now = self.clock.now()
+            ts = epoch_ms(now)
             if transition is not None:
                 current = lifecycle.state_of(target)
                 done = lifecycle.checked_transition(
-                    current, transition, self.clock.now(), subject, target.version
+                    current, transition, now, subject, target.version
                 )
                 await self._move(tx, subject, target.version, current, done, ts)
             if metadata is not None:
@@ -85,18 +98,15 @@ class GovernanceService:
         sunset = sunset_date or (now + ROLLBACK_GRACE).isoformat()
         why = reason or f"rolled back to version {target_version}"
         async with self._store.write(lock=subject) as tx:
-            await self._check_writable(tx, subject)
-            versions = _effective(await tx.versions(subject), now)
-            live = [v for v in versions if not v.deleted]
-            if not live:
-                raise SubjectNotFoundError(subject)
-            target = next((v for v in live if v.version == target_version), None)
-            if target is None or target.state not in (State.ACTIVE, State.DEPRECATED):
+            await self._registry.config.check_writable(tx, subject)
+            versions = (await self._registry.versions_in(tx, subject)).require()
+            target = next((v for v in versions.checked if v.version == target_version), None)
+            if target is None:
                 raise VersionNotFoundError(subject, target_version)
             wanted = Transition(State.DEPRECATED, sunset, why)
-            ts = _now_ms()
+            ts = epoch_ms(now)
             moved = []
-            for version in live:
+            for version in versions.live:
                 if version.version > target_version and version.state == State.ACTIVE:
                     done = lifecycle.checked_transition(
                         State.ACTIVE, wanted, now, subject, version.version
@@ -114,20 +124,18 @@ class GovernanceService:
         Run periodically by the app (reads already treat them as archived)."""
         now = self.clock.now()
         async with self._store.read() as tx:
-            candidates = [v for v in await tx.all_versions("") if lifecycle.sunset_passed(v, now)]
+            candidates = [v for v in await tx.all_versions("") if sunset_passed(v, now)]
         archived: list[tuple[str, int]] = []
         for version in candidates:
             async with self._store.write(lock=version.subject) as tx:
                 # Another node's sweep (or a reactivation) may have got there first.
-                still_due = any(
-                    v.version == version.version and lifecycle.sunset_passed(v, now)
-                    for v in await tx.versions(version.subject)
-                )
-                if not still_due:
+                stored = Versions.stored(version.subject, await tx.versions(version.subject))
+                again = stored.numbered(version.version)
+                if again is None or not sunset_passed(again, now):
                     continue
                 done = Transition(State.ARCHIVED, None, "sunset date passed")
                 await self._move(
-                    tx, version.subject, version.version, State.DEPRECATED, done, _now_ms()
+                    tx, version.subject, version.version, State.DEPRECATED, done, epoch_ms(now)
                 )
             archived.append((version.subject, version.version))
         return archived
@@ -141,25 +149,11 @@ class GovernanceService:
             LifecycleEvent(subject, version, "state", current, done.state, done.reason, ts)
         )
 
-    async def _target(self, tx: Tx, subject: str, spec: str | int) -> Any:
-        versions = _effective(await tx.versions(subject), self.clock.now())
-        live = [v for v in versions if not v.deleted]
-        if not live:
-            raise SubjectNotFoundError(subject)
-        number = parse_version(spec)
-        if number is None:
-            found = lifecycle.latest(live)
-            if found is None:
-                raise VersionNotFoundError(subject, "latest")
-            return found
-        for version in live:
-            if version.version == number:
-                return version
-        raise VersionNotFoundError(subject, number)
-
-    async def _check_writable(self, tx: Tx, subject: str) -> None:
-        if not (await self._registry.config.policy(tx, subject)).mode.writable:
-            raise OperationNotPermittedError(f"Subject {subject} is in read-only mode")
+    async def _target(self, tx: Tx, subject: str, spec: str | int) -> SubjectVersion:
+        """The live version `spec` names, archived ones included: a request naming one is
+        refused for its state, not as if the version were unknown."""
+        versions = (await self._registry.versions_in(tx, subject)).require()
+        return versions.pick(spec, archived=True)
 
     # ---- consumers ---------------------------------------------------------------------
 
@@ -173,7 +167,7 @@ class GovernanceService:
                     f"Version {target.version} of subject '{subject}' is {target.state}: "
                     "consumers may only be registered against DRAFT or ACTIVE versions"
                 )
-            await tx.set_consumer(subject, consumer_id, target.version, _now_ms())
+            await tx.set_consumer(subject, consumer_id, target.version, epoch_ms(self.clock.now()))
 
     async def consumers(self, subject: str) -> list[JsonObject]:
         async with self._store.read() as tx:
@@ -206,30 +200,23 @@ class GovernanceService:
     # ---- overview and bulk -------------------------------------------------------------
 
     async def overview(self, subject: str, validations: JsonObject) -> JsonObject:
-        versions = await self._registry.subject_versions(subject)
-        live = [v for v in versions if not v.deleted]
-        if not live:
-            raise SubjectNotFoundError(subject)
+        versions = (await self._registry.subject_versions(subject)).require()
+        live = versions.live
         async with self._store.read() as tx:
             events = await tx.lifecycle_events(subject)
             consumers = await tx.consumers(subject)
             referenced_by: list[JsonObject] = []
             for version in live:
                 for schema_id in await tx.referencing_schema_ids(subject, version.version):
-                    for holder, number, gone in await tx.versions_of_schema(schema_id):
-                        if not gone:
-                            referenced_by.append(
-                                {
-                                    "subject": holder,
-                                    "version": number,
-                                    "to_version": version.version,
-                                }
-                            )
-        current = lifecycle.latest(live) or live[-1]
-        metadata = current.schema.metadata
+                    for holder, number in holders(await tx.versions_of_schema(schema_id)):
+                        referenced_by.append(
+                            {"subject": holder, "version": number, "to_version": version.version}
+                        )
+        latest = versions.latest()
+        metadata = (latest or live[-1]).schema.metadata
         return {
             "subject": subject,
-            "latest": current.version if lifecycle.latest(live) else None,
+            "latest": latest.version if latest else None,
             "owner": owner_of(metadata),
             "description": ((metadata or {}).get("properties") or {}).get("description"),
             "tags": sorted(tags_of(metadata)),

@@ -32,7 +32,7 @@ OPTIONAL_KEYS = {
     "overrideMetadata": dict,
     "defaultRuleSet": dict,
     "overrideRuleSet": dict,
-    "maxVersions": int,  # governance: live versions kept before the oldest are archived
+    "maxVersions": int,  # visible versions kept before the oldest are archived (limits.py)
 }
 
 
@@ -99,6 +99,13 @@ class ConfigService:
         config.update(found.subject_config or {})
         mode = found.subject_mode or found.global_mode or Mode.READWRITE.value
         return Policy(config=config, mode=Mode(mode))
+
+    async def check_writable(self, tx: Tx, subject: str) -> Policy:
+        """`subject`'s policy, or `OperationNotPermittedError` if its mode refuses writes."""
+        policy = await self.policy(tx, subject)
+        if not policy.mode.writable:
+            raise OperationNotPermittedError(f"Subject {subject} is in read-only mode")
+        return policy
 
     # ---- /config -------------------------------------------------------------------------
 

@@ -7,7 +7,7 @@ values over them.
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
 
 from llm_schema_registry.registry.errors import InvalidRuleSetError
 from llm_schema_registry.registry.model import JsonObject
@@ -53,10 +53,11 @@ def effective_contract(
     previous: JsonObject | None,
     default: JsonObject | None,
     override: JsonObject | None,
-    merge: Any,
+    merge: Callable[[JsonObject | None, JsonObject | None], JsonObject | None],
 ) -> JsonObject | None:
+    """The request's contract (else the previous version's), over `default`, under `override`."""
     chosen = requested if requested is not None else previous
-    return merge(merge(default, chosen), override)  # type: ignore[no-any-return]
+    return merge(merge(default, chosen), override)
 
 
 def check_metadata(metadata: object) -> None:
@@ -75,7 +76,7 @@ def check_metadata(metadata: object) -> None:
 
 
 def check_rule_set(rule_set: object) -> None:
-    """Structural checks of a ruleSet (expressions are compiled by the governance layer)."""
+    """Structural checks of a ruleSet (expressions are compiled at registration)."""
     if rule_set is None:
         return
     if not isinstance(rule_set, dict):

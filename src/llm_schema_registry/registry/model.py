@@ -61,7 +61,7 @@ class SubjectVersion:
     schema: StoredSchema
     deleted: bool = False
     ts: int = 0  # milliseconds since the epoch, when this version was registered
-    # Lifecycle (governance): DRAFT, ACTIVE, DEPRECATED or ARCHIVED; see governance/lifecycle.
+    # Lifecycle: DRAFT, ACTIVE, DEPRECATED or ARCHIVED, as stored; see registry/versions.py.
     state: str = "ACTIVE"
     sunset_date: str | None = None
     reason: str | None = None

@@ -10,15 +10,15 @@ from typing import Any
 from llm_schema_registry.formats import format_for
 from llm_schema_registry.formats.base import InvalidSchemaError as FormatInvalidSchemaError
 from llm_schema_registry.formats.base import ResolvedReference, SchemaType
-from llm_schema_registry.registry.errors import InvalidSchemaError, InvalidVersionError
+from llm_schema_registry.registry.errors import InvalidSchemaError
 from llm_schema_registry.registry.model import (
-    MAX_VERSION,
     JsonObject,
     NewSchema,
     Reference,
     StoredSchema,
     SubjectVersion,
 )
+from llm_schema_registry.registry.versions import Versions
 from llm_schema_registry.storage.base import Tx
 
 MAX_REFERENCE_DEPTH = 32
@@ -97,15 +97,14 @@ class SchemaParser:
 
     @staticmethod
     async def _reference_target(tx: Tx, ref: Reference) -> SubjectVersion:
-        versions = await tx.versions(ref.subject)
-        if ref.version == -1:
-            live = [v for v in versions if not v.deleted]
-            if live:
-                return live[-1]
+        versions = Versions.stored(ref.subject, await tx.versions(ref.subject))
+        if ref.version == -1:  # the newest live version, whatever its lifecycle state
+            live = versions.live
+            found = live[-1] if live else None
         else:
-            for version in versions:
-                if version.version == ref.version:
-                    return version
+            found = versions.numbered(ref.version)
+        if found is not None:
+            return found
         raise InvalidSchemaError(
             f"Invalid schema: reference '{ref.name}' names subject '{ref.subject}' version "
             f"{ref.version}, which does not exist"
@@ -162,16 +161,3 @@ def new_schema(
         metadata=metadata,
         rule_set=rule_set,
     )
-
-
-def parse_version(spec: str | int) -> int | None:
-    """A path version: 1..2^31-1, or `latest`/-1 (→ None). Anything else is invalid."""
-    text = str(spec).strip()
-    if text.lower() == "latest" or text == "-1":
-        return None
-    if not text.isdigit():
-        raise InvalidVersionError(text)
-    number = int(text)
-    if not 1 <= number <= MAX_VERSION:
-        raise InvalidVersionError(text)
-    return number

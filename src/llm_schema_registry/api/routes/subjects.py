@@ -19,6 +19,7 @@ from llm_schema_registry.api.deps import (
 from llm_schema_registry.api.media import V1_JSON
 from llm_schema_registry.api.models import ERRORS, RegisterSchemaRequest, SchemaObject
 from llm_schema_registry.governance.search import SubjectQuery, is_glob
+from llm_schema_registry.governance.service import GovernanceService
 from llm_schema_registry.registry.checks import reporting
 
 router = APIRouter(tags=["subjects"], responses=ERRORS)
@@ -27,6 +28,7 @@ router = APIRouter(tags=["subjects"], responses=ERRORS)
 @router.get("/subjects", response_model=list[str])
 async def list_subjects(
     registry: Registry,
+    request: Request,
     subjectPrefix: str | None = None,
     subject: str | None = Query(default=None, description="Alias of subjectPrefix"),
     deleted: Flag = False,
@@ -44,7 +46,8 @@ async def list_subjects(
         prefix = ""
     wanted = SubjectQuery(query, tag, owner, state, prefix if is_glob(prefix) else None)
     if not wanted.empty:  # governance search (a glob prefix matches the whole name)
-        names = await registry.search(prefix, wanted)
+        governance: GovernanceService = request.app.state.governance
+        names = await governance.search(prefix, wanted)
         return list(page(names, offset, limit))
     names = await registry.subjects(
         prefix=prefix, deleted=deleted, deleted_only=deletedOnly or deleted_only

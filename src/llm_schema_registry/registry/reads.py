@@ -1,0 +1,209 @@
+"""The registry's reads: schemas by id, subjects, versions, lookup of a schema in a subject.
+
+Which versions a reader sees is decided by `versions.Versions`, as of the registry's clock.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from llm_schema_registry.formats import format_for
+from llm_schema_registry.registry.config import ConfigService
+from llm_schema_registry.registry.errors import SchemaNotFoundError, SubjectNotFoundError
+from llm_schema_registry.registry.model import RegisterRequest, StoredSchema, SubjectVersion
+from llm_schema_registry.registry.schemas import SchemaParser, content_hash
+from llm_schema_registry.registry.versions import Clock, Versions, holders, parse_version
+from llm_schema_registry.storage.base import Store, Tx
+
+
+class RegistryReads:
+    """Lookups and listings over a `Store`; the base of `RegistryService`."""
+
+    def __init__(self, store: Store, parser: SchemaParser, clock: Clock) -> None:
+        self._store = store
+        self._parser = parser
+        self.clock = clock
+        self.config = ConfigService(store)
+
+    @property
+    def generation(self) -> int | None:
+        """A counter the store moves on every change (here, or announced by another node);
+        None when the store keeps none. Caches of derived views key on it."""
+        cache = getattr(self._store, "cache", None)
+        found = getattr(cache, "generation", None)
+        return found if isinstance(found, int) else None
+
+    # ---- schemas -----------------------------------------------------------------------
+
+    async def schema_by_id(self, schema_id: int) -> StoredSchema:
+        async with self._store.read() as tx:
+            schema = await tx.schema_by_id(schema_id)
+            if schema is None or not await tx.versions_of_schema(schema_id):
+                raise SchemaNotFoundError(f"Schema {schema_id} not found")
+            return schema
+
+    async def schema_by_guid(self, guid: str) -> StoredSchema:
+        async with self._store.read() as tx:
+            schema = await tx.schema_by_guid(guid)
+            if schema is None or not await tx.versions_of_schema(schema.id):
+                raise SchemaNotFoundError(f"Schema {guid} not found")
+            return schema
+
+    async def max_schema_id(self) -> int:
+        async with self._store.read() as tx:
+            return await tx.max_schema_id()
+
+    async def parsed(self, schema: StoredSchema) -> Any:
+        """The parsed form of a stored schema (cached by id)."""
+        async with self._store.read() as tx:
+            return await self._parser.parse_stored(tx, schema)
+
+    async def render(self, schema: StoredSchema, output_format: str | None) -> str:
+        if not output_format:
+            return schema.text
+        async with self._store.read() as tx:
+            parsed = await self._parser.parse_stored(tx, schema)
+        return format_for(schema.schema_type).render(parsed, output_format)
+
+    async def versions_of_schema(
+        self, schema_id: int, *, deleted: bool = False
+    ) -> list[tuple[str, int]]:
+        async with self._store.read() as tx:
+            found = await tx.versions_of_schema(schema_id)
+        if not found:
+            raise SchemaNotFoundError(f"Schema {schema_id} not found")
+        return holders(found, deleted=deleted)
+
+    # ---- subjects and versions -----------------------------------------------------------
+
+    async def subjects(
+        self, *, prefix: str = "", deleted: bool = False, deleted_only: bool = False
+    ) -> list[str]:
+        async with self._store.read() as tx:
+            rows = await tx.subjects()
+        if deleted_only:
+            return [s for s, live in rows if not live and s.startswith(prefix)]
+        return [s for s, live in rows if (live or deleted) and s.startswith(prefix)]
+
+    async def subject_versions(self, subject: str) -> Versions:
+        """Every version of `subject`, with its lifecycle state as of now."""
+        async with self._store.read() as tx:
+            return await self.versions_in(tx, subject)
+
+    async def versions_in(self, tx: Tx, subject: str) -> Versions:
+        """`subject_versions` inside the caller's transaction (one that writes, say)."""
+        return Versions.as_of(subject, await tx.versions(subject), self.clock.now())
+
+    async def versions_by_subject(self, prefix: str = "") -> list[Versions]:
+        """Every subject starting with `prefix` (by name) with its versions as of now."""
+        async with self._store.read() as tx:
+            return Versions.by_subject(await tx.all_versions(prefix), self.clock.now())
+
+    async def versions(
+        self,
+        subject: str,
+        *,
+        deleted: bool = False,
+        deleted_only: bool = False,
+        archived: bool = False,
+    ) -> list[int]:
+        found = await self.subject_versions(subject)
+        if deleted_only:
+            chosen = [
+                v.version for v in found.visible(deleted=True, archived=archived) if v.deleted
+            ]
+        else:
+            chosen = [v.version for v in found.visible(deleted=deleted, archived=archived)]
+        if not chosen:
+            found.require(deleted=deleted)
+        return chosen
+
+    async def version(
+        self, subject: str, spec: str | int, *, deleted: bool = False, archived: bool = False
+    ) -> SubjectVersion:
+        parse_version(spec)  # an invalid version is 42202 even for an unknown subject
+        found = (await self.subject_versions(subject)).require(deleted=deleted)
+        return found.pick(spec, deleted=deleted, archived=archived)
+
+    async def all_versions(
+        self, *, prefix: str = "", deleted: bool = False, latest_only: bool = False
+    ) -> list[SubjectVersion]:
+        """Versions of every subject starting with `prefix` (archived ones hidden)."""
+        subjects = await self.versions_by_subject(prefix)
+        if latest_only:
+            picked = (found.latest(deleted=deleted) for found in subjects)
+            return [version for version in picked if version is not None]
+        return [version for found in subjects for version in found.visible(deleted=deleted)]
+
+    async def referenced_by(self, subject: str, spec: str | int) -> list[int]:
+        target = await self.version(subject, spec, deleted=True)
+        async with self._store.read() as tx:
+            ids = await tx.referencing_schema_ids(subject, target.version)
+            return [i for i in ids if holders(await tx.versions_of_schema(i))]
+
+    async def latest_with_metadata(
+        self, subject: str, wanted: dict[str, str], *, deleted: bool = False
+    ) -> SubjectVersion:
+        found = await self.subject_versions(subject)
+        if not found.every:
+            raise SubjectNotFoundError(subject)
+        for version in reversed(found.servable(deleted=deleted)):
+            properties = (version.schema.metadata or {}).get("properties") or {}
+            if all(properties.get(k) == v for k, v in wanted.items()):
+                return version
+        raise SchemaNotFoundError(
+            f"No version of subject '{subject}' has metadata properties {wanted}"
+        )
+
+    # ---- lookup --------------------------------------------------------------------------
+
+    async def lookup(
+        self,
+        subject: str,
+        request: RegisterRequest,
+        *,
+        normalize: bool = False,
+        deleted: bool = False,
+    ) -> SubjectVersion:
+        """The version of `subject` holding this schema; serializers look schemas up, so
+        never a DRAFT or an ARCHIVED one."""
+        async with self._store.read() as tx:
+            found = (await self.versions_in(tx, subject)).require(deleted=deleted)
+            normalize = normalize or (await self.config.policy(tx, subject)).normalize
+            parsed, refs = await self._parser.parse_request(
+                tx, request.schema_type, request.schema, request.references
+            )
+            candidates = found.servable(deleted=deleted)
+            match = await self._find_match(tx, candidates, request, parsed, refs, normalize)
+        if match is None:
+            raise SchemaNotFoundError("Schema not found")
+        return match
+
+    async def _find_match(
+        self,
+        tx: Tx,
+        candidates: list[SubjectVersion],
+        request: RegisterRequest,
+        parsed: Any,
+        refs: Any,
+        normalize: bool,
+    ) -> SubjectVersion | None:
+        """The newest of `candidates` with the same schema (and contract, when given)."""
+        fmt = format_for(request.schema_type)
+        wanted = content_hash(request.schema_type, fmt.identity(parsed), refs)
+        wanted_normal = fmt.normalized(parsed) if normalize else None
+        for version in reversed(candidates):
+            stored = version.schema
+            if stored.schema_type != request.schema_type:
+                continue
+            if request.metadata is not None and stored.metadata != request.metadata:
+                continue
+            if request.rule_set is not None and stored.rule_set != request.rule_set:
+                continue
+            if stored.content_hash == wanted:
+                return version
+            if wanted_normal is not None and stored.references == refs:
+                other = await self._parser.parse_stored(tx, stored)
+                if fmt.normalized(other) == wanted_normal:
+                    return version
+        return None
