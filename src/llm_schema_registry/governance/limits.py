@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from llm_schema_registry.registry.model import LifecycleEvent, SubjectVersion
-from llm_schema_registry.storage.base import Tx
+from llm_schema_registry.registry.store import Tx
 
 DEFAULT_MAX_VERSIONS = 100
 LIMIT_REASON = "maxVersions exceeded"

@@ -27,7 +27,7 @@ from llm_schema_registry.registry.errors import (
 from llm_schema_registry.registry.model import JsonObject, LifecycleEvent, StoredSchema
 from llm_schema_registry.registry.schemas import parse_version
 from llm_schema_registry.registry.service import RegistryService, _effective
-from llm_schema_registry.storage.base import Store, Tx
+from llm_schema_registry.registry.store import Store, Tx
 
 ROLLBACK_GRACE = dt.timedelta(days=30)  # default sunset for versions a rollback deprecates
 

@@ -19,7 +19,7 @@ from llm_schema_registry.registry.model import (
     StoredSchema,
     SubjectVersion,
 )
-from llm_schema_registry.storage.base import Tx
+from llm_schema_registry.registry.store import Tx
 
 MAX_REFERENCE_DEPTH = 32
 

@@ -56,8 +56,8 @@ from llm_schema_registry.registry.schemas import (
     new_schema,
     parse_version,
 )
+from llm_schema_registry.registry.store import Store, Tx
 from llm_schema_registry.registry.verdicts import checked, describe
-from llm_schema_registry.storage.base import Store, Tx
 from llm_schema_registry.validation.rules import RuleCompileError, compile_rules
 
 

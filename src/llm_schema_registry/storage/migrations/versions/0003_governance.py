@@ -1,14 +1,14 @@
 """Governance: version lifecycle columns, transition history and consumers.
 
-Revision ID: 0002_governance
-Revises: 0001
+Revision ID: 0003
+Revises: 0002 (was 0002_governance, a branch off 0001)
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0002_governance"
-down_revision = "0001"
+revision = "0003"
+down_revision = "0002"
 branch_labels = None
 depends_on = None
 

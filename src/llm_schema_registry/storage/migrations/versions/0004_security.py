@@ -1,14 +1,14 @@
 """Security: API keys (slow-hashed secrets) and the hash-chained audit log.
 
-Revision ID: 0003_security
-Revises: 0001
+Revision ID: 0004
+Revises: 0003 (was 0003_security, a branch off 0001)
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0003_security"
-down_revision = "0001"
+revision = "0004"
+down_revision = "0003"
 branch_labels = None
 depends_on = None
 
