@@ -2,7 +2,8 @@
 
 - What changes (a subject's versions, config and mode, the subject list) is cached until a
   change invalidates it: at once for changes made here, through the change feed (PostgreSQL
-  LISTEN/NOTIFY) for changes made by other nodes. Schema rows never change: cached for good.
+  LISTEN/NOTIFY) for changes made by other nodes. Schema rows never change: read from and
+  added to the inner store's `KnownSchemas`, the process's one memory of them.
 - Storage calls get bounded retries with backoff (tenacity); when storage stays unreachable a
   circuit breaker opens: cached reads keep answering, everything else fails fast with
   `StorageUnavailableError` (503) until a probe finds storage back.

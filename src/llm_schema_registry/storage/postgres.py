@@ -120,9 +120,9 @@ class PostgresTx(SqlTx):
 
     async def add_schema(self, schema: NewSchema, explicit_id: int | None = None) -> StoredSchema:
         # A new id comes from the sequence inside the INSERT (one round trip less).
-        new_id = (
-            func.nextval("schema_ids") if explicit_id is None else await self._next_id(explicit_id)
-        )
+        new_id: Any = func.nextval("schema_ids")
+        if explicit_id is not None:
+            new_id = await self._move_sequence_past(explicit_id)
         values = schema_values(schema, new_id)
         # Another node may be storing the same content right now: the unique hash settles
         # it, we take theirs, and our id stays unused (ids are never reused).
@@ -144,9 +144,8 @@ class PostgresTx(SqlTx):
         assert existing is not None
         return existing
 
-    async def _next_id(self, explicit_id: int | None) -> int:
-        """An imported id: move the sequence past it (new ids come from the sequence)."""
-        assert explicit_id is not None
+    async def _move_sequence_past(self, explicit_id: int) -> int:
+        """An imported id: new ids from the sequence must come after it."""
         await self._conn.execute(
             text("SELECT setval('schema_ids', GREATEST(:id, (SELECT last_value FROM schema_ids)))"),
             {"id": explicit_id},
@@ -158,15 +157,11 @@ class PostgresTx(SqlTx):
         only those not seen yet. A registration reads every version of its subject: this
         spares PostgreSQL the join and the texts, and Python decoding them each time."""
         rows = (await self._conn.execute(VERSION_ROWS_OF_SUBJECT, {"subject": subject})).all()
-        here: dict[int, StoredSchema] = {}
-        for schema_id in {row.schema_id for row in rows}:
-            found = self._known.by_id(schema_id) or self.learned.get(schema_id)
-            if found is not None:
-                here[schema_id] = found
-        if missing := [row.schema_id for row in rows if row.schema_id not in here]:
-            fetched = await self._conn.execute(SCHEMAS_BY_IDS, {"ids": list(set(missing))})
-            for row in fetched.all():
-                here[row.id] = self._learn(schema_from_row(row))
+        ids = {row.schema_id for row in rows}
+        here = {i: found for i in ids if (found := self._known.by_id(i) or self.learned.get(i))}
+        if missing := list(ids - here.keys()):
+            fetched = await self._conn.execute(SCHEMAS_BY_IDS, {"ids": missing})
+            here |= {row.id: self._learn(schema_from_row(row)) for row in fetched.all()}
         return [version_from_row(row, here[row.schema_id]) for row in rows]
 
     async def remove_versions(self, subject: str, versions: Sequence[int]) -> None:
