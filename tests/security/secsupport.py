@@ -15,7 +15,7 @@ from asgi_lifespan import LifespanManager
 from llm_schema_registry.api.app import create_app
 from llm_schema_registry.security.apikeys import new_key
 from llm_schema_registry.settings import Settings
-from llm_schema_registry.storage.security_sql import SecurityStore
+from llm_schema_registry.storage.security_sql import SqlSecurityStore
 from llm_schema_registry.storage.sql import SqlStore
 
 V1 = "application/vnd.schemaregistry.v1+json"
@@ -43,7 +43,7 @@ async def make_key(
         from dataclasses import replace
 
         key = replace(key, expires_ms=expires_ms)
-    store = SecurityStore(url)
+    store = SqlSecurityStore(url)
     try:
         await store.add_key(key)
     finally:

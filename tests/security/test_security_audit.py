@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import create_async_engine
 from typer.testing import CliRunner
 
 from llm_schema_registry.cli.main import app as cli
-from llm_schema_registry.storage.sql import async_url
+from llm_schema_registry.storage.engine import async_url
 
 
 def cli_run(url: str, *args: str) -> tuple[int, str]:

@@ -11,7 +11,7 @@ from secsupport import AVRO_V1, api_key, basic, make_key, secured_client
 
 from llm_schema_registry.security import apikeys
 from llm_schema_registry.security.transport import refusal, tls_options
-from llm_schema_registry.storage.security_sql import SecurityStore
+from llm_schema_registry.storage.security_sql import SqlSecurityStore
 
 
 async def test_admin_creates_lists_and_revokes_keys(tmp_path: Path) -> None:
@@ -45,7 +45,7 @@ async def test_admin_creates_lists_and_revokes_keys(tmp_path: Path) -> None:
         assert refused.status_code == 401
         missing = await client.delete("/admin/keys/lsk_nope", headers=admin)
         assert missing.status_code == 404
-    store = SecurityStore(url)
+    store = SqlSecurityStore(url)
     try:
         stored = await store.key(created["key_id"])
     finally:
@@ -57,7 +57,7 @@ async def test_admin_creates_lists_and_revokes_keys(tmp_path: Path) -> None:
 async def test_cached_secret_still_sees_revocation_after_the_ttl(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path}/r.db"
     key_id, secret = await make_key(url, "consumer")
-    store = SecurityStore(url)
+    store = SqlSecurityStore(url)
     try:
         keys = apikeys.ApiKeyAuthenticator(store, ttl=0.05)
         assert await keys.authenticate(secret) is not None

@@ -1,5 +1,6 @@
-"""Schema rows a store remembers by id (PostgreSQL) are committed ones only, and versions read
-through that memory match versions read from the tables."""
+"""Schema rows a store remembers by id are committed ones only, versions read through that
+memory (PostgreSQL) match versions read from the tables, and the cache above the store uses
+the same memory rather than a second one."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import pytest
 
 from llm_schema_registry.formats.base import SchemaType
 from llm_schema_registry.registry.model import NewSchema
+from llm_schema_registry.storage.cached import CachedStore
 from llm_schema_registry.storage.sql import SqlStore
 
 
@@ -63,3 +65,15 @@ async def test_versions_through_memory_match_the_tables(store: SqlStore, databas
         await fresh.close()
         assert remembered == from_tables
         assert [v.schema.text for v in remembered] == [content(n).text for n in expected]
+
+
+async def test_the_cache_above_the_store_shares_its_memory_of_schema_rows(store: SqlStore) -> None:
+    cached = CachedStore(store)
+    async with cached.write(lock="s") as tx:
+        stored = await tx.stored_or_added(content(1))
+        await tx.add_version("s", 1, stored.id, 0)
+    # Remembered once, when the write committed; the cache answers from that same memory.
+    assert store.known_schemas.by_id(stored.id) == stored
+    assert cached.cache.known is store.known_schemas
+    async with cached.read() as tx:
+        assert await tx.schema_by_guid(stored.guid) == stored

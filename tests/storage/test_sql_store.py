@@ -9,7 +9,8 @@ import pytest
 
 from llm_schema_registry.formats.base import SchemaType
 from llm_schema_registry.registry.model import NewSchema
-from llm_schema_registry.storage.sql import SqlStore, async_url
+from llm_schema_registry.storage.engine import async_url
+from llm_schema_registry.storage.sql import SqlStore
 
 
 def content(n: int) -> NewSchema:

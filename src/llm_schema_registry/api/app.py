@@ -35,6 +35,7 @@ from llm_schema_registry.security.setup import install_security
 from llm_schema_registry.settings import Settings
 from llm_schema_registry.storage.cached import CachedStore
 from llm_schema_registry.storage.feed import PostgresChangeFeed, RedisChangeFeed
+from llm_schema_registry.storage.security_sql import SqlSecurityStore
 from llm_schema_registry.storage.sql import SqlStore
 
 
@@ -106,4 +107,5 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
     configure_tracing(settings.otlp_endpoint)
     front = FrontLayer(ObservabilityLayer(api), body_cache, settings.max_body_bytes)
     # Outermost: authentication, rate limits, authorization and audit (security/middleware.py).
-    return install_security(api, front, settings)
+    security_store = SqlSecurityStore(settings.database_url.get_secret_value())
+    return install_security(api, front, settings, security_store)

@@ -22,7 +22,7 @@ T = TypeVar("T")
 
 def with_security_store(work: Callable[[Any], Awaitable[T]]) -> T:
     """Runs `work(SecurityStore)` on the configured database, migrated first."""
-    from llm_schema_registry.storage.security_sql import SecurityStore
+    from llm_schema_registry.storage.security_sql import SqlSecurityStore
     from llm_schema_registry.storage.sql import SqlStore
 
     url = Settings().database_url.get_secret_value()
@@ -33,7 +33,7 @@ def with_security_store(work: Callable[[Any], Awaitable[T]]) -> T:
             await sql.start()
         finally:
             await sql.close()
-        store = SecurityStore(url)
+        store = SqlSecurityStore(url)
         try:
             return await work(store)
         finally:

@@ -29,6 +29,7 @@ from llm_schema_registry.registry.model import (
     SubjectVersion,
 )
 from llm_schema_registry.registry.service import RegistryService
+from llm_schema_registry.registry.store import Store, Tx
 from llm_schema_registry.registry.versions import (
     Clock,
     State,
@@ -37,7 +38,6 @@ from llm_schema_registry.registry.versions import (
     holders,
     sunset_passed,
 )
-from llm_schema_registry.storage.base import Store, Tx
 
 ROLLBACK_GRACE = dt.timedelta(days=30)  # default sunset for versions a rollback deprecates
 

@@ -17,7 +17,7 @@ from llm_schema_registry.registry.errors import (
     SubjectNotFoundError,
 )
 from llm_schema_registry.registry.model import GLOBAL_SCOPE, JsonObject, Mode
-from llm_schema_registry.storage.base import Store, Tx
+from llm_schema_registry.registry.store import Store, Tx
 
 DEFAULT_LEVEL = CompatibilityLevel.BACKWARD
 # Config keys Confluent accepts besides the level, stored and returned as given.

@@ -14,8 +14,8 @@ from llm_schema_registry.registry.errors import (
     VersionNotSoftDeletedError,
     VersionSoftDeletedError,
 )
+from llm_schema_registry.registry.store import Tx
 from llm_schema_registry.registry.versions import Versions, holders
-from llm_schema_registry.storage.base import Tx
 
 
 async def delete_subject(tx: Tx, found: Versions, *, permanent: bool) -> list[int]:

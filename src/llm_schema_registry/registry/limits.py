@@ -4,8 +4,8 @@ oldest ones, never loses them. A registry rule: it runs inside the registration'
 from __future__ import annotations
 
 from llm_schema_registry.registry.model import JsonObject, LifecycleEvent
+from llm_schema_registry.registry.store import Tx
 from llm_schema_registry.registry.versions import State, Versions
-from llm_schema_registry.storage.base import Tx
 
 DEFAULT_MAX_VERSIONS = 100
 LIMIT_REASON = "maxVersions exceeded"

@@ -12,8 +12,8 @@ from llm_schema_registry.registry.config import ConfigService
 from llm_schema_registry.registry.errors import SchemaNotFoundError, SubjectNotFoundError
 from llm_schema_registry.registry.model import RegisterRequest, StoredSchema, SubjectVersion
 from llm_schema_registry.registry.schemas import SchemaParser, content_hash
+from llm_schema_registry.registry.store import Store, Tx
 from llm_schema_registry.registry.versions import Clock, Versions, holders, parse_version
-from llm_schema_registry.storage.base import Store, Tx
 
 
 class RegistryReads:

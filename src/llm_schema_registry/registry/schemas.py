@@ -18,8 +18,8 @@ from llm_schema_registry.registry.model import (
     StoredSchema,
     SubjectVersion,
 )
+from llm_schema_registry.registry.store import Tx
 from llm_schema_registry.registry.versions import Versions
-from llm_schema_registry.storage.base import Tx
 
 MAX_REFERENCE_DEPTH = 32
 

@@ -45,6 +45,7 @@ from llm_schema_registry.registry.model import (
 )
 from llm_schema_registry.registry.reads import RegistryReads
 from llm_schema_registry.registry.schemas import ParsedCache, SchemaParser, new_schema
+from llm_schema_registry.registry.store import Store, Tx
 from llm_schema_registry.registry.verdicts import checked, describe
 from llm_schema_registry.registry.versions import (
     Clock,
@@ -54,7 +55,6 @@ from llm_schema_registry.registry.versions import (
     epoch_ms,
     parse_version,
 )
-from llm_schema_registry.storage.base import Store, Tx
 from llm_schema_registry.validation.rules import RuleCompileError, compile_rules
 
 

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from llm_schema_registry.security.model import ApiKey
 from llm_schema_registry.security.principals import ROLES, Grant, Principal
-from llm_schema_registry.storage.security_sql import SecurityStore
+from llm_schema_registry.security.store import SecurityStore
 
 # scrypt cost: ~50 ms and 16 MiB per verification (OWASP's minimum is N=2^17 with r=8 at
 # p=1 for passwords; these secrets are 256-bit random, so brute force is not the threat).

@@ -20,7 +20,7 @@ from typing import Any
 import orjson
 
 from llm_schema_registry.security.model import AuditEntry, AuditQuery
-from llm_schema_registry.storage.security_sql import GENESIS_HASH, SecurityStore
+from llm_schema_registry.security.store import GENESIS_HASH, SecurityStore
 
 EXPORT_FIELDS = tuple(AuditEntry.__dataclass_fields__)
 

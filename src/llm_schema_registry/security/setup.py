@@ -15,8 +15,8 @@ from llm_schema_registry.security.ratelimit import (
     RedisRateLimiter,
 )
 from llm_schema_registry.security.signing import Signer
+from llm_schema_registry.security.store import SecurityStore
 from llm_schema_registry.settings import Settings
-from llm_schema_registry.storage.security_sql import SecurityStore
 
 
 class _Closing:
@@ -45,10 +45,11 @@ class _Closing:
         await self.store.close()
 
 
-def install_security(api: FastAPI, front: ASGIApp, settings: Settings) -> ASGIApp:
-    """Wraps `front` (the whole app) in the security layer; routes find their services on
-    `api.state` (security_store, audit, signer)."""
-    store = SecurityStore(settings.database_url.get_secret_value())
+def install_security(
+    api: FastAPI, front: ASGIApp, settings: Settings, store: SecurityStore
+) -> ASGIApp:
+    """Wraps `front` (the whole app) in the security layer over `store` (closed with the
+    app); routes find their services on `api.state` (security_store, audit, signer)."""
     audit = AuditLog(store) if settings.audit_enabled else None
     api.state.security_store = store
     api.state.audit = audit or AuditLog(store)

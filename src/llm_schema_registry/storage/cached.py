@@ -2,7 +2,8 @@
 
 - What changes (a subject's versions, config and mode, the subject list) is cached until a
   change invalidates it: at once for changes made here, through the change feed (PostgreSQL
-  LISTEN/NOTIFY) for changes made by other nodes. Schema rows never change: cached for good.
+  LISTEN/NOTIFY) for changes made by other nodes. Schema rows never change: read from and
+  added to the inner store's `KnownSchemas`, the process's one memory of them.
 - Storage calls get bounded retries with backoff (tenacity); when storage stays unreachable a
   circuit breaker opens: cached reads keep answering, everything else fails fast with
   `StorageUnavailableError` (503) until a probe finds storage back.
@@ -12,8 +13,8 @@ from __future__ import annotations
 
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
-from contextlib import AsyncExitStack, asynccontextmanager
-from typing import Any, cast
+from contextlib import AbstractAsyncContextManager, AsyncExitStack, asynccontextmanager
+from typing import Any, Protocol, cast
 
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from tenacity import AsyncRetrying, retry_if_exception, stop_after_attempt, wait_exponential
@@ -22,9 +23,9 @@ from llm_schema_registry.observability import metrics
 from llm_schema_registry.observability.tracing import tracer
 from llm_schema_registry.registry.errors import StorageUnavailableError
 from llm_schema_registry.registry.model import StoredSchema, SubjectVersion
-from llm_schema_registry.storage.base import ScopeSettings, Tx
+from llm_schema_registry.registry.store import ScopeSettings, Store, Tx
 from llm_schema_registry.storage.feed import REMOVED_IDS
-from llm_schema_registry.storage.sql import SqlStore, SqlTx
+from llm_schema_registry.storage.known import KnownSchemas
 
 READ_ATTEMPTS = 3
 
@@ -65,16 +66,36 @@ class CircuitBreaker:
             metrics.STORAGE_UP.set(1)
 
 
-class _Cache:
-    """The mutable entries and a generation counter guarding against stale fills."""
+class WriteTx(Tx, Protocol):
+    """A write transaction that tells what its commit did beyond its subject."""
 
-    def __init__(self) -> None:
+    @property
+    def removed_ids(self) -> bool:
+        """Versions were removed for good: schema ids may have stopped resolving."""
+        ...
+
+
+class InnerStore(Store, Protocol):
+    """The `Store` a `CachedStore` wraps, with two hooks: write transactions that report
+    permanent removals, and the store's memory of committed schema rows (one per process:
+    the store fills it, `CachedStore` answers by-id and by-guid reads from it)."""
+
+    @property
+    def known_schemas(self) -> KnownSchemas: ...
+
+    def write(self, lock: str | None = None) -> AbstractAsyncContextManager[WriteTx]: ...
+
+
+class _Cache:
+    """The mutable entries and a generation counter guarding against stale fills; schema
+    rows (immutable) are the inner store's `known_schemas`."""
+
+    def __init__(self, known: KnownSchemas) -> None:
         self.generation = 0
         self.versions: dict[str, list[SubjectVersion]] = {}
         self.settings: dict[str, ScopeSettings] = {}
         self.subjects: list[tuple[str, bool]] | None = None
-        self.by_id: dict[int, StoredSchema] = {}
-        self.by_guid: dict[str, StoredSchema] = {}
+        self.known = known
         self.holders: dict[int, list[tuple[str, int, bool]]] = {}  # schema id -> versions
 
     def invalidate(self, scope: str) -> None:
@@ -89,17 +110,16 @@ class _Cache:
             self.settings.pop(scope, None)
 
     def __len__(self) -> int:
-        return len(self.versions) + len(self.settings) + len(self.by_id)
+        return len(self.versions) + len(self.settings) + len(self.known)
 
 
 class CachedStore:
-    """`storage.base.Store` over a `SqlStore` (see the module docstring)."""
+    """`registry.store.Store` over another (see the module docstring)."""
 
-    def __init__(self, inner: SqlStore, breaker: CircuitBreaker | None = None) -> None:
+    def __init__(self, inner: InnerStore, breaker: CircuitBreaker | None = None) -> None:
         self.inner = inner
         self.breaker = breaker or CircuitBreaker()
-        self.cache = _Cache()
-        self.dialect = inner.dialect
+        self.cache = _Cache(inner.known_schemas)
         # Tells other nodes about a commit when the feed is not part of the transaction.
         self.publish: Callable[[str], Awaitable[None]] | None = None
         # Called when a permanent delete (here or on another node) may have removed ids.
@@ -132,7 +152,7 @@ class CachedStore:
             await tx.aclose()
 
     @asynccontextmanager
-    async def write(self, lock: str | None = None) -> AsyncIterator[SqlTx]:
+    async def write(self, lock: str | None = None) -> AsyncIterator[Tx]:
         if not self.breaker.allows():
             raise StorageUnavailableError()
         try:
@@ -165,14 +185,14 @@ class CachedReadTx:
         self._store = store
         self._cache = store.cache
         self._stack: AsyncExitStack | None = None
-        self._tx: SqlTx | None = None
+        self._tx: Tx | None = None
 
     async def aclose(self) -> None:
         if self._stack is not None:
             stack, self._stack, self._tx = self._stack, None, None
             await stack.aclose()
 
-    async def _open(self) -> SqlTx:
+    async def _open(self) -> Tx:
         if self._tx is None:
             stack = AsyncExitStack()
             self._tx = await stack.enter_async_context(self._store.inner.read())
@@ -249,9 +269,22 @@ class CachedReadTx:
         return list(found)
 
     async def schema_by_id(self, schema_id: int) -> StoredSchema | None:
-        found: StoredSchema | None = await self._cached(
-            self._cache.by_id, schema_id, "schema_by_id", schema_id
-        )
+        return await self._schema(self._cache.known.by_id(schema_id), "schema_by_id", schema_id)
+
+    async def schema_by_guid(self, guid: str) -> StoredSchema | None:
+        return await self._schema(self._cache.known.by_guid(guid), "schema_by_guid", guid)
+
+    async def _schema(
+        self, known: StoredSchema | None, operation: str, key: Any
+    ) -> StoredSchema | None:
+        """A schema row from memory, else from storage (then remembered: rows never change)."""
+        if known is not None:
+            metrics.CACHES.hit(operation)
+            return known
+        metrics.CACHES.miss(operation)
+        found: StoredSchema | None = await self._call(operation, key)
+        if found is not None:
+            self._cache.known.remember((found,))
         return found
 
     async def versions_of_schema(self, schema_id: int) -> list[tuple[str, int, bool]]:
@@ -259,12 +292,6 @@ class CachedReadTx:
             self._cache.holders, schema_id, "versions_of_schema", schema_id
         )
         return list(found)
-
-    async def schema_by_guid(self, guid: str) -> StoredSchema | None:
-        found: StoredSchema | None = await self._cached(
-            self._cache.by_guid, guid, "schema_by_guid", guid
-        )
-        return found
 
     def __getattr__(self, operation: str) -> Callable[..., Awaitable[Any]]:
         async def uncached(*args: Any) -> Any:

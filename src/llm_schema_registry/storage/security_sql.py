@@ -1,29 +1,27 @@
 """SQL for the security layer: API keys and the append-only, hash-chained audit log.
 
-Its own small engine on the registry's database (tables from migration 0003_security, which
-`SqlStore.start` applies). Audit appends are serialized across every process sharing the
-database, so the chain never forks: PostgreSQL takes a transaction-scoped advisory lock,
-SQLite a `BEGIN IMMEDIATE` write lock, before reading the last link.
+Implements `security.store.SecurityStore` with its own small engine on the registry's
+database (tables from migration 0004_security, which `SqlStore.start` applies). Audit appends
+are serialized across every process sharing the database, so the chain never forks:
+PostgreSQL takes a transaction-scoped advisory lock, SQLite a `BEGIN IMMEDIATE` write lock,
+before reading the last link.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from typing import Any
 
 from sqlalchemy import select, text, update
 from sqlalchemy.ext.asyncio import AsyncConnection, create_async_engine
 
 from llm_schema_registry.security.model import ApiKey, AuditEntry, AuditQuery
-from llm_schema_registry.storage.sql import _configure_sqlite, async_url
+from llm_schema_registry.security.store import GENESIS_HASH, EntryBuilder
+from llm_schema_registry.storage.engine import async_url, configure_sqlite
 from llm_schema_registry.storage.tables import api_keys, audit_log
 
 _AUDIT_LOCK = 0x5C4E_A0D1  # advisory lock key for audit appends
-GENESIS_HASH = "0" * 64
-
-# Given the new entry's id and the previous hash, the entry (with its own hash).
-EntryBuilder = Callable[[int, str], AuditEntry]
 
 
 def _key_from_row(row: Any) -> ApiKey:
@@ -58,14 +56,14 @@ def entry_from_row(row: Any) -> AuditEntry:
     )
 
 
-class SecurityStore:
-    """API keys and audit entries in the registry's database."""
+class SqlSecurityStore:
+    """`security.store.SecurityStore`: API keys and audit entries in the registry's database."""
 
     def __init__(self, url: str) -> None:
         self._engine = create_async_engine(async_url(url), pool_size=2, max_overflow=4)
         self.dialect = self._engine.dialect.name
         if self.dialect == "sqlite":
-            _configure_sqlite(self._engine)
+            configure_sqlite(self._engine)
 
     async def close(self) -> None:
         await self._engine.dispose()

@@ -54,7 +54,7 @@ subject_versions = Table(
     Column("schema_id", BigInteger, nullable=False),
     Column("deleted", Boolean, nullable=False, default=False),
     Column("ts", BigInteger, nullable=False),
-    # Governance lifecycle (migration 0002_governance); metadata_override replaces the schema's
+    # Governance lifecycle (migration 0003_governance); metadata_override replaces the schema's
     # metadata for this version when governance metadata is edited in place.
     Column("state", String(16), nullable=False, default="ACTIVE", server_default="ACTIVE"),
     Column("sunset_date", String(40), nullable=True),
@@ -87,7 +87,7 @@ id_counter = Table(
     Column("next_id", BigInteger, nullable=False),
 )
 
-# Governance (migration 0002_governance): lifecycle transition history and consumers.
+# Governance (migration 0003_governance): lifecycle transition history and consumers.
 lifecycle_events = Table(
     "lifecycle_events",
     metadata,
@@ -112,7 +112,7 @@ subject_consumers = Table(
     PrimaryKeyConstraint("subject", "consumer_id"),
 )
 
-# Security (migration 0003_security): API keys and the hash-chained audit log.
+# Security (migration 0004_security): API keys and the hash-chained audit log.
 api_keys = Table(
     "api_keys",
     metadata,

@@ -18,7 +18,7 @@ from llm_schema_registry.security.apikeys import InvalidKeyRequestError, new_key
 from llm_schema_registry.security.audit import AuditLog
 from llm_schema_registry.security.model import AuditQuery
 from llm_schema_registry.security.signing import Signer
-from llm_schema_registry.storage.security_sql import SecurityStore
+from llm_schema_registry.security.store import SecurityStore
 
 router = APIRouter()
 

@@ -1,12 +1,12 @@
 """PostgreSQL: schema ids from a sequence (no global lock per new schema).
 
-Revision ID: 0002_id_sequence
-Revises: 0001
+Revision ID: 0002
+Revises: 0001 (was 0002_id_sequence, a branch off 0001)
 """
 
 from alembic import op
 
-revision = "0002_id_sequence"
+revision = "0002"
 down_revision = "0001"
 branch_labels = None
 depends_on = None

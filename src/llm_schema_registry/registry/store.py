@@ -1,8 +1,14 @@
-"""The narrow storage interface the registry service depends on.
+"""The storage interface the registry depends on; `storage/` implements it.
 
 A `Store` hands out transactions. Everything a request reads or writes happens inside one,
-so a registration is atomic and a failed request changes nothing. Engines differ only in
-`storage/sql.py`.
+so a registration is atomic and a failed request changes nothing. A transaction (`Tx`) is
+the sum of four small concerns, so code that needs one of them can say so:
+
+- `SchemaTx`: schema content rows (immutable once stored) and the references between them.
+- `VersionTx`: subject versions, the numbered bindings of a subject to a schema.
+- `LifecycleTx`: governance bookkeeping on versions: lifecycle states and their history,
+  in-place metadata edits, registered consumers.
+- `SettingsTx`: compatibility config and mode, registry-wide ("" scope) and per subject.
 """
 
 from __future__ import annotations
@@ -24,14 +30,19 @@ from llm_schema_registry.registry.model import (
 
 @dataclass(frozen=True)
 class ScopeSettings:
+    """Registry-wide and one subject's own config and mode, as stored (None: not set)."""
+
     global_config: JsonObject | None
     subject_config: JsonObject | None
     global_mode: str | None
     subject_mode: str | None
 
 
-class Tx(Protocol):
-    """One database transaction."""
+class SchemaTx(Protocol):
+    """Schema content: stored once under an id and a guid, found again by its identity hash.
+
+    Rows never change once committed; ids only grow and are never handed out twice.
+    """
 
     async def schema_by_id(self, schema_id: int) -> StoredSchema | None: ...
 
@@ -52,9 +63,13 @@ class Tx(Protocol):
 
     async def max_schema_id(self) -> int: ...
 
-    async def count_versions(self) -> list[tuple[str, bool, int]]:
-        """(schema type, soft-deleted, number of subject versions)."""
+    async def referencing_schema_ids(self, subject: str, version: int) -> list[SchemaId]:
+        """Ids of schemas whose references name (subject, version)."""
         ...
+
+
+class VersionTx(Protocol):
+    """Subject versions: which schema each version of a subject holds, soft deletes included."""
 
     async def versions(self, subject: str) -> list[SubjectVersion]:
         """Every version of `subject`, soft-deleted included, oldest first."""
@@ -72,20 +87,32 @@ class Tx(Protocol):
         """(subject, version, deleted) of every version holding `schema_id`."""
         ...
 
-    async def referencing_schema_ids(self, subject: str, version: int) -> list[SchemaId]:
-        """Ids of schemas whose references name (subject, version)."""
+    async def count_versions(self) -> list[tuple[str, bool, int]]:
+        """(schema type, soft-deleted, number of subject versions)."""
         ...
 
     async def add_version(self, subject: str, version: int, schema_id: int, ts: int) -> None: ...
 
+    async def mark_deleted(self, subject: str, versions: Sequence[int]) -> None:
+        """Soft delete: the versions stay stored, flagged deleted."""
+        ...
+
+    async def remove_versions(self, subject: str, versions: Sequence[int]) -> None:
+        """Permanent delete: the version rows go (their schema ids may stop resolving)."""
+        ...
+
+
+class LifecycleTx(Protocol):
+    """Governance state kept beside versions: lifecycle, its history, metadata, consumers."""
+
     async def set_lifecycle(
         self, subject: str, version: int, state: str, sunset_date: str | None, reason: str | None
     ) -> None:
-        """Governance: a version's lifecycle state (see `governance.lifecycle`)."""
+        """A version's lifecycle state (see `governance.lifecycle`)."""
         ...
 
     async def set_version_metadata(self, subject: str, version: int, metadata: JsonObject) -> None:
-        """Governance: replace this version's metadata in place (the schema is untouched)."""
+        """Replace this version's metadata in place (the schema is untouched)."""
         ...
 
     async def add_lifecycle_event(self, event: LifecycleEvent) -> None: ...
@@ -102,9 +129,9 @@ class Tx(Protocol):
         """(consumer id, version, registered ms) by consumer id."""
         ...
 
-    async def mark_deleted(self, subject: str, versions: Sequence[int]) -> None: ...
 
-    async def remove_versions(self, subject: str, versions: Sequence[int]) -> None: ...
+class SettingsTx(Protocol):
+    """Compatibility config and mode by scope: a subject, or "" (GLOBAL_SCOPE) registry-wide."""
 
     async def settings(self, subject: str) -> ScopeSettings:
         """Registry-wide and `subject`'s own config and mode, in one read."""
@@ -123,8 +150,16 @@ class Tx(Protocol):
     async def delete_mode(self, scope: str) -> None: ...
 
 
+class Tx(SchemaTx, VersionTx, LifecycleTx, SettingsTx, Protocol):
+    """One database transaction: every concern above, committed or rolled back together."""
+
+
 class Store(Protocol):
-    """Hands out transactions; `write(lock=subject)` serializes writers of that subject."""
+    """Hands out transactions; `write(lock=subject)` serializes writers of that subject.
+
+    `start` prepares storage (migrations) before the first transaction; `ping` raises when
+    storage cannot be reached.
+    """
 
     async def start(self) -> None: ...
 
