@@ -57,11 +57,14 @@ class Target:
     host_header: str | None = None
     sni_hostname: str | None = None
 
-    def request(self, method: str, content: bytes, headers: dict[str, str]) -> httpx.Request:
+    def request(
+        self, client: httpx.AsyncClient, method: str, content: bytes, headers: dict[str, str]
+    ) -> httpx.Request:
+        """A request on `client` (its default headers and timeouts apply) to the pinned URL."""
         if self.host_header is not None:
             headers = {**headers, "Host": self.host_header}
         extensions = {"sni_hostname": self.sni_hostname} if self.sni_hostname else {}
-        return httpx.Request(
+        return client.build_request(
             method, self.url, content=content, headers=headers, extensions=extensions
         )
 

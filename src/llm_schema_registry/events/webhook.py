@@ -108,7 +108,9 @@ class WebhookSink:
         }
         started = utc_now()
         try:
-            response = await self._client.send(target.request("POST", body, headers), stream=True)
+            response = await self._client.send(
+                target.request(self._client, "POST", body, headers), stream=True
+            )
         except httpx.HTTPError as exc:
             return Attempt(event.id, number, started, error=describe(exc))
         # The receiver's answer body is of no use to us; do not read an unbounded one.
