@@ -56,5 +56,5 @@ def test_webhook_filter_combines_its_types_subjects_and_creator_scope() -> None:
 
 def test_parse_types_names_the_unknown_one() -> None:
     assert parse_types(["mode.changed"]) == {EventType.MODE_CHANGED}
-    with pytest.raises(ValueError, match="schema.created"):
+    with pytest.raises(ValueError, match=r"schema\.created"):
         parse_types(["schema.registered", "schema.created"])

@@ -93,6 +93,10 @@ class JetStreamSink:
             connection = await nats.connect(
                 self._url,
                 allow_reconnect=False,
+                # Even without reconnects nats-py retries the first connect, by default for
+                # 60 times 2 s; a down server must be reported now, the outbox retries later.
+                max_reconnect_attempts=1,
+                reconnect_time_wait=0,
                 connect_timeout=max(1, int(self._timeout)),
                 error_cb=_quiet,
                 name="llm-schema-registry events",

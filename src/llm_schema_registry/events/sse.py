@@ -10,7 +10,7 @@ CloudEvent on one line.
 from __future__ import annotations
 
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from collections.abc import AsyncGenerator, Awaitable, Callable, Sequence
 
 from llm_schema_registry.events.cloudevent import DEFAULT_SOURCE, encode
 from llm_schema_registry.events.model import Event
@@ -54,7 +54,7 @@ async def stream(
     source: str = DEFAULT_SOURCE,
     heartbeat_seconds: float = HEARTBEAT_SECONDS,
     poll_seconds: float = POLL_SECONDS,
-) -> AsyncIterator[bytes]:
+) -> AsyncGenerator[bytes, None]:
     """Frames of every event after `after` that `fetch` returns, then live ones, forever.
 
     Woken by `sequenced` (this node's relay numbered new events) or every `poll_seconds`;
