@@ -19,9 +19,9 @@ from datetime import timedelta
 
 from llm_schema_registry.events import metrics
 from llm_schema_registry.events.metrics import Outcome
-from llm_schema_registry.events.model import Attempt, EventId, utc_now
+from llm_schema_registry.events.model import Attempt, Event, EventId, SinkKey, utc_now
 from llm_schema_registry.events.signal import Signal, wait
-from llm_schema_registry.events.sink import Delivery, Sink, SinkUnavailableError
+from llm_schema_registry.events.sink import Delivery, Sink, SinkUnavailableError, describe
 from llm_schema_registry.events.store import Claim, Outbox
 
 log = logging.getLogger(__name__)
@@ -66,9 +66,10 @@ class _Batch:
 class Relay:
     """Drives the sinks from the outbox (see the module docstring); one per node.
 
-    `wake()` is for the registry's commit hook: it cuts the latency of a fresh event to one
-    step instead of the idle poll. `sequenced` is notified whenever new events got their
-    sequence, for the live streams of this node.
+    Each sink drains in a task of its own, so a slow webhook retrying with backoff never holds
+    up the brokers or the other webhooks. `wake()` is for the registry's commit hook: a fresh
+    event then waits for one step, not for the idle poll. `sequenced` is notified whenever
+    events got their sequence, for this node's live streams.
     """
 
     def __init__(
@@ -86,6 +87,8 @@ class Relay:
         self._options = options or RelayOptions()
         self._wake = Signal()
         self.sequenced = sequenced or Signal()
+        self._draining: dict[SinkKey, asyncio.Task[int]] = {}
+        self._generation = 0  # counts sequencing steps that found events
 
     def wake(self) -> None:
         self._wake.notify()
@@ -94,37 +97,43 @@ class Relay:
         """Step until cancelled; storage errors are logged and the loop goes on."""
         housekeeping_due = 0.0
         loop = asyncio.get_running_loop()
-        while True:
-            ticket = self._wake.ticket()
-            try:
-                moved = await self.step()
-                if loop.time() >= housekeeping_due:
-                    await self.housekeeping()
-                    housekeeping_due = loop.time() + self._options.housekeeping_seconds
-            except Exception:
-                log.exception("event relay step failed; retrying")
-                moved = 0
-            if not moved:
-                await wait(ticket, self._options.idle_seconds)
+        try:
+            while True:
+                ticket = self._wake.ticket()
+                try:
+                    busy = await self.step()
+                    if loop.time() >= housekeeping_due:
+                        await self.housekeeping()
+                        housekeeping_due = loop.time() + self._options.housekeeping_seconds
+                except Exception:
+                    log.exception("event relay step failed; retrying")
+                    busy = False
+                if not busy:
+                    await wait(ticket, self._options.idle_seconds)
+        finally:
+            await self.aclose()
 
-    async def step(self) -> int:
-        """One pass; returns how many events were sequenced plus deliveries finished."""
+    async def step(self) -> bool:
+        """Sequence what committed, then start a drain for every sink not draining already.
+        True when events were sequenced (more may be waiting)."""
         sinks = list(await self._sinks())
+        fresh = await self.sequence_once(sinks)
+        for sink in sinks:
+            if sink.key not in self._draining:
+                self._start_drain(sink)
+        return bool(fresh)
+
+    async def sequence_once(self, sinks: Sequence[Sink]) -> list[Event]:
+        """Number committed events and fan each out to the sinks that accept it."""
         fresh = await self._outbox.sequence(
             lambda event: [sink.key for sink in sinks if sink.accepts(event)],
             limit=self._options.batch,
         )
         if fresh:
+            self._generation += 1
             metrics.count_committed(fresh)
             self.sequenced.notify()
-        drained = await asyncio.gather(*(self._drain(s) for s in sinks), return_exceptions=True)
-        finished = 0
-        for sink, result in zip(sinks, drained, strict=True):
-            if isinstance(result, BaseException):
-                log.error("draining %s failed", sink.key, exc_info=result)
-            else:
-                finished += result
-        return len(fresh) + finished
+        return fresh
 
     async def housekeeping(self) -> None:
         """Refresh the lag and dead-letter gauges; purge delivered events past retention."""
@@ -134,7 +143,32 @@ class Relay:
         if purged:
             log.info("purged %d delivered events", purged)
 
-    async def _drain(self, sink: Sink) -> int:
+    async def aclose(self) -> None:
+        """Stop the drains in progress; their unfinished claims are given back."""
+        tasks = list(self._draining.values())
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+
+    def _start_drain(self, sink: Sink) -> None:
+        generation = self._generation
+        task = asyncio.create_task(self.drain(sink), name=f"events-drain-{sink.key}")
+        self._draining[sink.key] = task
+
+        def finished(done: asyncio.Task[int]) -> None:
+            self._draining.pop(sink.key, None)
+            if done.cancelled():
+                return
+            if (failure := done.exception()) is not None:
+                log.error("draining %s failed", sink.key, exc_info=failure)
+            elif done.result() or generation != self._generation:
+                self.wake()  # it did work, or events came while it ran: look again now
+
+        task.add_done_callback(finished)
+
+    async def drain(self, sink: Sink) -> int:
+        """Claim one batch for `sink`, deliver it, record the outcomes; returns how many
+        deliveries finished (delivered or dead-lettered)."""
         options = self._options
         claims = await self._outbox.claim(
             sink.key, owner=self._node, limit=options.batch, lease=options.lease
@@ -145,13 +179,20 @@ class Relay:
         keeper = asyncio.create_task(self._keep_leases(batch))
         try:
             gate = asyncio.Semaphore(options.concurrency)
-            await asyncio.gather(
-                *(self._deliver(batch, group, gate) for group in by_subject(claims))
+            outcomes = await asyncio.gather(
+                *(self._deliver(batch, group, gate) for group in by_subject(claims)),
+                return_exceptions=True,
             )
+        except asyncio.CancelledError:
+            await self._hand_back(batch)
+            raise
         finally:
             keeper.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await keeper
+        for outcome in outcomes:
+            if isinstance(outcome, Exception):  # storage trouble: those leases will expire
+                log.error("delivering to %s failed", sink.key, exc_info=outcome)
         return batch.finished
 
     async def _deliver(self, batch: _Batch, group: list[Claim], gate: asyncio.Semaphore) -> None:
@@ -168,6 +209,12 @@ class Relay:
                     await self._outbox.record_attempts(batch.sink.key, [attempt])
                     await self._give_back(batch, group[index:], claim.attempts + 1)
                     return
+                except Exception as exc:  # a bug, or an event no retry can send: no loop on it
+                    log.exception("sink %s failed on event %s", batch.sink.key, claim.event.id)
+                    error = f"internal: {describe(exc)}"
+                    delivery = Delivery(
+                        False, (Attempt(claim.event.id, 1, utc_now(), error=error),)
+                    )
                 await self._settle(batch, claim, delivery)
 
     async def _settle(self, batch: _Batch, claim: Claim, delivery: Delivery) -> None:
@@ -184,6 +231,17 @@ class Relay:
             log.warning("event %s dead-lettered at %s: %s", event_id, sink.key, delivery.error)
         batch.unfinished.discard(event_id)
         batch.finished += 1
+
+    async def _hand_back(self, batch: _Batch) -> None:
+        """Shutting down: other nodes may take our unfinished claims now, not at lease expiry."""
+        if batch.unfinished:
+            with contextlib.suppress(Exception):  # best effort: the leases expire anyway
+                await self._outbox.release(
+                    batch.sink.key,
+                    list(batch.unfinished),
+                    owner=self._node,
+                    retry_after=timedelta(0),
+                )
 
     async def _give_back(self, batch: _Batch, rest: list[Claim], attempts: int) -> None:
         """The sink is down: return the rest of a subject's claims, order kept, for later."""
