@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime
 
+import pytest
 from cloudevents.core.formats.json import JSONFormat
 from cloudevents.core.v1.event import CloudEvent
 from eventsupport import sample_event
@@ -91,3 +92,8 @@ def test_every_type_is_one_of_the_documented_strings() -> None:
         "consumer.registered",
         "version.sunset_approaching",
     }
+
+
+def test_naive_times_are_refused() -> None:
+    with pytest.raises(ValueError, match="timezone-aware"):
+        Event(EventId("x"), EventType.MODE_CHANGED, None, datetime(2026, 1, 1), {})

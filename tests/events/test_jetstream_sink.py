@@ -79,6 +79,7 @@ async def test_stream_is_created_and_a_consumer_receives_the_cloudevents(
     info = await stream.js.stream_info(stream.name)
     assert info.config.subjects == [f"{stream.prefix}.>"]
     assert info.config.duplicate_window and info.config.duplicate_window >= 600
+    assert info.config.max_age == 7 * 24 * 3600
     got = await stream.messages()
     assert [m.subject for m in got] == [
         f"{stream.prefix}.schema.registered",

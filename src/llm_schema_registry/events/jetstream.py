@@ -21,6 +21,7 @@ STREAM = "SCHEMA_REGISTRY_EVENTS"
 # JetStream drops a repeated Nats-Msg-Id within this window: it must outlast a lost ack plus
 # the relay's retry (a lease expiry at worst), so it is longer than the server's 2 minutes.
 DUPLICATE_WINDOW_SECONDS = 600.0
+MAX_AGE_SECONDS = 7 * 24 * 3600.0  # like the outbox's retention; operators may pre-create it
 FAILURES = (nats.errors.Error, asyncio.TimeoutError, OSError)
 
 
@@ -119,6 +120,7 @@ class JetStreamSink:
                     name=self._stream,
                     subjects=[f"{self._prefix}.>"],
                     duplicate_window=DUPLICATE_WINDOW_SECONDS,
+                    max_age=MAX_AGE_SECONDS,
                 )
             )
 

@@ -55,6 +55,10 @@ class Event:
     sequence: int | None = None
     traceparent: str | None = None
 
+    def __post_init__(self) -> None:
+        if self.time.tzinfo is None:  # a naive time would be read as local time downstream
+            raise ValueError("Event.time must be timezone-aware (UTC).")
+
     @classmethod
     def new(
         cls,
