@@ -22,12 +22,13 @@ NEUTRAL = {"", "formats", "compatibility", "validation", "observability", "setti
 
 LAYERS: dict[str, set[str]] = {
     # edges: api/app.py is the composition root; the CLI drives the SDK and opens stores itself
-    "api": {"security", "governance", "llm", "genai", "registry", *NEUTRAL},
+    "api": {"security", "governance", "events", "llm", "genai", "registry", *NEUTRAL},
     "cli": {"api", "client", "security", "governance", "llm", "genai", "registry", "storage"}
     | NEUTRAL,
     # services above the registry, side by side
     "security": {"registry", *NEUTRAL},
     "governance": {"registry", *NEUTRAL},
+    "events": {"registry", "webhooks", *NEUTRAL},
     "genai": {"registry", "llm", *NEUTRAL},
     # the SDK imports llm, so llm stays on the SDK's ground
     "llm": {"formats", "validation"},
@@ -36,7 +37,7 @@ LAYERS: dict[str, set[str]] = {
     # storage implementations: neutral ground, plus the protocol modules in MODULES
     "storage": NEUTRAL,
     # the SDK imports no server code
-    "client": {"formats", "validation", "llm"},
+    "client": {"formats", "validation", "llm", "webhooks"},
     # neutral ground
     "compatibility": {"formats"},
     "validation": {"formats"},
@@ -44,6 +45,8 @@ LAYERS: dict[str, set[str]] = {
     "formats": set(),
     "settings": set(),
     "asgi": set(),
+    # Standard Webhooks signatures: shared by the server's webhook sink and the SDK
+    "webhooks": set(),
     "": set(),
 }
 
