@@ -9,10 +9,11 @@ export type {
   CompatibilityOptions,
   ExportOptions,
   RegisterOptions,
+  RollbackOptions,
   SchemaOptions,
   ValidationTarget,
   VersionUpdate,
-} from "./client.js";
+} from "./requests.js";
 export { DEFAULT_CACHE_SIZE, DEFAULT_LATEST_TTL_MS, SchemaCache } from "./cache.js";
 export type { CacheOptions } from "./cache.js";
 export {
@@ -32,7 +33,13 @@ export {
 } from "./errors.js";
 export type { RegistryErrorOptions } from "./errors.js";
 export { LocalValidator, defaultAjvFactory } from "./local.js";
-export type { AjvFactory, AjvLike, AjvValidateFunction, AjvErrorObject, JsonSchemaDraft } from "./local.js";
+export type {
+  AjvFactory,
+  AjvLike,
+  AjvValidateFunction,
+  AjvErrorObject,
+  JsonSchemaDraft,
+} from "./local.js";
 export type {
   CacheStats,
   CompatibilityResult,
@@ -55,4 +62,11 @@ export type {
   VersionState,
 } from "./models.js";
 export { Transport, V1_JSON, segment } from "./transport.js";
-export type { BasicAuth, Call, Query, RequestOptions, TokenSource, TransportOptions } from "./transport.js";
+export type {
+  BasicAuth,
+  Call,
+  Query,
+  RequestOptions,
+  TokenSource,
+  TransportOptions,
+} from "./transport.js";

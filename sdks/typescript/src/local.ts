@@ -119,7 +119,10 @@ export async function compileLocal(
   }
   const document = JSON.parse(schema.schema) as unknown;
   if (typeof document === "boolean") {
-    return new LocalValidator(Object.assign(() => document, { errors: null }), false);
+    return new LocalValidator(
+      Object.assign(() => document, { errors: null }),
+      false,
+    );
   }
   const root = document as object;
   const ajv = await factory(draftOf(root));
@@ -157,7 +160,10 @@ function problem(error: AjvErrorObject, data: unknown): Problem {
   for (const raw of error.instancePath.split("/").slice(1)) {
     const part = raw.replace(/~1/g, "/").replace(/~0/g, "~");
     path += Array.isArray(node) ? `[${part}]` : `.${part}`;
-    node = node !== null && typeof node === "object" ? (node as Record<string, unknown>)[part] : undefined;
+    node =
+      node !== null && typeof node === "object"
+        ? (node as Record<string, unknown>)[part]
+        : undefined;
   }
   let message = error.message ?? error.keyword;
   if (error.keyword === "required" && typeof error.params?.["missingProperty"] === "string") {
@@ -167,4 +173,49 @@ function problem(error: AjvErrorObject, data: unknown): Problem {
     message = `additional property '${String(extra)}' is not allowed`;
   }
   return { path, message };
+}
+
+/** Fetches a subject's version (the client's cached `getVersion`). */
+export type VersionSource = (subject: string, version: number) => Promise<RegisteredSchema>;
+
+/** Compiled validators by schema id (ids never change), at most `capacity` of them. */
+export class LocalValidators {
+  private readonly compiled = new Map<number, Promise<LocalValidator>>();
+
+  constructor(
+    private readonly factory: AjvFactory,
+    private readonly capacity: number,
+  ) {}
+
+  for(schema: RegisteredSchema, versions: VersionSource): Promise<LocalValidator> {
+    let found = this.compiled.get(schema.id);
+    if (found === undefined) {
+      found = referencedDocuments(schema, versions, new Map()).then((documents) =>
+        compileLocal(schema, documents, this.factory),
+      );
+      found.catch(() => this.compiled.delete(schema.id)); // compile again next time
+      this.compiled.set(schema.id, found);
+      for (const oldest of this.compiled.keys()) {
+        if (this.compiled.size <= this.capacity) break;
+        this.compiled.delete(oldest);
+      }
+    }
+    return found;
+  }
+}
+
+/** name -> JSON document of everything `schema` references, transitively. */
+async function referencedDocuments(
+  schema: RegisteredSchema,
+  versions: VersionSource,
+  found: Map<string, object>,
+): Promise<Map<string, object>> {
+  for (const ref of schema.references) {
+    if (!found.has(ref.name)) {
+      const target = await versions(ref.subject, ref.version);
+      found.set(ref.name, JSON.parse(target.schema) as object);
+      await referencedDocuments(target, versions, found);
+    }
+  }
+  return found;
 }

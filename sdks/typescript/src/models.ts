@@ -16,12 +16,7 @@ export type LifecycleState = "DRAFT" | "ACTIVE" | "DEPRECATED" | "ARCHIVED";
 
 /** Provider export targets (`GET /subjects/{s}/versions/{v}/export?target=`). */
 export type ExportTarget =
-  | "openai"
-  | "openai-tool"
-  | "anthropic-tool"
-  | "gemini"
-  | "mcp-tool"
-  | (string & {});
+  "openai" | "openai-tool" | "anthropic-tool" | "gemini" | "mcp-tool" | (string & {});
 
 export interface Reference {
   name: string;
@@ -245,7 +240,10 @@ export function toVersionState(body: unknown): VersionState {
 
 export function toRollbackResult(body: unknown): RollbackResult {
   const fields = record(body, "a rollback");
-  return { deprecated: numbers(fields["deprecated"], "a rollback"), latest: Number(fields["latest"]) };
+  return {
+    deprecated: numbers(fields["deprecated"], "a rollback"),
+    latest: Number(fields["latest"]),
+  };
 }
 
 export function toCompatibilityResult(body: unknown): CompatibilityResult {

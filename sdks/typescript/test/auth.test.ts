@@ -7,11 +7,7 @@ import assert from "node:assert/strict";
 import { createHmac } from "node:crypto";
 import { after, before, test } from "node:test";
 
-import {
-  AuthenticationError,
-  ForbiddenError,
-  RegistryClient,
-} from "@llm-schema-registry/client";
+import { AuthenticationError, ForbiddenError, RegistryClient } from "@llm-schema-registry/client";
 
 import { type RunningRegistry, startRegistry } from "./support.js";
 
@@ -36,7 +32,10 @@ let registry: RunningRegistry;
 let admin: RegistryClient;
 
 before(async () => {
-  registry = await startRegistry({ REGISTRY_AUTH_ENABLED: "true", REGISTRY_JWT_SECRET: JWT_SECRET });
+  registry = await startRegistry({
+    REGISTRY_AUTH_ENABLED: "true",
+    REGISTRY_JWT_SECRET: JWT_SECRET,
+  });
   admin = new RegistryClient({ url: registry.url, bearerToken: jwt(["admin"]) });
 });
 
@@ -44,7 +43,10 @@ after(async () => {
   await registry?.stop();
 });
 
-async function createKey(role: string, subjects?: string[]): Promise<{ key_id: string; secret: string }> {
+async function createKey(
+  role: string,
+  subjects?: string[],
+): Promise<{ key_id: string; secret: string }> {
   const body = subjects ? { role, subjects } : { role };
   const created = await admin.transport.request({ method: "POST", path: "/admin/keys", body });
   return created as { key_id: string; secret: string };

@@ -149,7 +149,10 @@ describe("compatibility and config", () => {
     });
     const result = await client.checkCompatibility(subject, breaking, { version: 1 });
     assert.equal(result.isCompatible, false);
-    assert.ok(result.messages.some((m) => m.includes("model")), result.messages.join("\n"));
+    assert.ok(
+      result.messages.some((m) => m.includes("model")),
+      result.messages.join("\n"),
+    );
 
     const error = await client.register(subject, breaking).catch((e: unknown) => e);
     assert.ok(error instanceof IncompatibleError && error instanceof ConflictError);
@@ -249,7 +252,10 @@ describe("provider export", () => {
     const plain = await client.export(subject, "openai");
     assert.ok(plain.findings.length > 0);
     const fixed = await client.export(subject, "openai", { fix: true, name: "orders" });
-    const format = fixed.payload as { type: string; json_schema: { name: string; strict: boolean } };
+    const format = fixed.payload as {
+      type: string;
+      json_schema: { name: string; strict: boolean };
+    };
     assert.equal(format.type, "json_schema");
     assert.equal(format.json_schema.name, "orders");
     assert.equal(format.json_schema.strict, true);
@@ -278,7 +284,10 @@ describe("validation", () => {
     assert.deepEqual(paths, ["$", "$.items[1]"]);
 
     const byId = await client.validateRemote([{ id: 1 }], { schemaId: id });
-    assert.deepEqual(byId[0]?.errors.map((e) => e.path), ["$.id"]);
+    assert.deepEqual(
+      byId[0]?.errors.map((e) => e.path),
+      ["$.id"],
+    );
   });
 
   test("validateLlmOutput extracts the JSON and gives a repair prompt when invalid", async () => {
@@ -334,7 +343,10 @@ describe("validation", () => {
     const bad = await client.validate({ home: {} }, { schemaId: id });
     assert.deepEqual(bad.errors, [{ path: "$.home", message: "'city' is a required property" }]);
     const remote = await client.validateRemote([{ home: {} }], { schemaId: id });
-    assert.deepEqual(remote[0]?.errors.map((e) => e.path), ["$.home"]);
+    assert.deepEqual(
+      remote[0]?.errors.map((e) => e.path),
+      ["$.home"],
+    );
   });
 
   test("local validation of a non-JSON schema says to use validateRemote", async () => {

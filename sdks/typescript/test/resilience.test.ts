@@ -59,7 +59,11 @@ describe("cache", () => {
     assert.deepEqual(second, first);
     assert.equal(client.transport.attempts, sent + 1);
     assert.deepEqual(
-      { hits: client.cacheStats.hits, misses: client.cacheStats.misses, ids: client.cacheStats.ids },
+      {
+        hits: client.cacheStats.hits,
+        misses: client.cacheStats.misses,
+        ids: client.cacheStats.ids,
+      },
       { hits: 1, misses: 1, ids: 1 },
     );
     assert.equal(client.cacheStats.hitRate, 0.5);
@@ -101,7 +105,9 @@ describe("cache", () => {
     const client = new RegistryClient({ url: registry.url, cacheSize: 2 });
     const ids = [];
     for (const stem of ["lru-a", "lru-b", "lru-c"]) {
-      ids.push(await client.register(uniqueSubject(stem), SCHEMA.replace("Usage", stem.replace("-", "_"))));
+      ids.push(
+        await client.register(uniqueSubject(stem), SCHEMA.replace("Usage", stem.replace("-", "_"))),
+      );
     }
     const [a, b, c] = ids as [number, number, number];
     await client.getSchema(a);
@@ -124,7 +130,10 @@ describe("cache", () => {
     await client.getLatest(subject);
     assert.equal(client.cacheStats.latest, 1);
     // Deleted behind the client's back (soft delete, then permanent).
-    await client.transport.request({ method: "DELETE", path: `/subjects/${encodeURIComponent(subject)}` });
+    await client.transport.request({
+      method: "DELETE",
+      path: `/subjects/${encodeURIComponent(subject)}`,
+    });
     await client.transport.request({
       method: "DELETE",
       path: `/subjects/${encodeURIComponent(subject)}`,
@@ -197,7 +206,11 @@ describe("retries", () => {
 
   test("a refused connection is retried, then RegistryUnavailableError (no status)", async () => {
     const port = await freePort(); // nothing listens there
-    const client = new RegistryClient({ url: `http://127.0.0.1:${port}`, retries: 2, backoffMs: 5 });
+    const client = new RegistryClient({
+      url: `http://127.0.0.1:${port}`,
+      retries: 2,
+      backoffMs: 5,
+    });
     const error = await client.getSchema(1).catch((e: unknown) => e);
     assert.ok(error instanceof RegistryUnavailableError);
     assert.equal(error.status, undefined);
@@ -210,14 +223,22 @@ describe("retries", () => {
 describe("timeouts and abort", () => {
   const slowly = (delayMs: number) =>
     startServer((_request, _body, response) => {
-      const timer = setTimeout(() => reply(response, 200, { schema: "{}", schemaType: "JSON" }), delayMs);
+      const timer = setTimeout(
+        () => reply(response, 200, { schema: "{}", schemaType: "JSON" }),
+        delayMs,
+      );
       response.on("close", () => clearTimeout(timer));
     });
 
   test("each attempt times out; after the retries: RequestTimeoutError", async () => {
     const server = await slowly(5_000);
     try {
-      const client = new RegistryClient({ url: server.url, timeoutMs: 100, retries: 1, backoffMs: 5 });
+      const client = new RegistryClient({
+        url: server.url,
+        timeoutMs: 100,
+        retries: 1,
+        backoffMs: 5,
+      });
       const started = Date.now();
       const error = await client.getSchema(7).catch((e: unknown) => e);
       assert.ok(error instanceof RequestTimeoutError && error instanceof RegistryUnavailableError);
@@ -245,7 +266,9 @@ describe("timeouts and abort", () => {
       const client = new RegistryClient({ url: server.url, retries: 5 });
       const controller = new AbortController();
       setTimeout(() => controller.abort(new Error("user left")), 100);
-      const error = await client.getSchema(7, { signal: controller.signal }).catch((e: unknown) => e);
+      const error = await client
+        .getSchema(7, { signal: controller.signal })
+        .catch((e: unknown) => e);
       assert.ok(error instanceof RequestAbortedError);
       assert.equal((error.cause as Error).message, "user left");
       assert.equal(server.seen.length, 1);
@@ -261,7 +284,12 @@ describe("timeouts and abort", () => {
   test("an abort during the backoff wait ends the call", async () => {
     const proxy = await startFlakyProxy(registry.url, 10);
     try {
-      const client = new RegistryClient({ url: proxy.url, retries: 5, backoffMs: 10_000, maxBackoffMs: 10_000 });
+      const client = new RegistryClient({
+        url: proxy.url,
+        retries: 5,
+        backoffMs: 10_000,
+        maxBackoffMs: 10_000,
+      });
       const controller = new AbortController();
       const started = Date.now();
       setTimeout(() => controller.abort(), 150);

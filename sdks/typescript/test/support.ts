@@ -19,8 +19,7 @@ export const PACKAGE_ROOT = fileURLToPath(new URL("../../", import.meta.url));
 /** `llm-schema` of the project's virtualenv, or `REGISTRY_SERVE_CMD`. */
 export function serveCommand(): string {
   return (
-    process.env["REGISTRY_SERVE_CMD"] ??
-    path.resolve(PACKAGE_ROOT, "../../.venv/bin/llm-schema")
+    process.env["REGISTRY_SERVE_CMD"] ?? path.resolve(PACKAGE_ROOT, "../../.venv/bin/llm-schema")
   );
 }
 

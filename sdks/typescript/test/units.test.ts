@@ -71,7 +71,14 @@ test("the cache expires latest on its clock and counts hits and misses", () => {
   assert.equal(cache.getLatest("s"), schema);
   now = 1000;
   assert.equal(cache.getLatest("s"), undefined);
-  assert.deepEqual(cache.stats, { hits: 2, misses: 1, hitRate: 2 / 3, evictions: 0, ids: 0, latest: 0 });
+  assert.deepEqual(cache.stats, {
+    hits: 2,
+    misses: 1,
+    hitRate: 2 / 3,
+    evictions: 0,
+    ids: 0,
+    latest: 0,
+  });
 
   const off = new SchemaCache({ latestTtlMs: 0 });
   off.putLatest("s", schema);
@@ -101,7 +108,10 @@ test("the runtime code imports nothing from Node (browser-safe)", async () => {
       const text = await readFile(path.join(dist, name), "utf8");
       assert.doesNotMatch(text, /from\s+["']node:|require\(|import\(["']node:/, name);
       const imports = [...text.matchAll(/from\s+["']([^"']+)["']/g)].map((m) => m[1]);
-      assert.ok(imports.every((spec) => spec?.startsWith("./")), `${name}: ${imports.join(", ")}`);
+      assert.ok(
+        imports.every((spec) => spec?.startsWith("./")),
+        `${name}: ${imports.join(", ")}`,
+      );
     }
   }
 });
@@ -130,11 +140,9 @@ test("without ajv installed, local validation says how to get it", async () => {
       } catch (error) {
         console.log(JSON.stringify({ local: error instanceof LocalValidationUnavailableError, message: error.message }));
       }`;
-    const run = await promisify(execFile)(
-      process.execPath,
-      ["--input-type=module", "-e", script],
-      { cwd: dir },
-    );
+    const run = await promisify(execFile)(process.execPath, ["--input-type=module", "-e", script], {
+      cwd: dir,
+    });
     const result = JSON.parse(run.stdout) as { local: boolean; message: string };
     assert.equal(result.local, true);
     assert.match(result.message, /npm install ajv/);
