@@ -52,6 +52,9 @@ export async function startRegistry(env: Record<string, string> = {}): Promise<R
     stdio: ["ignore", "ignore", "pipe"],
   });
   let stderr = "";
+  child.on("error", (error) => {
+    stderr += `${error.message}\n`; // a failed spawn; waitReady reports it
+  });
   child.stderr?.on("data", (chunk: Buffer) => {
     stderr = (stderr + chunk.toString()).slice(-20_000);
   });
@@ -72,7 +75,10 @@ export async function startRegistry(env: Record<string, string> = {}): Promise<R
 async function waitReady(url: string, child: ChildProcess, stderr: () => string): Promise<void> {
   const deadline = Date.now() + START_TIMEOUT_MS;
   while (Date.now() < deadline) {
-    if (child.exitCode !== null || child.signalCode !== null) {
+    if (child.pid === undefined) {
+      throw new Error(`cannot run ${serveCommand()}: set REGISTRY_SERVE_CMD to llm-schema`);
+    }
+    if (exited(child)) {
       throw new Error(`${serveCommand()} exited (${child.exitCode}):\n${stderr()}`);
     }
     try {
@@ -88,14 +94,19 @@ async function waitReady(url: string, child: ChildProcess, stderr: () => string)
   throw new Error(`registry not ready within ${START_TIMEOUT_MS} ms:\n${stderr()}`);
 }
 
+/** It ended, or never started (spawn failed: no pid). */
+function exited(child: ChildProcess): boolean {
+  return child.pid === undefined || child.exitCode !== null || child.signalCode !== null;
+}
+
 async function terminate(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) {
+  if (exited(child)) {
     return;
   }
-  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  const gone = new Promise<void>((resolve) => child.once("exit", () => resolve()));
   child.kill("SIGTERM");
   const timer = setTimeout(() => child.kill("SIGKILL"), 10_000);
-  await exited;
+  await gone;
   clearTimeout(timer);
 }
 
