@@ -45,7 +45,7 @@ test: $(STAMP) $(NODE_STAMP) $(TS_STAMP)
 	$(BIN)/pytest
 	@# The TypeScript SDK: build, tsc --noEmit (strict), node --test against a real registry.
 	@if command -v npm >/dev/null 2>&1; then \
-		cd $(TS_SDK) && REGISTRY_SERVE_CMD=$(CURDIR)/$(BIN)/llm-schema npm test; \
+		cd $(TS_SDK) && REGISTRY_SERVE_CMD=$(abspath $(BIN))/llm-schema npm test; \
 	else $(NO_NPM); fi
 
 lint: $(STAMP) $(TS_STAMP)

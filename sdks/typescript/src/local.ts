@@ -7,7 +7,11 @@
 import { LocalValidationUnavailableError } from "./errors.js";
 import type { Problem, RegisteredSchema, ValidationOutcome } from "./models.js";
 
-/** The JSON Schema dialects Ajv has a class for; draft-04/06 documents use the draft-07 one. */
+/**
+ * The JSON Schema dialects Ajv has a class for; draft-06 documents use the draft-07 one, and
+ * draft-04 documents too, once their boolean `exclusiveMinimum`/`exclusiveMaximum` and `id`
+ * are spelled the draft-06 way (`draft4ToDraft6`).
+ */
 export type JsonSchemaDraft = "draft-07" | "2019-09" | "2020-12";
 
 /** What the SDK needs of an Ajv instance (Ajv 8 satisfies it). */
@@ -57,7 +61,8 @@ export const defaultAjvFactory: AjvFactory = async (draft) => {
     );
   }
   const Ajv = constructorOf(module);
-  return new Ajv({ strict: false, allErrors: true, validateFormats: false });
+  // The registry validated the schema against its meta-schema when it was registered.
+  return new Ajv({ strict: false, allErrors: true, validateFormats: false, validateSchema: false });
 };
 
 function constructorOf(module: unknown): AjvConstructor {
@@ -124,20 +129,61 @@ export async function compileLocal(
       false,
     );
   }
-  const root = document as object;
+  const root = draft4ToDraft6(document as object);
   const ajv = await factory(draftOf(root));
   const base = (root as { $id?: unknown }).$id;
   for (const [name, referencedDocument] of referenced) {
-    ajv.addSchema(referencedDocument, name);
+    ajv.addSchema(draft4ToDraft6(referencedDocument), name);
     const alias = typeof base === "string" ? resolved(name, base) : undefined;
     if (alias !== undefined && alias !== name) {
       // A root with an `$id` resolves "other.json" against it, as the registry does.
-      ajv.addSchema(withoutId(referencedDocument), alias);
+      ajv.addSchema(withoutId(draft4ToDraft6(referencedDocument)), alias);
     }
   }
   const rules = schema.ruleSet ?? {};
   const hasRules = Object.values(rules).some((list) => Array.isArray(list) && list.length > 0);
   return new LocalValidator(ajv.compile(root), hasRules);
+}
+
+const DRAFT_04 = /json-schema\.org\/draft-04\/schema/;
+const DATA_KEYWORDS = new Set(["enum", "const", "default", "examples"]);
+
+/** A draft-04 document in draft-06 spelling (others are returned as they are). */
+export function draft4ToDraft6(document: object): object {
+  const declared = (document as { $schema?: unknown }).$schema;
+  return typeof declared === "string" && DRAFT_04.test(declared)
+    ? (rewrite4(document) as object)
+    : document;
+}
+
+function rewrite4(node: unknown): unknown {
+  if (Array.isArray(node)) {
+    return node.map(rewrite4);
+  }
+  if (node === null || typeof node !== "object") {
+    return node;
+  }
+  const found: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(node)) {
+    found[key === "id" && typeof value === "string" ? "$id" : key] = DATA_KEYWORDS.has(key)
+      ? value
+      : rewrite4(value);
+  }
+  for (const [flag, limit] of [
+    ["exclusiveMinimum", "minimum"],
+    ["exclusiveMaximum", "maximum"],
+  ] as const) {
+    if (found[flag] === true && typeof found[limit] === "number") {
+      found[flag] = found[limit];
+      delete found[limit];
+    } else if (typeof found[flag] === "boolean") {
+      delete found[flag];
+    }
+  }
+  if (typeof found["$schema"] === "string" && DRAFT_04.test(found["$schema"])) {
+    found["$schema"] = "http://json-schema.org/draft-06/schema#";
+  }
+  return found;
 }
 
 function resolved(name: string, base: string): string | undefined {

@@ -349,6 +349,50 @@ describe("validation", () => {
     );
   });
 
+  test("local validation agrees with the registry on draft-04, draft-06 and 2020-12", async () => {
+    const dialects: [object, unknown[]][] = [
+      [
+        {
+          $schema: "http://json-schema.org/draft-04/schema#",
+          id: "http://example.com/score.json",
+          type: "object",
+          properties: { score: { type: "number", minimum: 0, exclusiveMinimum: true } },
+          enum: [{ id: "kept as data" }, { score: 1 }, { score: 0 }],
+        },
+        [{ score: 1 }, { score: 0 }, { score: -1 }, { id: "kept as data" }],
+      ],
+      [
+        {
+          $schema: "http://json-schema.org/draft-06/schema#",
+          type: "object",
+          properties: { score: { type: "number", exclusiveMaximum: 10 } },
+        },
+        [{ score: 9.5 }, { score: 10 }],
+      ],
+      [
+        {
+          $schema: "https://json-schema.org/draft/2020-12/schema",
+          type: "array",
+          prefixItems: [{ type: "string" }],
+          items: { $ref: "#/$defs/count" },
+          $defs: { count: { type: "integer" } },
+        },
+        [["a", 1, 2], ["a", "b"], [1]],
+      ],
+    ];
+    for (const [schema, records] of dialects) {
+      const id = await client.register(uniqueSubject("dialect"), schema, { schemaType: "JSON" });
+      const remote = await client.validateRemote(records, { schemaId: id });
+      for (const [index, record] of records.entries()) {
+        const local = await client.validate(record, { schemaId: id });
+        const paths = (outcome: { errors: { path: string }[] } | undefined): string[] =>
+          [...new Set(outcome?.errors.map((e) => e.path))].sort();
+        assert.equal(local.valid, remote[index]?.valid, JSON.stringify({ schema, record }));
+        assert.deepEqual(paths(local), paths(remote[index]), JSON.stringify({ schema, record }));
+      }
+    }
+  });
+
   test("local validation of a non-JSON schema says to use validateRemote", async () => {
     const subject = uniqueSubject("local-avro");
     await client.register(subject, AVRO);
