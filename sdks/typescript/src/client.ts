@@ -63,6 +63,7 @@ export class RegistryClient {
     this.cache = new SchemaCache({
       latestTtlMs: options.latestTtlMs,
       maxEntries: options.cacheSize,
+      clock: options.clock,
     });
     this.validators = new LocalValidators(
       options.ajv ?? defaultAjvFactory,

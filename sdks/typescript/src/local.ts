@@ -35,7 +35,7 @@ export interface AjvErrorObject {
 /**
  * Makes a fresh Ajv instance for one schema's dialect. The default imports `ajv` by name;
  * bundlers and browsers without an import map can pass their own, e.g.
- * `(draft) => new Ajv2020({ strict: false, allErrors: true })`.
+ * `(draft) => new Ajv2020({ strict: false, allErrors: true, validateSchema: false })`.
  */
 export type AjvFactory = (draft: JsonSchemaDraft) => AjvLike | Promise<AjvLike>;
 

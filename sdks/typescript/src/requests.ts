@@ -11,6 +11,8 @@ export interface ClientOptions extends TransportOptions {
   cacheSize?: number | undefined;
   /** Makes the Ajv instance for local validation (default: the optional peer `ajv`). */
   ajv?: AjvFactory | undefined;
+  /** The cache's monotonic clock in milliseconds (default `performance.now`; for tests). */
+  clock?: (() => number) | undefined;
 }
 
 export interface SchemaOptions extends RequestOptions {

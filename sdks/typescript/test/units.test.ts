@@ -5,7 +5,7 @@
 
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
-import { cp, mkdtemp, readFile, readdir, rm, writeFile } from "node:fs/promises";
+import { cp, mkdir, mkdtemp, readFile, readdir, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { test } from "node:test";
@@ -114,6 +114,45 @@ test("the runtime code imports nothing from Node (browser-safe)", async () => {
       );
     }
   }
+});
+
+test("the published types need neither Node's types nor ajv's (a browser consumer)", async () => {
+  // Inside the package, so the import resolves to dist/*.d.ts by self-reference.
+  const dir = path.join(PACKAGE_ROOT, "build", "consumer");
+  await mkdir(dir, { recursive: true });
+  await writeFile(
+    path.join(dir, "app.ts"),
+    `import { RegistryClient, NotFoundError, type RegisteredSchema } from "@llm-schema-registry/client";
+const client = new RegistryClient({ url: "/registry", bearerToken: async () => "t" });
+export async function latest(): Promise<RegisteredSchema | undefined> {
+  try {
+    return await client.getLatest("orders-value", { signal: AbortSignal.timeout(1000) });
+  } catch (error) {
+    if (error instanceof NotFoundError) return undefined;
+    throw error;
+  }
+}
+`,
+  );
+  const config = {
+    compilerOptions: {
+      strict: true,
+      target: "ES2022",
+      module: "NodeNext",
+      moduleResolution: "NodeNext",
+      lib: ["ES2022", "DOM"],
+      types: [],
+      skipLibCheck: false,
+      noEmit: true,
+    },
+    files: ["app.ts"],
+  };
+  await writeFile(path.join(dir, "tsconfig.json"), JSON.stringify(config));
+  const tsc = path.join(PACKAGE_ROOT, "node_modules", "typescript", "bin", "tsc");
+  const checked = await promisify(execFile)(process.execPath, [tsc, "-p", dir]).catch(
+    (error: { stdout: string }) => error,
+  );
+  assert.equal(checked.stdout, "", checked.stdout);
 });
 
 test("without ajv installed, local validation says how to get it", async () => {
