@@ -9,6 +9,12 @@ STAMP := $(VENV)/.installed-stamp
 NODE_CLIENT := tests/clients/node
 NODE_STAMP := $(NODE_CLIENT)/node_modules/.installed-stamp
 
+TS_SDK := sdks/typescript
+TS_STAMP := $(TS_SDK)/node_modules/.installed-stamp
+# Without npm the TypeScript SDK is skipped, except under CI=true, where that is a failure.
+NO_NPM = if [ "$$CI" = "true" ]; then echo "npm not found (CI=true): the TypeScript SDK cannot be tested"; exit 1; \
+	else echo "npm not found: the TypeScript SDK is skipped"; fi
+
 .PHONY: run test lint bench clean
 
 $(STAMP): pyproject.toml
@@ -24,22 +30,33 @@ $(NODE_STAMP): $(NODE_CLIENT)/package.json $(NODE_CLIENT)/package-lock.json
 		cd $(NODE_CLIENT) && npm ci --no-audit --no-fund --loglevel=error && touch node_modules/.installed-stamp; \
 	else echo "npm not found: the Node client test will be skipped"; fi
 
+# The TypeScript SDK's dev dependencies (typescript, ajv, prettier), exactly as locked.
+$(TS_STAMP): $(TS_SDK)/package.json $(TS_SDK)/package-lock.json
+	@if command -v npm >/dev/null 2>&1; then \
+		cd $(TS_SDK) && npm ci --no-audit --no-fund --loglevel=error && touch node_modules/.installed-stamp; \
+	else $(NO_NPM); fi
+
 run: $(STAMP)
 	$(BIN)/llm-schema serve
 
-test: $(STAMP) $(NODE_STAMP)
+test: $(STAMP) $(NODE_STAMP) $(TS_STAMP)
 	$(BIN)/ruff check src tests bench
 	$(BIN)/mypy
 	$(BIN)/pytest
+	@# The TypeScript SDK: build, tsc --noEmit (strict), node --test against a real registry.
+	@if command -v npm >/dev/null 2>&1; then \
+		cd $(TS_SDK) && REGISTRY_SERVE_CMD=$(abspath $(BIN))/llm-schema npm test; \
+	else $(NO_NPM); fi
 
-lint: $(STAMP)
+lint: $(STAMP) $(TS_STAMP)
 	$(BIN)/ruff check src tests bench
 	$(BIN)/ruff format --check src tests bench
 	$(BIN)/mypy
+	cd $(TS_SDK) && npm run lint
 
 bench: $(STAMP)
 	$(BIN)/python bench/hot_path.py
 	$(BIN)/python bench/registrations.py
 
 clean:
-	rm -rf $(VENV) $(NODE_CLIENT)/node_modules build dist src/*.egg-info .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) $(NODE_CLIENT)/node_modules $(TS_SDK)/node_modules $(TS_SDK)/dist $(TS_SDK)/build build dist src/*.egg-info .pytest_cache .mypy_cache .ruff_cache
