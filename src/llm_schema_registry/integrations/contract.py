@@ -111,6 +111,9 @@ class OutputContract:
         """The registry's verdict on a raw reply (the SDK's local `validate_llm_output`: the
         registry's validators and rules, compiled once per schema id)."""
         reply = self._absent_dropped(reply)
+        if self.schema_id is None and str(self.version).isdigit():
+            # a numbered version never changes: resolve it once, then validate by id
+            self.schema_id = self.client.get_version(self.subject, self.version).id
         if self.schema_id is not None:
             return self.client.validate_llm_output(reply, schema_id=self.schema_id)
         return self.client.validate_llm_output(reply, subject=self.subject, version=self.version)
