@@ -67,6 +67,34 @@ TOOL_CLEAN = {
     "required": ["query"],
 }
 TOOL_DIRTY = {"properties": {"query": {"type": "string"}}, "required": ["query"]}
+# vLLM and OpenAI-compatible servers: grammar engines; open objects, $ref and type lists
+# are fine, keywords no engine enforces are findings.
+GRAMMAR_CLEAN = {
+    "type": "object",
+    "properties": {
+        "title": {"type": "string", "maxLength": 80},
+        "tags": {"type": "array", "items": {"type": "string"}, "maxItems": 5},
+        "score": {"type": ["number", "null"], "minimum": 0},
+        "kind": {"anyOf": [{"const": "review"}, {"const": "note"}]},
+        "author": {"$ref": "#/$defs/Person"},
+    },
+    "required": ["title"],
+    "$defs": {"Person": {"type": "object", "properties": {"name": {"type": "string"}}}},
+}
+GRAMMAR_DIRTY = {
+    "type": "object",
+    "properties": {
+        "tags": {"type": "array", "items": {"type": "string"}, "uniqueItems": True},
+        "count": {"type": "integer", "multipleOf": 5},
+        "email": {"type": "string"},
+        "phone": {"type": "string"},
+    },
+    "dependentRequired": {"email": ["phone"]},
+}
+VLLM_FINDINGS = {
+    ("$.properties.tags.uniqueItems", "unsupported-keyword"),
+    ("$.dependentRequired", "unsupported-keyword"),
+}
 
 CASES: dict[Target, tuple[dict[str, Any], dict[str, Any], set[tuple[str, str]]]] = {
     Target.OPENAI: (
@@ -103,6 +131,13 @@ CASES: dict[Target, tuple[dict[str, Any], dict[str, Any], set[tuple[str, str]]]]
     ),
     Target.ANTHROPIC_TOOL: (TOOL_CLEAN, TOOL_DIRTY, {("$.type", "root-object")}),
     Target.MCP_TOOL: (TOOL_CLEAN, TOOL_DIRTY, {("$.type", "root-object")}),
+    # vLLM falls back from xgrammar to guidance, which enforces multipleOf
+    Target.VLLM: (GRAMMAR_CLEAN, GRAMMAR_DIRTY, VLLM_FINDINGS),
+    Target.OPENAI_COMPATIBLE: (
+        GRAMMAR_CLEAN,
+        GRAMMAR_DIRTY,
+        {*VLLM_FINDINGS, ("$.properties.count.multipleOf", "unsupported-keyword")},
+    ),
 }
 
 
@@ -238,6 +273,32 @@ def test_openai_payloads_match_the_api_reference_shapes() -> None:
     assert set(mcp) == {"name", "title", "description", "inputSchema"}
 
 
+def test_grammar_server_payloads() -> None:
+    vllm = export(Target.VLLM, GRAMMAR_CLEAN, subject="reviews").payload
+    assert vllm == {"structured_outputs": {"json": GRAMMAR_CLEAN}}
+    compatible = export(Target.OPENAI_COMPATIBLE, GRAMMAR_CLEAN, subject="reviews", version=2)
+    jsonschema_rs.validate(OPENAI_RESPONSE_FORMAT, compatible.payload)
+    assert compatible.payload["json_schema"]["schema"] == GRAMMAR_CLEAN
+    assert "strict" not in compatible.payload["json_schema"]  # no OpenAI strict mode there
+
+
+@pytest.mark.parametrize("target", [Target.VLLM, Target.OPENAI_COMPATIBLE])
+def test_grammar_servers_keep_what_no_engine_enforces_as_findings(target: Target) -> None:
+    schema = {
+        "type": "object",
+        "properties": {
+            "a": {"oneOf": [{"type": "string"}, {"type": "integer"}]},
+            "b": {"not": {"type": "null"}},
+        },
+    }
+    done = export(target, schema, subject="s", fix=True)
+    assert {(f.path, f.rule) for f in done.findings} == {
+        ("$.properties.a.oneOf", "unsupported-keyword"),
+        ("$.properties.b.not", "unsupported-keyword"),
+    }
+    assert done.fixes == []  # optional stays optional, objects stay open
+
+
 @pytest.mark.parametrize(
     "subject",
     ["orders-value", "com.acme/Order value!", "", "é" * 10, "x" * 200, "a.b" * 40],
@@ -259,6 +320,10 @@ def _schema_of(target: Target, payload: dict[str, Any]) -> dict[str, Any]:
         schema = payload["input_schema"]
     elif target is Target.MCP_TOOL:
         schema = payload["inputSchema"]
+    elif target is Target.VLLM:
+        schema = payload["structured_outputs"]["json"]
+    elif target is Target.OPENAI_COMPATIBLE:
+        schema = payload["json_schema"]["schema"]
     else:
         schema = payload["responseSchema"]
     return schema
@@ -297,7 +362,15 @@ async def test_export_refuses_avro_and_unknown_targets(sqlite_client: httpx.Asyn
     target = next(p for p in parameters if p["name"] == "target")
     enum_ref = target["schema"].get("$ref", "").rsplit("/", 1)[-1]
     enum = spec["components"]["schemas"][enum_ref]["enum"] if enum_ref else target["schema"]["enum"]
-    assert enum == ["openai", "openai-tool", "anthropic-tool", "gemini", "mcp-tool"]
+    assert enum == [
+        "openai",
+        "openai-tool",
+        "anthropic-tool",
+        "gemini",
+        "mcp-tool",
+        "vllm",
+        "openai-compatible",
+    ]
 
 
 ADDRESS = {"type": "object", "properties": {"zip": {"type": "string"}}, "required": ["zip"]}

@@ -38,6 +38,8 @@ LAYERS: dict[str, set[str]] = {
     "storage": NEUTRAL,
     # the SDK imports no server code
     "client": {"formats", "validation", "llm", "webhooks"},
+    # framework integrations: drive the SDK (no server code)
+    "integrations": {"client", "llm", "formats", "validation"},
     # neutral ground
     "compatibility": {"formats"},
     "validation": {"formats"},

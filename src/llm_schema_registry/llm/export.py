@@ -15,6 +15,12 @@ Payload shapes, from each provider's API reference:
   "application/json", "responseSchema": Schema}` with upper-case `Type` enum values.
 - mcp-tool: an MCP Tool (https://modelcontextprotocol.io/specification/2025-06-18/server/
   tools#tool): `{"name", "title", "description", "inputSchema"}`.
+- vllm: the request's extra body for vLLM's structured outputs
+  (https://docs.vllm.ai/en/latest/features/structured_outputs/): `{"structured_outputs":
+  {"json": schema}}`; vLLM before 0.12 took the same schema as `{"guided_json": schema}`.
+- openai-compatible: `response_format` as OpenAI-compatible servers (vLLM, SGLang,
+  llama.cpp, Ollama, LM Studio) read it: `{"type": "json_schema", "json_schema": {"name",
+  "description", "schema"}}`, without OpenAI's `strict` (their grammars always constrain).
 """
 
 from __future__ import annotations
@@ -103,6 +109,13 @@ def _payload(target: Target, schema: dict[str, Any], name: str, description: str
         }
     if target is Target.ANTHROPIC_TOOL:
         return {"name": name, "description": description, "input_schema": schema}
+    if target is Target.VLLM:
+        return {"structured_outputs": {"json": schema}}
+    if target is Target.OPENAI_COMPATIBLE:
+        return {
+            "type": "json_schema",
+            "json_schema": {"name": name, "description": description, "schema": schema},
+        }
     if target is Target.MCP_TOOL:
         title = str(schema.get("title") or name)
         return {"name": name, "title": title, "description": description, "inputSchema": schema}

@@ -16,6 +16,8 @@ class Target(StrEnum):
     ANTHROPIC_TOOL = "anthropic-tool"
     GEMINI = "gemini"
     MCP_TOOL = "mcp-tool"
+    VLLM = "vllm"
+    OPENAI_COMPATIBLE = "openai-compatible"
 
 
 @dataclass(frozen=True)
@@ -163,10 +165,86 @@ MCP = ProviderRules(
     type_lists=True,
 )
 
+# vLLM structured outputs: https://docs.vllm.ai/en/latest/features/structured_outputs/
+# (the `structured_outputs: {"json": ...}` request field; `guided_json` before v0.12.0). The
+# default backend `auto` compiles with xgrammar and falls back to guidance (llguidance) when
+# vLLM's check `has_xgrammar_unsupported_json_features` (vllm/v1/structured_output/
+# backend_xgrammar.py, read 2026) finds multipleOf, uniqueItems/contains/minContains/
+# maxContains, an unknown string format, a pattern/format with min/maxLength, or
+# propertyNames/patternProperties beside properties. So a keyword is refused here when
+# neither engine enforces it:
+# - xgrammar, https://github.com/mlc-ai/xgrammar docs/xgrammar_features/json_schema.md
+#   ("Supported JSON Schema"): "oneOf: Be regarded as anyOf", "allOf: Only one schema is
+#   supported now"; no not, if/then/else, dependentRequired/dependentSchemas.
+# - llguidance, https://github.com/guidance-ai/llguidance docs/json_schema.md ("Supported
+#   JSON schema features"; it "aims to either produce a grammar conformant to the JSON schema
+#   semantics, or give an error"): oneOf "converted to anyOf only when provably equivalent",
+#   "allOf - intersection of certain schemas is not supported"; not, if/then/else,
+#   dependent*, propertyNames, uniqueItems and contains are not in its list.
+# Objects stay open and optional properties optional: both engines follow the schema as is.
+_VLLM_UNSUPPORTED = {
+    "oneOf": "vLLM: oneOf is decoded as anyOf (xgrammar); exactly-one is not enforced",
+    "allOf": "vLLM: xgrammar enforces only a single-schema allOf; guidance cannot intersect all",
+    "not": "vLLM: not is supported by neither xgrammar nor guidance",
+    "if": "vLLM: if/then/else is supported by neither xgrammar nor guidance",
+    "then": "vLLM: if/then/else is supported by neither xgrammar nor guidance",
+    "else": "vLLM: if/then/else is supported by neither xgrammar nor guidance",
+    "dependentRequired": "vLLM: dependentRequired is supported by neither backend",
+    "dependentSchemas": "vLLM: dependentSchemas is supported by neither backend",
+    "propertyNames": "vLLM: propertyNames is unsupported by guidance, ignored by xgrammar",
+    "uniqueItems": "vLLM: uniqueItems is supported by neither xgrammar nor guidance",
+    "contains": "vLLM: contains is supported by neither xgrammar nor guidance",
+    "minContains": "vLLM: minContains is supported by neither xgrammar nor guidance",
+    "maxContains": "vLLM: maxContains is supported by neither xgrammar nor guidance",
+}
+
+VLLM = ProviderRules(
+    name="vLLM structured outputs",
+    root_object=False,  # any JSON Schema may be the root (a choice, an array, ...)
+    root_composition=True,
+    all_required=False,
+    closed_objects=False,
+    refs=True,  # xgrammar: "$ref: Supports internal schema references"; llguidance likewise
+    type_lists=True,  # both: "type - both single type and array of types"
+    unsupported=_VLLM_UNSUPPORTED,
+)
+
+# `response_format: {"type": "json_schema", ...}` on OpenAI-compatible servers, which
+# enforce it with a grammar engine: xgrammar (vLLM, SGLang, TensorRT-LLM, MLC-LLM),
+# llguidance (vLLM, llama.cpp with LLGuidance), or llama.cpp's own converter (llama.cpp
+# server, Ollama's GGUF engine). The table is what all three accept (sources above, and
+# https://github.com/ggml-org/llama.cpp grammars/README.md, "JSON Schemas → GBNF":
+# "Unsupported features are skipped silently"; "No patternProperties"; "prefixItems is
+# broken"; unsupported "uniqueItems", "contains / minContains", "$anchor", "not",
+# "if / then / else / dependentSchemas"). xgrammar additionally lacks multipleOf.
+_OPENAI_COMPATIBLE_UNSUPPORTED = {
+    **{
+        keyword: why.replace("vLLM:", "OpenAI-compatible servers:")
+        for keyword, why in _VLLM_UNSUPPORTED.items()
+    },
+    "multipleOf": "OpenAI-compatible servers: multipleOf is not enforced by xgrammar",
+    "patternProperties": "OpenAI-compatible servers: llama.cpp has no patternProperties",
+    "prefixItems": "OpenAI-compatible servers: prefixItems is broken in llama.cpp",
+    "$anchor": "OpenAI-compatible servers: $anchor is not resolved by llama.cpp",
+}
+
+OPENAI_COMPATIBLE = ProviderRules(
+    name="OpenAI-compatible servers",
+    root_object=False,
+    root_composition=True,
+    all_required=False,  # no strict mode: optional properties stay optional
+    closed_objects=False,
+    refs=True,  # internal `#/$defs/...` references (all three engines)
+    type_lists=True,
+    unsupported=_OPENAI_COMPATIBLE_UNSUPPORTED,
+)
+
 RULES: dict[Target, ProviderRules] = {
     Target.OPENAI: OPENAI,
     Target.OPENAI_TOOL: OPENAI,
     Target.ANTHROPIC_TOOL: ANTHROPIC,
     Target.GEMINI: GEMINI,
     Target.MCP_TOOL: MCP,
+    Target.VLLM: VLLM,
+    Target.OPENAI_COMPATIBLE: OPENAI_COMPATIBLE,
 }

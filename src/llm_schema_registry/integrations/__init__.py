@@ -1,0 +1,11 @@
+"""The registry inside LLM frameworks, each an optional extra of the package:
+
+- `integrations.langchain` (`pip install 'llm-schema-registry[langchain]'`): an output
+  parser and `with_registry_output`, a model bound to a registered schema that repairs
+  invalid replies with the registry's repair prompt.
+- `integrations.llamaindex` (`pip install 'llm-schema-registry[llamaindex]'`): metadata
+  validation of documents and nodes before indexing, and a structured-output program.
+
+What they share (`contract.py`, `conversation.py`) needs neither framework; like the SDK
+they use, they import no server code.
+"""
