@@ -83,9 +83,10 @@ class OptionPrinter:
         )
         dynamic = cls.FromString(options.SerializeToString())
         found: list[Option] = []
+        undefined: list[Option] = []  # printed after the defined ones
         for fld, value in dynamic.ListFields():
             if fld.name == "uninterpreted_option":
-                found += [o for o in map(self.uninterpreted, value) if o is not None]
+                undefined += [o for o in map(self.uninterpreted, value) if o is not None]
                 continue
             if fld.name == "map_entry":
                 continue
@@ -97,7 +98,7 @@ class OptionPrinter:
             values = list(value) if _is_repeated(fld) else [value]
             for item in values:
                 found.append(Option(name, fld.is_extension, self.value(fld, item)))
-        return found
+        return found + undefined
 
     def uninterpreted(self, option: Any) -> Option | None:
         """An option without a definition (see undefined_options), printed as written."""
