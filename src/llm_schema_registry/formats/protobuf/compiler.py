@@ -5,7 +5,9 @@ it returns the generated `*_pb2.py` source of the file and all its imports, or r
 `ProtocErrors` carrying structured (file, 0-based line, 0-based column, message) errors. The
 serialized `FileDescriptorProto` of each file is the bytes literal passed to
 `AddSerializedFile(...)` in that source, which we read back with `ast` (never executing it).
-tests/unit/formats/test_protobuf_parse.py pins this behaviour.
+tests/unit/formats/test_protobuf_parse.py pins this behaviour. Only for a schema carrying
+options nobody defined (see undefined_options) does protoc also run as its command line
+(`run_main`), for the source positions `get_protos` does not hand out.
 """
 
 from __future__ import annotations
@@ -182,9 +184,11 @@ def _source_info(root: Path, main: str) -> dict[str, Any]:
     return {proto.name: proto.source_code_info for proto in files}
 
 
-def _unknown_options(errors: list[object], files: Mapping[str, str]) -> dict[str, list[Any]]:
+def _unknown_options(
+    errors: list[object], files: Mapping[str, str]
+) -> dict[str, list[tuple[int, int]]]:
     """(line, column) of every option protoc found no definition for, by file."""
-    found: dict[str, list[Any]] = {}
+    found: dict[str, list[tuple[int, int]]] = {}
     for error in errors:
         name = bytes(getattr(error, "filename", b"")).decode("utf-8", "replace")
         message = bytes(getattr(error, "message", b"")).decode("utf-8", "replace")
