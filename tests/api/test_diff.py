@@ -40,7 +40,9 @@ async def test_avro_field_changes_judged_under_the_subject_mode(
         ("$.user_id", "FIELD_REMOVED", False),
         ("$.count", "TYPE_CHANGED", False),
     ]
-    assert backward["semver_bump"] == "minor"
+    # Issue 11: the bump follows the changes, not the level (user_id's removal and the
+    # promotion break old readers: major even though BACKWARD accepts both).
+    assert backward["semver_bump"] == "major"
 
     await client.put("/config/avro", json={"compatibility": "FORWARD"})
     forward = await diff(client, "avro", 2, 1)
@@ -100,7 +102,7 @@ async def test_json_schema_changes(sqlite_client: httpx.AsyncClient) -> None:
     )
     assert result["semver_bump"] == "major"
     await client.put("/config/j", json={"compatibility": "NONE"})
-    assert (await diff(client, "j", 2, 1))["semver_bump"] == "minor"
+    assert (await diff(client, "j", 2, 1))["semver_bump"] == "major"  # issue 11: not by level
 
 
 async def test_protobuf_changes(sqlite_client: httpx.AsyncClient) -> None:
@@ -120,7 +122,7 @@ async def test_protobuf_changes(sqlite_client: httpx.AsyncClient) -> None:
     assert result["changes"][0]["migration_note"].startswith("type of `")
     assert result["semver_bump"] == "major"
     await client.put("/config/p", json={"compatibility": "NONE"})
-    assert (await diff(client, "p", 2, 1))["semver_bump"] == "minor"
+    assert (await diff(client, "p", 2, 1))["semver_bump"] == "major"  # issue 11: not by level
 
 
 async def test_diff_of_unknown_versions(sqlite_client: httpx.AsyncClient) -> None:

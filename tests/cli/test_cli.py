@@ -115,6 +115,19 @@ def test_validate_file_summary_and_exit(url: str, files: Path) -> None:
     assert offline == summary
 
 
+def test_diff_names_each_change_and_judges_it_both_ways(url: str) -> None:
+    [change] = run_json("diff", "tickets-value", "2", "1", url=url)["changes"]
+    assert change["name"] == "due" and "$.properties.due" in change["description"]
+    assert {"breaking", "breaking_backward", "breaking_forward", "compatibility_level"} <= set(
+        change
+    )
+    table = run("diff", "tickets-value", "2", "1", url=url, env={"COLUMNS": "400"})
+    assert table.returncode == 0, table.stderr
+    assert "'$.properties.due' was added where the old schema allowed no others" in table.stdout
+    for column in ("breaks backward", "breaks forward", "breaking (BACKWARD)"):
+        assert column in table.stdout
+
+
 def test_diff_deprecate_rollback(url: str) -> None:
     changes = run_json("diff", "tickets-value", "2", "1", url=url)
     assert {"version", "against", "changes", "semver_bump"} <= set(changes)

@@ -229,25 +229,35 @@ def validate(
 
 
 def diff(ctx: typer.Context, subject: str, version: str, against: str) -> None:
-    """The changes from version AGAINST to VERSION, each flagged breaking or not."""
+    """The changes from version AGAINST to VERSION, each naming its field and flagged
+    breaking backward, forward and under the subject's compatibility level."""
     cli = ctx_of(ctx)
     with registry_errors(cli), cli.client() as client:
         found = client.diff(subject, version, against)
 
     def show(console: Console) -> None:
+        changes = found.get("changes") or []
+        level = changes[0].get("compatibility_level", "") if changes else ""
         table = Table(title=f"{subject}: {against} -> {version} ({found.get('semver_bump')})")
-        for column in ("path", "change", "breaking", "migration note"):
+        columns = ("change", "kind", "breaks backward", "breaks forward", f"breaking ({level})")
+        for column in (*columns, "migration note"):
             table.add_column(column)
-        for change in found.get("changes") or []:
+        for change in changes:
             table.add_row(
-                change["path"],
+                change.get("description") or change["path"],
                 change["kind"],
-                "yes" if change["breaking"] else "no",
+                _yes(change.get("breaking_backward")),
+                _yes(change.get("breaking_forward")),
+                _yes(change["breaking"]),
                 change.get("migration_note") or "",
             )
         console.print(table)
 
     cli.emit(found, show)
+
+
+def _yes(flag: object) -> str:
+    return "yes" if flag else "no"
 
 
 def deprecate(

@@ -1,9 +1,11 @@
-"""How a change between two versions is judged: breaking under a compatibility mode, the
-migration note it calls for and the semver bump of a whole diff.
+"""How a change between two versions is judged: breaking each way and under a compatibility
+mode, the migration note it calls for and the semver bump of a whole diff.
 
 The changes themselves come from the format (`SchemaFormat.differences`), each already
 judged both ways: `backward` (new readers of old data) and `forward` (old readers of new
-data). This module only weighs them against the subject's compatibility level.
+data), and named for people (`Field Order.count (field 2) removed`). The semver bump follows
+the changes alone (a type change is major even under NONE); `breaking` weighs each change
+against the subject's compatibility level as well.
 """
 
 from __future__ import annotations
@@ -46,6 +48,9 @@ def migration_note(change: Change) -> str:
         "or bump the major version",
         "TYPE_CHANGED": f"type of `{name}` changed: keep the old type (add a new field "
         "instead), or bump the major version",
+        "FIELD_RENAMED": f"field `{name}` renamed: readers of the other version look for "
+        "the other name; keep the old name (or give the field a default), "
+        "or bump the major version",
         "SYMBOL_ADDED": f"enum symbol `{name}` added: give the enum a default symbol, "
         "or bump the major version",
         "SYMBOL_REMOVED": f"enum symbol `{name}` removed: keep it (or add an enum default), "
@@ -70,25 +75,32 @@ def migration_note(change: Change) -> str:
 
 
 def judged(changes: list[Change], level: CompatibilityLevel) -> dict[str, Any]:
-    """`{"changes": [...], "semver_bump"}` under `level` (major, minor, patch or none)."""
+    """`{"changes": [...], "semver_bump"}`: each change with its verdict both ways and under
+    `level`; the bump (major, minor, patch or none) from the changes themselves."""
     listed = []
     for change in changes:
-        breaking = is_breaking(change, level)
+        breaks = change.backward or change.forward
         listed.append(
             {
                 "path": change.path,
                 "kind": change.kind,
-                "breaking": breaking,
-                "migration_note": migration_note(change) if breaking else None,
-                "description": change.description,
+                "name": change.name,
+                "description": change.description or f"{change.kind} at {change.path}",
+                "breaking": is_breaking(change, level),
+                "breaking_backward": change.backward,
+                "breaking_forward": change.forward,
+                "compatibility_level": level.value,
+                "migration_note": migration_note(change) if breaks else None,
             }
         )
-    if any(item["breaking"] for item in listed):
-        bump = "major"
-    elif any(change.kind not in DOC_KINDS for change in changes):
-        bump = "minor"
-    elif changes:
-        bump = "patch"
-    else:
-        bump = "none"
-    return {"changes": listed, "semver_bump": bump}
+    return {"changes": listed, "semver_bump": semver_bump(changes)}
+
+
+def semver_bump(changes: list[Change]) -> str:
+    """`major` when a change breaks readers either way, `minor` for other changes, `patch`
+    when only documentation changed, `none` for no change: whatever the subject's level."""
+    if any(change.backward or change.forward for change in changes):
+        return "major"
+    if any(change.kind not in DOC_KINDS for change in changes):
+        return "minor"
+    return "patch" if changes else "none"

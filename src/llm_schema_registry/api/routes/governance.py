@@ -200,6 +200,10 @@ class DiffChange(BaseModel):
     breaking: bool = Field(description="Under the subject's compatibility level")
     migration_note: str | None = Field(default=None, description="For breaking changes")
     description: str = Field(default="", description="What changed, naming the field")
+    name: str = Field(default="", description="The field, property or symbol concerned")
+    breaking_backward: bool = Field(description="New readers cannot read old data")
+    breaking_forward: bool = Field(description="Old readers cannot read new data")
+    compatibility_level: str = Field(description="The level `breaking` is judged under")
 
 
 class DiffResult(BaseModel):

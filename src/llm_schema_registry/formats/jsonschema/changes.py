@@ -91,6 +91,9 @@ _MESSAGES: tuple[tuple[str, str], ...] = (
     ("_NOT_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL", "'{path}' is not covered by the open part"),
     ("_IS_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL", "'{path}' is covered by the open part"),
     ("REQUIRED_PROPERTY_ADDED_TO_UNOPEN_CONTENT_MODEL", "'{path}' is a new required property"),
+    ("_ADDED_TO_UNOPEN_CONTENT_MODEL", "'{path}' was added where the old schema allowed no others"),
+    ("_ADDED_TO_CLOSED_CONTENT_MODEL", "'{path}' was added to a closed schema"),
+    ("_REMOVED_FROM_OPEN_CONTENT_MODEL", "'{path}' was removed from an open schema"),
     ("_ADDED", "'{path}' was added"),
     ("_REMOVED", "'{path}' was removed"),
     ("_INCREASED", "the value at '{path}' increased"),
@@ -105,6 +108,9 @@ _MESSAGES: tuple[tuple[str, str], ...] = (
 @cache
 def _template(kind: str) -> str:
     # Kinds are few and messages many (a 100-version transitive check builds thousands).
+    if kind.endswith("_CHANGED") and kind.count("_") == 1:
+        # TYPE_CHANGED, DEFAULT_CHANGED ...: say what changed.
+        return f"The {kind.removesuffix('_CHANGED').lower()} of '{{path}}' changed"
     return next((text for suffix, text in _MESSAGES if kind.endswith(suffix)), "'{path}' differs")
 
 

@@ -5,7 +5,9 @@ it returns the generated `*_pb2.py` source of the file and all its imports, or r
 `ProtocErrors` carrying structured (file, 0-based line, 0-based column, message) errors. The
 serialized `FileDescriptorProto` of each file is the bytes literal passed to
 `AddSerializedFile(...)` in that source, which we read back with `ast` (never executing it).
-tests/unit/formats/test_protobuf_parse.py pins this behaviour.
+tests/unit/formats/test_protobuf_parse.py pins this behaviour. Only for a schema carrying
+options nobody defined (see undefined_options) does protoc also run as its command line
+(`run_main`), for the source positions `get_protos` does not hand out.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ import threading
 from collections.abc import Iterable, Mapping
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 import grpc_tools
 from google.protobuf import descriptor_pb2, descriptor_pool
@@ -28,12 +31,42 @@ from google.protobuf.message import DecodeError
 from grpc_tools import _protoc_compiler
 
 from llm_schema_registry.formats.base import InvalidSchemaError
+from llm_schema_registry.formats.protobuf import undefined_options
 
 WELL_KNOWN_PREFIX = "google/protobuf/"
-BUNDLED_FILES = frozenset({"confluent/meta.proto", "confluent/type/decimal.proto"})
+# The google/type files Confluent resolves without a reference, as its
+# `ProtobufSchema.KNOWN_DEPENDENCIES` lists them (confluentinc/schema-registry,
+# protobuf-provider io.confluent.kafka.schemaregistry.protobuf.ProtobufSchema). Our copies
+# in formats/protos/google/type come from googleapis (Apache License 2.0, headers kept).
+GOOGLE_TYPES = (
+    "calendar_period",
+    "color",
+    "date",
+    "datetime",
+    "dayofweek",
+    "decimal",
+    "expr",
+    "fraction",
+    "interval",
+    "latlng",
+    "money",
+    "month",
+    "phone_number",
+    "postal_address",
+    "quaternion",
+    "timeofday",
+)
+BUNDLED_FILES = frozenset(
+    {
+        "confluent/meta.proto",
+        "confluent/type/decimal.proto",
+        "confluent/type/variant.proto",
+        *(f"google/type/{name}.proto" for name in GOOGLE_TYPES),
+    }
+)
 
 # Where grpcio-tools keeps google/protobuf/*.proto, and where our bundled confluent/*.proto
-# live. Both go after the per-compile directory on the include path.
+# and google/type/*.proto live. Both go after the per-compile directory on the include path.
 _WELL_KNOWN_DIR = Path(grpc_tools.__file__).parent / "_proto"
 _BUNDLED_DIR = Path(str(importlib.resources.files("llm_schema_registry.formats") / "protos"))
 
@@ -42,6 +75,9 @@ _BUNDLED_DIR = Path(str(importlib.resources.files("llm_schema_registry.formats")
 _PROTOC_LOCK = threading.Lock()
 _BASE64 = re.compile(r"[A-Za-z0-9+/\s]+={0,2}\s*")
 _SAFE_NAME = re.compile(r"[A-Za-z0-9_.\-/]+")
+# Compile rounds while blanking undefined options: more undefined options than this on one
+# element is not a schema anyone writes.
+_MAX_ROUNDS = 32
 
 Sources = tuple[tuple[str, str], ...]
 
@@ -101,8 +137,9 @@ def _error_text(errors: list[object], main: str) -> str:
             # protoc reports a missing import against the missing file itself.
             parts.append(
                 f"Import '{filename}' was not found: it is neither a schema reference nor a "
-                "built-in (google/protobuf/*.proto, confluent/meta.proto, "
-                "confluent/type/decimal.proto)"
+                "built-in (google/protobuf/*.proto, google/type/*.proto as Confluent lists "
+                "them, confluent/meta.proto, confluent/type/decimal.proto, "
+                "confluent/type/variant.proto)"
             )
             continue
         if filename != main and filename:
@@ -113,23 +150,105 @@ def _error_text(errors: list[object], main: str) -> str:
     return "Invalid Protobuf schema: " + "; ".join(parts)
 
 
+def _write(root: Path, files: Mapping[str, str]) -> None:
+    for name, text in files.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+
+
+def _include(root: Path) -> list[bytes]:
+    return [str(root).encode(), str(_BUNDLED_DIR).encode(), str(_WELL_KNOWN_DIR).encode()]
+
+
+def _compile(root: Path, main: str) -> list[bytes]:
+    """Every serialized descriptor protoc builds for `main`, or ProtocErrors."""
+    with _PROTOC_LOCK:
+        # get_protos takes a virtual path, looked up on the include path only (never the
+        # working directory), so the main file is named exactly `main`.
+        generated = _protoc_compiler.get_protos(main.encode(), _include(root))
+    return [raw for _, code in generated for raw in _descriptors_in(code)]
+
+
+def _source_info(root: Path, main: str) -> dict[str, Any]:
+    """The SourceCodeInfo of `main` and its imports, from protoc's own command line (the
+    only way it hands out source positions)."""
+    out = root / ".descriptor_set"
+    args = [b"protoc", *(b"-I" + path for path in _include(root))]
+    args += [b"--include_imports", b"--include_source_info", b"--descriptor_set_out=" + bytes(out)]
+    with _PROTOC_LOCK:
+        failed = _protoc_compiler.run_main([*args, bytes(root / main)])
+    if failed:
+        raise InvalidSchemaError("Invalid Protobuf schema: protoc could not locate its options.")
+    files = descriptor_pb2.FileDescriptorSet.FromString(out.read_bytes()).file
+    return {proto.name: proto.source_code_info for proto in files}
+
+
+def _unknown_options(
+    errors: list[object], files: Mapping[str, str]
+) -> dict[str, list[tuple[int, int]]]:
+    """(line, column) of every option protoc found no definition for, by file."""
+    found: dict[str, list[tuple[int, int]]] = {}
+    for error in errors:
+        name = bytes(getattr(error, "filename", b"")).decode("utf-8", "replace")
+        message = bytes(getattr(error, "message", b"")).decode("utf-8", "replace")
+        if name in files and undefined_options.UNKNOWN_OPTION.match(message):
+            position = (int(getattr(error, "line", -1)), int(getattr(error, "column", -1)))
+            found.setdefault(name, []).append(position)
+    return found
+
+
 def _run_protoc(main_text: str, sources: Sources) -> tuple[str, list[bytes]]:
     main = _main_name(sources)
+    files = {**dict(sources), main: main_text}
     with tempfile.TemporaryDirectory(prefix="proto-") as tmp:
         root = Path(tmp)
-        for name, text in (*sources, (main, main_text)):
-            path = root / name
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(text, encoding="utf-8")
-        include = [str(root).encode(), str(_BUNDLED_DIR).encode(), str(_WELL_KNOWN_DIR).encode()]
-        with _PROTOC_LOCK:
-            try:
-                # get_protos takes a virtual path, looked up on the include path only (never
-                # the working directory), so the main file is named exactly `main`.
-                generated = _protoc_compiler.get_protos(main.encode(), include)
-            except _protoc_compiler.ProtocErrors as exc:
-                raise InvalidSchemaError(_error_text(list(exc.errors()), main)) from None
-    return main, [raw for _, code in generated for raw in _descriptors_in(code)]
+        _write(root, files)
+        raws, removed = _compile_leniently(root, main, files)
+        if not removed:
+            return main, raws
+        info = _source_info(root, main)
+    return main, [_with_removed(raw, removed, info) for raw in raws]
+
+
+def _compile_leniently(
+    root: Path, main: str, files: Mapping[str, str]
+) -> tuple[list[bytes], dict[str, list[undefined_options.Removed]]]:
+    """Compiles `main`, blanking the options Confluent's parser accepts without a definition
+    (see undefined_options) until protoc reports none: protoc stops at the first unknown
+    option of an element, so an element with several takes several rounds."""
+    texts = dict(files)
+    removed: dict[str, list[undefined_options.Removed]] = {}
+    for _ in range(_MAX_ROUNDS):
+        try:
+            return _compile(root, main), removed
+        except _protoc_compiler.ProtocErrors as exc:
+            errors = list(exc.errors())
+        unknown = _unknown_options(errors, texts)
+        for name, positions in unknown.items():
+            result = undefined_options.blank(texts[name], positions)
+            if result is None:
+                unknown = {}
+                break
+            texts[name] = result[0]
+            removed.setdefault(name, []).extend(result[1])
+        if not unknown:
+            raise InvalidSchemaError(_error_text(errors, main))
+        _write(root, {name: texts[name] for name in unknown})
+    raise InvalidSchemaError(
+        f"Invalid Protobuf schema: more than {_MAX_ROUNDS} undefined options on one element."
+    )
+
+
+def _with_removed(
+    raw: bytes, removed: Mapping[str, list[undefined_options.Removed]], info: Mapping[str, Any]
+) -> bytes:
+    """`raw` with the options blanked out of its file recorded on their elements."""
+    proto = descriptor_pb2.FileDescriptorProto.FromString(raw)
+    if proto.name not in removed:
+        return raw
+    undefined_options.attach(proto, info[proto.name], removed[proto.name])
+    return bytes(proto.SerializeToString())
 
 
 @lru_cache(maxsize=256)

@@ -45,6 +45,12 @@ _SENTENCES = {
 }
 
 
+_ADDED = frozenset({"FIELD_ADDED", "REQUIRED_FIELD_ADDED", "ONEOF_FIELD_ADDED", "ENUM_CONST_ADDED"})
+_REMOVED = frozenset(
+    {"FIELD_REMOVED", "REQUIRED_FIELD_REMOVED", "ONEOF_FIELD_REMOVED", "ENUM_CONST_REMOVED"}
+)
+
+
 def _types(schema: ProtobufSchema) -> dict[str, Any]:
     """Messages and enums by their name relative to their file's package (main file first)."""
     found: dict[str, Any] = {}
@@ -71,9 +77,28 @@ class Names:
     def describe(self, kind: str, path: str) -> tuple[str, str]:
         """(the element's own name, a sentence naming it): `("count", "Field Order.count
         (field 2) removed")`."""
-        name, label, old = self._label(path.removeprefix("#/").split("/"))
+        parts = path.removeprefix("#/").split("/")
+        name, label, old = self._label(parts)
         sentence = _SENTENCES.get(kind, kind.replace("_", " ").capitalize() + ": {label}")
-        return name, sentence.format(label=label, old=old)
+        return name, sentence.format(label=label, old=old) + self._renumbered(kind, parts)
+
+    def _renumbered(self, kind: str, parts: list[str]) -> str:
+        """`" (renumbered: was field 3)"` when an added (removed) member's name is declared
+        under another number in the old (new) version: Confluent reports a renumbering as a
+        removal and an addition, and a person wants to see they are one change."""
+        added, removed = kind in _ADDED, kind in _REMOVED
+        scope = self._scope(parts)
+        rest = parts[len(scope.split(".")) :] if scope else []
+        if not (added or removed) or len(rest) != 1 or not rest[0].isdigit():
+            return ""
+        number = int(rest[0])
+        new, old = (types.get(scope) for types in self._sides)
+        here, there = (new, old) if added else (old, new)
+        other = self._number(there, self._member(here, number))
+        if other is None or other == number:
+            return ""
+        what = "value" if self._is_enum(scope) else "field"
+        return f" (renumbered: {'was' if added else 'now'} {what} {other})"
 
     def _label(self, parts: list[str]) -> tuple[str, str, str]:
         """(name, label, the older name) for the place `parts` point at."""
@@ -104,6 +129,14 @@ class Names:
     def _is_enum(self, scope: str) -> bool:
         new, old = self._sides[0].get(scope), self._sides[1].get(scope)
         return hasattr(new if new is not None else old, "value")  # enums have values
+
+    @staticmethod
+    def _number(declared: Any, name: str) -> int | None:
+        """The number of field (or enum value) `name`; None if there is none."""
+        if declared is None or not name:
+            return None
+        members = declared.value if hasattr(declared, "value") else declared.field
+        return next((int(m.number) for m in members if m.name == name), None)
 
     @staticmethod
     def _member(declared: Any, number: int) -> str:

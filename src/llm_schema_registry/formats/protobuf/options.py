@@ -15,6 +15,8 @@ from typing import Any
 
 from google.protobuf import descriptor, descriptor_pool, message_factory
 
+from llm_schema_registry.formats.protobuf.aggregates import RawValue, parse_aggregate
+
 _ESCAPES = {
     "\a": "\\a",
     "\b": "\\b",
@@ -44,6 +46,7 @@ class Option:
     name: str  # full name for extensions (printed in parentheses), plain name otherwise
     extension: bool
     text: str  # the printed value
+    suffix: str = ""  # `.sub.field` after the name, for options nobody defined (uninterpreted)
 
 
 class OptionPrinter:
@@ -80,8 +83,12 @@ class OptionPrinter:
         )
         dynamic = cls.FromString(options.SerializeToString())
         found: list[Option] = []
+        undefined: list[Option] = []  # printed after the defined ones
         for fld, value in dynamic.ListFields():
-            if fld.name in ("map_entry", "uninterpreted_option"):
+            if fld.name == "uninterpreted_option":
+                undefined += [o for o in map(self.uninterpreted, value) if o is not None]
+                continue
+            if fld.name == "map_entry":
                 continue
             # ignore_extensions keeps Confluent's own metadata options, as Confluent does.
             custom = fld.is_extension and not fld.full_name.startswith("confluent.")
@@ -91,7 +98,46 @@ class OptionPrinter:
             values = list(value) if _is_repeated(fld) else [value]
             for item in values:
                 found.append(Option(name, fld.is_extension, self.value(fld, item)))
-        return found
+        return found + undefined
+
+    def uninterpreted(self, option: Any) -> Option | None:
+        """An option without a definition (see undefined_options), printed as written."""
+        first, rest = option.name[0], option.name[1:]
+        custom = first.is_extension and not first.name_part.startswith("confluent.")
+        if custom and self.ignore_extensions:
+            return None
+        suffix = "".join(f".({p.name_part})" if p.is_extension else f".{p.name_part}" for p in rest)
+        return Option(first.name_part, first.is_extension, self.raw_value(option), suffix)
+
+    def raw_value(self, option: Any) -> str:
+        if option.HasField("identifier_value"):
+            return str(option.identifier_value)
+        if option.HasField("positive_int_value"):
+            return str(option.positive_int_value)
+        if option.HasField("negative_int_value"):
+            return str(option.negative_int_value)
+        if option.HasField("double_value"):
+            return _float(option.double_value)
+        if option.HasField("string_value"):
+            return quoted(option.string_value)
+        return self.raw_aggregate(str(option.aggregate_value))
+
+    def raw_aggregate(self, text: str) -> str:
+        parsed = parse_aggregate(text)
+        if parsed is None:
+            return "{ " + text + " }"
+        return self.format_raw(parsed)
+
+    def format_raw(self, value: RawValue) -> str:
+        if isinstance(value, str):
+            return value
+        if isinstance(value, bytes):
+            return quoted(value)
+        if isinstance(value, list):
+            items = [self.format_raw(item) for item in value]
+            return listed(items) if items else "[]"
+        entries = [(key, self.format_raw(item)) for key, item in value.entries]
+        return braced(sorted(entries) if self.normalize else entries)
 
     def value(self, fld: Any, value: Any) -> str:
         kind = fld.type
@@ -129,21 +175,38 @@ class OptionPrinter:
                 if self.normalize and len(items) == 1:
                     entries.append((key, items[0]))
                     continue
-                listed = "".join(indent(i + ",") for i in items[:-1]) + indent(items[-1])
-                entries.append((key, "[\n" + listed + "]"))
+                entries.append((key, listed(items)))
             else:
                 entries.append((key, self.value(fld, value)))
         if self.normalize:
             entries.sort()
-        if not entries:
-            return "{\n}"
-        lines = [f"{k}: {v}," for k, v in entries[:-1]] + [f"{entries[-1][0]}: {entries[-1][1]}"]
-        return "{\n" + "".join(indent(line) for line in lines) + "}"
+        return braced(entries)
+
+
+def braced(entries: list[tuple[str, str]]) -> str:
+    """A message value: `{`, one `key: value` per line, `}`."""
+    if not entries:
+        return "{\n}"
+    lines = [f"{k}: {v}," for k, v in entries[:-1]] + [f"{entries[-1][0]}: {entries[-1][1]}"]
+    return "{\n" + "".join(indent(line) for line in lines) + "}"
+
+
+def listed(items: list[str]) -> str:
+    """A repeated value: `[`, one item per line, `]`."""
+    return "[\n" + "".join(indent(i + ",") for i in items[:-1]) + indent(items[-1]) + "]"
+
+
+def quoted(data: bytes) -> str:
+    """A string literal for `data`: its text escaped when it is UTF-8, byte escapes if not."""
+    try:
+        return f'"{escape(data.decode("utf-8"))}"'
+    except UnicodeDecodeError:
+        return '"' + "".join(_byte(b) for b in data) + '"'
 
 
 def option_text(option: Option) -> str:
     name = f"({option.name})" if option.extension else option.name
-    return f"{name} = {option.text}"
+    return f"{name}{option.suffix} = {option.text}"
 
 
 def _is_repeated(fld: Any) -> bool:
