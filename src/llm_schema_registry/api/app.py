@@ -9,7 +9,8 @@ from fastapi import FastAPI
 
 from llm_schema_registry import __version__
 from llm_schema_registry.api import errors
-from llm_schema_registry.api.front import ASGIApp, FrontLayer, SchemaBodyCache
+from llm_schema_registry.api.access import declared_routes
+from llm_schema_registry.api.front import FrontLayer, SchemaBodyCache
 from llm_schema_registry.api.media import RegistryJSONResponse
 from llm_schema_registry.api.observe import ObservabilityLayer
 from llm_schema_registry.api.routes import (
@@ -24,6 +25,7 @@ from llm_schema_registry.api.routes import (
     subjects,
     validate,
 )
+from llm_schema_registry.asgi import ASGIApp
 from llm_schema_registry.governance.lifecycle import Clock
 from llm_schema_registry.governance.service import GovernanceService
 from llm_schema_registry.governance.sweeper import SunsetSweeper
@@ -102,5 +104,6 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
         api.include_router(router)
     configure_tracing(settings.otlp_endpoint)
     front = FrontLayer(ObservabilityLayer(api), body_cache, settings.max_body_bytes)
-    # Outermost: authentication, rate limits, authorization and audit (security/middleware.py).
-    return install_security(api, front, settings)
+    # Outermost: authentication, rate limits, authorization and audit (security/middleware.py),
+    # by the permissions the routes declare; refusals answered from the one error table.
+    return install_security(api, front, settings, declared_routes(api), errors.send_error)

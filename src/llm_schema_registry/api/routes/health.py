@@ -10,6 +10,7 @@ from fastapi import APIRouter, Request, Response
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from pydantic import BaseModel
 
+from llm_schema_registry.api.access import ADMIN_ONLY, PUBLIC, requires
 from llm_schema_registry.api.media import RegistryJSONResponse
 from llm_schema_registry.observability import metrics
 from llm_schema_registry.storage.cached import CachedStore
@@ -29,12 +30,17 @@ class Readiness(BaseModel):
     checks: dict[str, Check]
 
 
-@router.get("/health/live", response_model=dict[str, str])
+@router.get("/health/live", dependencies=[requires(PUBLIC)], response_model=dict[str, str])
 async def live() -> dict[str, str]:
     return {"status": "ok"}
 
 
-@router.get("/health/ready", response_model=Readiness, responses={503: {"model": Readiness}})
+@router.get(
+    "/health/ready",
+    dependencies=[requires(PUBLIC)],
+    response_model=Readiness,
+    responses={503: {"model": Readiness}},
+)
 async def ready(request: Request) -> Response:
     """ok: storage answers. degraded (still 200): storage is down but cached reads are served,
     so load balancers keep the node. down (503): storage is down and nothing is cached."""
@@ -78,6 +84,7 @@ async def ready(request: Request) -> Response:
 
 @router.get(
     "/metrics",
+    dependencies=[requires(ADMIN_ONLY)],
     response_class=Response,
     responses={
         200: {
