@@ -43,6 +43,16 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
     """The registry as an ASGI app; storage is opened (and migrated) at start-up. `clock`:
     where lifecycle "now" comes from (sunset dates); tests pass a movable one."""
     settings = settings or Settings()
+    api = create_api(settings, clock=clock)
+    configure_tracing(settings.otlp_endpoint)
+    front = FrontLayer(ObservabilityLayer(api), api.state.body_cache, settings.max_body_bytes)
+    # Outermost: authentication, rate limits, authorization and audit (security/middleware.py),
+    # by the permissions the routes declare; refusals answered from the one error table.
+    return install_security(api, front, settings, declared_routes(api), errors.send_error)
+
+
+def create_api(settings: Settings, *, clock: Clock | None = None) -> FastAPI:
+    """The framework application: routes, their services on `state`, the lifespan."""
     read_url = settings.database_read_url.get_secret_value() if settings.database_read_url else None
     sql = SqlStore(settings.database_url.get_secret_value(), read_url=read_url)
     store = CachedStore(sql)
@@ -102,8 +112,4 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
         security.router,
     ):
         api.include_router(router)
-    configure_tracing(settings.otlp_endpoint)
-    front = FrontLayer(ObservabilityLayer(api), body_cache, settings.max_body_bytes)
-    # Outermost: authentication, rate limits, authorization and audit (security/middleware.py),
-    # by the permissions the routes declare; refusals answered from the one error table.
-    return install_security(api, front, settings, declared_routes(api), errors.send_error)
+    return api
