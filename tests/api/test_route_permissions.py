@@ -9,7 +9,7 @@ import pytest
 from fastapi import FastAPI
 
 from llm_schema_registry.api.access import (
-    UndeclaredPermissionError,
+    PermissionDeclarationError,
     declared_routes,
     every_route,
     permission_of,
@@ -17,7 +17,7 @@ from llm_schema_registry.api.access import (
 )
 from llm_schema_registry.api.app import create_api
 from llm_schema_registry.security.authorization import ADMIN_ONLY, PUBLIC, READ, Rule
-from llm_schema_registry.security.routes import UNMATCHED, RouteTable
+from llm_schema_registry.security.route_table import UNMATCHED, RouteTable
 from llm_schema_registry.settings import Settings
 
 
@@ -40,7 +40,7 @@ def test_a_route_added_without_a_permission_stops_the_app_from_starting(api: Fas
     async def added_later() -> dict[str, str]:
         return {}
 
-    with pytest.raises(UndeclaredPermissionError, match="GET /added-later"):
+    with pytest.raises(PermissionDeclarationError, match="GET /added-later"):
         declared_routes(api)
 
 

@@ -24,7 +24,7 @@ from llm_schema_registry.security.errors import (
 from llm_schema_registry.security.jwt_auth import JwtVerifier
 from llm_schema_registry.security.principals import Grant, Principal
 from llm_schema_registry.security.ratelimit import LocalRateLimiter, RateLimits
-from llm_schema_registry.security.routes import UNKNOWN
+from llm_schema_registry.security.route_table import UNKNOWN
 from llm_schema_registry.settings import Settings
 from llm_schema_registry.storage.security_sql import SecurityStore
 

@@ -36,8 +36,8 @@ FRAMEWORK_RULES: dict[str, Rule] = {
 }
 
 
-class UndeclaredPermissionError(Exception):
-    """Routes that declare no permission (a programming error, found at start-up)."""
+class PermissionDeclarationError(Exception):
+    """A route declaring no permission, or two (a programming error, found at start-up)."""
 
 
 class Requirement:
@@ -81,7 +81,7 @@ def permission_of(route: BaseRoute) -> Rule | None:
         if isinstance(d, DependsParam) and isinstance(d.dependency, Requirement)
     ]
     if len(found) > 1:
-        raise UndeclaredPermissionError(f"{path}: declares {len(found)} permissions, give one")
+        raise PermissionDeclarationError(f"{path}: declares {len(found)} permissions, give one")
     rule = found[0] if found else FRAMEWORK_RULES.get(path)
     if rule is not None and f"{{{SUBJECT_PARAM}}}" in path:
         rule = replace(rule, subject_param=SUBJECT_PARAM)
@@ -101,7 +101,7 @@ def declared_routes(app: FastAPI) -> list[tuple[str, str, Rule]]:
             methods = {"GET"}  # not the HEAD Starlette adds: as before, unknown
         table += [(method, path, rule) for method in sorted(methods)]
     if missing:
-        raise UndeclaredPermissionError(
+        raise PermissionDeclarationError(
             "routes without a permission (add dependencies=[requires(...)]): " + ", ".join(missing)
         )
     return table

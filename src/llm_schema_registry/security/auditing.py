@@ -11,7 +11,7 @@ from typing import Any
 from llm_schema_registry.asgi import ASGIApp, Message, Receive, Scope, Send
 from llm_schema_registry.registry.changes import Change, collecting
 from llm_schema_registry.security.audit import AuditLog
-from llm_schema_registry.security.routes import UNMATCHED, Match, query_subject
+from llm_schema_registry.security.route_table import UNMATCHED, Match, query_subject
 
 _log = logging.getLogger("llm_schema_registry.security")
 _UNNAMED = ("admin.only", "schema.read")  # too broad to name what a request did

@@ -1,9 +1,10 @@
 """The security layer: pure ASGI, outermost, so nothing (not even the front layer's cached
 hot read) is answered before a request is authenticated, rate limited and authorized.
 
-Per request: route rule (`routes`) → credentials (`authentication`) → token bucket
+Per request: route rule (`route_table`) → credentials (`authentication`) → token bucket
 (`ratelimit`) → permission and subject scope (`authorization`) → the app, its listings
-filtered to the caller's scope and its mutations audited (`auditing`). Refusals are
+filtered to the caller's scope and its mutations audited (`auditing`); registrations also
+pass the registration policies (`policy_step`, one step, removable whole). Refusals are
 `SecurityError`s, answered by the edge's error renderer (`refuse`), which knows the codes.
 
 With authentication off (loopback only, see `serve`), reads pass straight through and
@@ -29,7 +30,7 @@ from llm_schema_registry.security.policy_step import PolicyStep
 from llm_schema_registry.security.principals import ANONYMOUS, Principal
 from llm_schema_registry.security.ratelimit import RateLimits
 from llm_schema_registry.security.replies import body_subject, rewriting_json
-from llm_schema_registry.security.routes import MUTATING, RouteTable
+from llm_schema_registry.security.route_table import MUTATING, RouteTable
 
 REQUEST_ID = b"x-request-id"
 # Answers a refusal: (send, the refusal, the request id).

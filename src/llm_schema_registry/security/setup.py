@@ -20,7 +20,7 @@ from llm_schema_registry.security.ratelimit import (
     RateLimits,
     RedisRateLimiter,
 )
-from llm_schema_registry.security.routes import RouteTable
+from llm_schema_registry.security.route_table import RouteTable
 from llm_schema_registry.security.signing import Signer
 from llm_schema_registry.settings import Settings
 from llm_schema_registry.storage.security_sql import SecurityStore
