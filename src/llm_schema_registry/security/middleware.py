@@ -38,6 +38,8 @@ Refuse = Callable[[Send, SecurityError, str], Awaitable[None]]
 
 
 class SecurityLayer:
+    """Wraps the whole app (see the module docstring); each step is its own module's."""
+
     def __init__(
         self,
         app: ASGIApp,
