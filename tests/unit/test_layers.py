@@ -18,7 +18,17 @@ ROOT = "llm_schema_registry"
 SRC = Path(__file__).resolve().parents[2] / "src" / ROOT
 
 # The package root ("": its `__version__`) and the modules any layer may lean on.
-NEUTRAL = {"", "formats", "compatibility", "validation", "observability", "settings", "asgi"}
+NEUTRAL = {
+    "",
+    "formats",
+    "compatibility",
+    "validation",
+    "observability",
+    "settings",
+    "asgi",
+    "signatures",
+    "webhooks",
+}
 
 LAYERS: dict[str, set[str]] = {
     # edges: api/app.py is the composition root; the CLI drives the SDK and opens stores itself
@@ -37,7 +47,7 @@ LAYERS: dict[str, set[str]] = {
     # storage implementations: neutral ground, plus the protocol modules in MODULES
     "storage": NEUTRAL,
     # the SDK imports no server code
-    "client": {"formats", "validation", "llm", "webhooks"},
+    "client": {"formats", "validation", "llm", "signatures", "webhooks"},
     # framework integrations: drive the SDK (no server code)
     "integrations": {"client", "llm", "formats", "validation"},
     # neutral ground
@@ -47,7 +57,9 @@ LAYERS: dict[str, set[str]] = {
     "formats": set(),
     "settings": set(),
     "asgi": set(),
-    # Standard Webhooks signatures: shared by the server's webhook sink and the SDK
+    # signature primitives shared by the server and the SDK: schema signatures (signatures)
+    # and Standard Webhooks (webhooks)
+    "signatures": set(),
     "webhooks": set(),
     "": set(),
 }
@@ -66,17 +78,6 @@ MODULES: dict[str, set[str]] = {
     },
     # the composition root builds the stores
     "api.app": {"storage"},
-}
-
-# Arrows against the graph that other branches are removing. Removed when the
-# storage/edge/formats branches merge; an arrow that is gone must leave this list.
-PENDING: set[tuple[str, str]] = {
-    ("api.routes.health", "storage.cached"),
-    ("api.routes.health", "storage.feed"),
-    ("security.middleware", "api.front"),
-    ("security.middleware", "api.media"),
-    ("security.setup", "api.front"),
-    ("security.signing", "client.signatures"),
 }
 
 
@@ -158,7 +159,7 @@ def test_every_import_follows_the_layer_graph() -> None:
             f"{where}: {importer or ROOT} -> {imported} "
             f"({package_of(importer) or ROOT} may import {sorted(LAYERS[package_of(importer)])})"
             for where, importer, imported in arrows()
-            if not allowed(importer, imported) and (importer, imported) not in PENDING
+            if not allowed(importer, imported)
         }
     )
     assert wrong == [], "imports against the layer graph:\n" + "\n".join(wrong)
@@ -177,15 +178,6 @@ def test_no_package_imports_private_names_of_another() -> None:
         and package_of(node.module.removeprefix(ROOT + ".")) != package_of(importer)
     ]
     assert private == [], "private names imported across packages:\n" + "\n".join(private)
-
-
-def test_every_pending_arrow_still_exists() -> None:
-    present = {(importer, imported) for _, importer, imported in arrows()}
-    assert PENDING - present == set(), "fixed: remove these from PENDING"
-
-
-def test_the_registry_and_governance_have_no_pending_arrows() -> None:
-    assert [a for a in PENDING if package_of(a[0]) in {"registry", "governance"}] == []
 
 
 def test_every_package_has_a_place_in_the_graph() -> None:

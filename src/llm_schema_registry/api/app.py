@@ -9,7 +9,8 @@ from fastapi import FastAPI
 
 from llm_schema_registry import __version__
 from llm_schema_registry.api import errors
-from llm_schema_registry.api.front import ASGIApp, FrontLayer, SchemaBodyCache
+from llm_schema_registry.api.access import declared_routes
+from llm_schema_registry.api.front import FrontLayer, SchemaBodyCache
 from llm_schema_registry.api.media import RegistryJSONResponse
 from llm_schema_registry.api.observe import ObservabilityLayer
 from llm_schema_registry.api.routes import (
@@ -24,6 +25,7 @@ from llm_schema_registry.api.routes import (
     subjects,
     validate,
 )
+from llm_schema_registry.asgi import ASGIApp
 from llm_schema_registry.governance.service import GovernanceService
 from llm_schema_registry.governance.sweeper import SunsetSweeper
 from llm_schema_registry.observability.tracing import configure_tracing
@@ -43,6 +45,19 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
     """The registry as an ASGI app; storage is opened (and migrated) at start-up. `clock`:
     where lifecycle "now" comes from (sunset dates); tests pass a movable one."""
     settings = settings or Settings()
+    api = create_api(settings, clock=clock)
+    configure_tracing(settings.otlp_endpoint)
+    front = FrontLayer(ObservabilityLayer(api), api.state.body_cache, settings.max_body_bytes)
+    # Outermost: authentication, rate limits, authorization and audit (security/middleware.py),
+    # by the permissions the routes declare; refusals answered from the one error table.
+    security_store = SqlSecurityStore(settings.database_url.get_secret_value())
+    return install_security(
+        api, front, settings, security_store, declared_routes(api), errors.send_error
+    )
+
+
+def create_api(settings: Settings, *, clock: Clock | None = None) -> FastAPI:
+    """The framework application: routes, their services on `state`, the lifespan."""
     read_url = settings.database_read_url.get_secret_value() if settings.database_read_url else None
     sql = SqlStore(settings.database_url.get_secret_value(), read_url=read_url)
     store = CachedStore(sql)
@@ -104,8 +119,4 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
         security.router,
     ):
         api.include_router(router)
-    configure_tracing(settings.otlp_endpoint)
-    front = FrontLayer(ObservabilityLayer(api), body_cache, settings.max_body_bytes)
-    # Outermost: authentication, rate limits, authorization and audit (security/middleware.py).
-    security_store = SqlSecurityStore(settings.database_url.get_secret_value())
-    return install_security(api, front, settings, security_store)
+    return api

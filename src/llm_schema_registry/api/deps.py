@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import Depends, Request
-from pydantic import BeforeValidator
+from pydantic import AfterValidator, BeforeValidator
 
 from llm_schema_registry.api.front import SchemaBodyCache, decode_segment
 from llm_schema_registry.formats.base import SchemaType
@@ -46,8 +46,9 @@ Registry = Annotated[RegistryService, Depends(_registry)]
 BodyCache = Annotated[SchemaBodyCache, Depends(_body_cache)]
 
 
-def subject_name(raw: str) -> str:
-    return decode_segment(raw)
+# A subject path parameter, decoded once for every route: the front layer routes on the raw
+# path, so an encoded slash arrives as a placeholder until this turns it back into "/".
+Subject = Annotated[str, AfterValidator(decode_segment)]
 
 
 def page(items: list[Any], offset: int, limit: int) -> list[Any]:

@@ -1,21 +1,48 @@
-"""The only module that knows Confluent's error codes: one table, one handler per family."""
+"""The only module that knows the error codes: one table, one function for every error body.
+
+Domain and security errors know no HTTP; `ERROR_CODES` maps them (by MRO), `error_body` is
+the only place an error body is built, and it reaches the caller either as a FastAPI
+response (`error_response`, the exception handlers) or straight over ASGI (`send_error`,
+used by the front and security layers, which answer before the framework runs).
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
+import orjson
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
 
-from llm_schema_registry.api.media import RegistryJSONResponse
-from llm_schema_registry.api.routes.export import NotExportableError
+from llm_schema_registry.api.media import V1_JSON, RegistryJSONResponse
+from llm_schema_registry.asgi import Send
 from llm_schema_registry.registry import errors as e
 from llm_schema_registry.registry.checks import RegistrationBlockedError
 from llm_schema_registry.registry.validation import InvalidValidationRequestError
+from llm_schema_registry.security import errors as s
+from llm_schema_registry.security.apikeys import InvalidKeyRequestError
 
-ERROR_CODES: dict[type[e.RegistryError], int] = {
+
+class NotAcceptableError(e.RegistryError):
+    def __init__(self) -> None:
+        super().__init__("HTTP 406 Not Acceptable")
+
+
+class BodyTooLargeError(e.RegistryError):
+    def __init__(self, limit: int) -> None:
+        super().__init__(f"Request body exceeds the limit of {limit} bytes")
+
+
+class NotExportableError(e.RegistryError):
+    """Only JSON Schema objects can be exported to LLM providers."""
+
+
+# The errors answered with a code from the table (and their subclasses).
+HANDLED: tuple[type[Exception], ...] = (e.RegistryError, s.SecurityError, InvalidKeyRequestError)
+
+ERROR_CODES: dict[type[Exception], int] = {
     e.SubjectNotFoundError: 40401,
     e.VersionNotFoundError: 40402,
     e.SchemaNotFoundError: 40403,
@@ -41,9 +68,18 @@ ERROR_CODES: dict[type[e.RegistryError], int] = {
     e.InvalidLifecycleRequestError: 42250,
     RegistrationBlockedError: 42251,
     NotExportableError: 42260,
+    NotAcceptableError: 406,
+    BodyTooLargeError: 41301,
     e.StorageError: 50001,
     e.StorageUnavailableError: 50301,
     InvalidValidationRequestError: 422,
+    s.UnauthenticatedError: 40101,
+    s.ForbiddenError: 40301,
+    s.UnknownRouteError: 404,
+    s.RateLimitedError: 42901,
+    s.ApiKeyNotFoundError: 40401,
+    s.SigningNotConfiguredError: 40403,
+    InvalidKeyRequestError: 422,
 }
 
 
@@ -52,33 +88,59 @@ def status_of(code: int) -> int:
     return int(str(code)[:3])
 
 
-def error_response(
-    code: int,
-    message: str,
-    headers: dict[str, str] | None = None,
-    extra: dict[str, Any] | None = None,
-) -> Response:
+def code_for(error: Exception) -> int:
+    return next(ERROR_CODES[t] for t in type(error).__mro__ if t in ERROR_CODES)
+
+
+def error_body(code: int, message: str, details: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Every error body: Confluent's `{error_code, message}`, plus any details."""
+    return {"error_code": code, "message": message, **(details or {})}
+
+
+def _details(error: Exception) -> dict[str, Any]:
+    """What an error adds to its body: a blocked registration lists its violations."""
+    if isinstance(error, RegistrationBlockedError):
+        return {"violations": [v.as_json() for v in error.violations]}
+    return dict(error.details) if isinstance(error, s.SecurityError) else {}
+
+
+def _headers(error: Exception) -> dict[str, str]:
+    """What HTTP adds for some errors: the challenge of a 401, the wait of a 429."""
+    if isinstance(error, s.UnauthenticatedError):
+        return {"www-authenticate": 'Basic realm="schema-registry"'}
+    if isinstance(error, s.RateLimitedError):
+        return {"retry-after": str(error.retry_after_seconds)}
+    return {}
+
+
+def error_response(code: int, message: str, headers: dict[str, str] | None = None) -> Response:
     return RegistryJSONResponse(
-        {"error_code": code, "message": message, **(extra or {})},
-        status_code=status_of(code),
-        headers=headers,
+        error_body(code, message), status_code=status_of(code), headers=headers
     )
 
 
-def code_for(exc: e.RegistryError) -> int:
-    return next(ERROR_CODES[t] for t in type(exc).__mro__ if t in ERROR_CODES)
+async def send_error(send: Send, error: Exception, request_id: str | None = None) -> None:
+    """Answers `error` over plain ASGI (for layers in front of the framework)."""
+    code = code_for(error)
+    body = orjson.dumps(error_body(code, str(error), _details(error)))
+    headers = [
+        (b"content-type", V1_JSON.encode()),
+        (b"content-length", str(len(body)).encode()),
+    ]
+    if request_id is not None:
+        headers.append((b"x-request-id", request_id.encode("latin-1")))
+    headers += [(k.encode(), v.encode("latin-1")) for k, v in _headers(error).items()]
+    await send({"type": "http.response.start", "status": status_of(code), "headers": headers})
+    await send({"type": "http.response.body", "body": body})
 
 
-async def registry_error(_request: Request, exc: Exception) -> Response:
-    assert isinstance(exc, e.RegistryError)
-    return error_response(code_for(exc), str(exc), extra=_details(exc))
-
-
-def _details(exc: e.RegistryError) -> dict[str, Any] | None:
-    """What an error adds to its body: a blocked registration lists its violations."""
-    if isinstance(exc, RegistrationBlockedError):
-        return {"violations": [v.as_json() for v in exc.violations]}
-    return None
+async def domain_error(_request: Request, exc: Exception) -> Response:
+    code = code_for(exc)
+    return RegistryJSONResponse(
+        error_body(code, str(exc), _details(exc)),
+        status_code=status_of(code),
+        headers=_headers(exc) or None,
+    )
 
 
 async def validation_error(_request: Request, exc: Exception) -> Response:
@@ -107,7 +169,8 @@ async def unexpected_error(_request: Request, _exc: Exception) -> Response:
 
 
 def install(app: FastAPI) -> None:
-    app.add_exception_handler(e.RegistryError, registry_error)
+    for kind in HANDLED:
+        app.add_exception_handler(kind, domain_error)
     app.add_exception_handler(RequestValidationError, validation_error)
     app.add_exception_handler(StarletteHTTPException, http_error)
     app.add_exception_handler(Exception, unexpected_error)

@@ -11,21 +11,16 @@ from __future__ import annotations
 
 import hashlib
 import time
-from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 from urllib.parse import unquote
 
 import orjson
 
+from llm_schema_registry.api.errors import BodyTooLargeError, NotAcceptableError, send_error
 from llm_schema_registry.api.media import V1_JSON, negotiate
+from llm_schema_registry.asgi import ASGIApp, Message, Receive, Scope, Send, read_within, replay
 from llm_schema_registry.observability import metrics
 from llm_schema_registry.observability.context import request_id_for
-
-Scope = MutableMapping[str, Any]
-Message = MutableMapping[str, Any]
-Receive = Callable[[], Awaitable[Message]]
-Send = Callable[[Message], Awaitable[None]]
-ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
 # Stands in for an encoded slash inside a path segment until the route decodes it.
 SLASH_PLACEHOLDER = "\ue000"
@@ -98,16 +93,6 @@ async def _respond(
     await send({"type": "http.response.body", "body": body})
 
 
-async def _error(send: Send, status: int, code: int, message: str) -> None:
-    body = orjson.dumps({"error_code": code, "message": message})
-    await _respond(
-        send,
-        status,
-        body,
-        [(b"content-type", V1_JSON.encode()), (b"content-length", str(len(body)).encode())],
-    )
-
-
 async def _serve_cached(
     send: Send, cached: CachedBody, media: str, if_none_match: bytes | None, request_id: bytes
 ) -> int:
@@ -169,13 +154,11 @@ class FrontLayer:
     ) -> None:
         path: str = scope["path"]
         if media is None and not path.startswith(_NEGOTIATION_EXEMPT):
-            await _error(send, 406, 406, "HTTP 406 Not Acceptable")
+            await send_error(send, NotAcceptableError())
             return
         declared = headers.get(b"content-length")
         if declared is not None and declared.isdigit() and int(declared) > self.max_body_bytes:
-            await _error(
-                send, 413, 41301, f"Request body exceeds the limit of {self.max_body_bytes} bytes"
-            )
+            await send_error(send, BodyTooLargeError(self.max_body_bytes))
             return
         # Route on the raw path: an encoded slash inside a subject stays part of the subject.
         raw: bytes = scope.get("raw_path") or b""
@@ -195,33 +178,12 @@ class FrontLayer:
         if declared is None and scope["method"] in ("POST", "PUT", "PATCH"):
             # No length given (chunked): read it here, so an oversized body is refused
             # before the framework sees it, then replay what was read.
-            buffered = await self._read_within_limit(receive)
+            buffered = await read_within(receive, self.max_body_bytes)
             if buffered is None:
-                await _error(
-                    send,
-                    413,
-                    41301,
-                    f"Request body exceeds the limit of {self.max_body_bytes} bytes",
-                )
+                await send_error(send, BodyTooLargeError(self.max_body_bytes))
                 return
-            receive = _replay(buffered, receive)
+            receive = replay(buffered, receive)
         await self.app(scope, receive, self._relabel(send, media))
-
-    async def _read_within_limit(self, receive: Receive) -> bytes | None:
-        chunks: list[bytes] = []
-        size = 0
-        while True:
-            message = await receive()
-            if message["type"] != "http.request":
-                break
-            chunk = message.get("body", b"")
-            size += len(chunk)
-            if size > self.max_body_bytes:
-                return None
-            chunks.append(chunk)
-            if not message.get("more_body", False):
-                break
-        return b"".join(chunks)
 
     @staticmethod
     def _relabel(send: Send, media: str | None) -> Send:
@@ -237,16 +199,3 @@ class FrontLayer:
             await send(message)
 
         return send_relabelled
-
-
-def _replay(body: bytes, receive: Receive) -> Receive:
-    sent = False
-
-    async def replay() -> Message:
-        nonlocal sent
-        if not sent:
-            sent = True
-            return {"type": "http.request", "body": body, "more_body": False}
-        return await receive()
-
-    return replay

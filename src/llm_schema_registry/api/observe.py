@@ -12,7 +12,7 @@ import time
 from opentelemetry.propagate import extract
 from opentelemetry.trace import SpanKind
 
-from llm_schema_registry.api.front import ASGIApp, Message, Receive, Scope, Send
+from llm_schema_registry.asgi import ASGIApp, Message, Receive, Scope, Send
 from llm_schema_registry.observability import metrics
 from llm_schema_registry.observability.context import request_id, request_id_for
 from llm_schema_registry.observability.tracing import tracer, tracing_enabled

@@ -22,7 +22,7 @@ from llm_schema_registry.security.transport import (
 from llm_schema_registry.settings import Settings
 
 if TYPE_CHECKING:
-    from llm_schema_registry.api.front import ASGIApp
+    from llm_schema_registry.asgi import ASGIApp
 
 
 def app_from_environment() -> ASGIApp:

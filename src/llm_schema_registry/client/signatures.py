@@ -1,8 +1,7 @@
 """Verifying schema signatures offline: only `cryptography`, no server code.
 
-A registry with a signing key signs the UTF-8 text `sha256:<hex digest of the canonical
-schema text>` (Ed25519, or ECDSA P-256 with SHA-256) and publishes its current and retired
-public keys at `GET /keys`::
+The primitives live in the neutral `llm_schema_registry.signatures` (the server signs with
+the same ones); this module keeps the SDK's import path::
 
     document = client.get(f"/schemas/ids/{schema_id}/signature").json()
     keys = client.get("/keys").json()
@@ -11,40 +10,6 @@ public keys at `GET /keys`::
 
 from __future__ import annotations
 
-import base64
-import hashlib
-from typing import Any
+from llm_schema_registry.signatures import digest_of, verify_document
 
-from cryptography.exceptions import InvalidSignature
-from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import ec, ed25519
-
-
-def digest_of(canonical: str) -> str:
-    return "sha256:" + hashlib.sha256(canonical.encode()).hexdigest()
-
-
-def verify_document(
-    document: dict[str, Any], keys: dict[str, Any], canonical: str | None = None
-) -> bool:
-    """True when `document` (a `/schemas/ids/{id}/signature` body) is signed by one of `keys`
-    (a `/keys` body) over the digest of `canonical` (default: the document's own text)."""
-    text = document["canonical"] if canonical is None else canonical
-    digest = digest_of(text)
-    if digest != document.get("digest"):
-        return False
-    key = next((k for k in keys.get("keys", []) if k.get("kid") == document.get("kid")), None)
-    if key is None:
-        return False
-    public = serialization.load_pem_public_key(key["public_key"].encode())
-    signature = base64.b64decode(document["signature"])
-    try:
-        if isinstance(public, ed25519.Ed25519PublicKey):
-            public.verify(signature, digest.encode())
-        elif isinstance(public, ec.EllipticCurvePublicKey):
-            public.verify(signature, digest.encode(), ec.ECDSA(hashes.SHA256()))
-        else:
-            return False
-    except InvalidSignature:
-        return False
-    return True
+__all__ = ["digest_of", "verify_document"]

@@ -1,4 +1,5 @@
-"""Per-principal token buckets: capacity = the per-minute rate, refilled continuously.
+"""Per-principal token buckets: capacity = the per-minute rate, refilled continuously. A
+principal's rate is its key's own limit, else the most generous rate among its roles.
 
 Shared across nodes through Redis when REGISTRY_REDIS_URL is set (one Lua script per
 request: refill, take, and the wait when empty, atomically on the Redis clock), per process
@@ -10,6 +11,9 @@ from __future__ import annotations
 import math
 import time
 from typing import Any, Protocol
+
+from llm_schema_registry.security.errors import RateLimitedError
+from llm_schema_registry.security.principals import Principal
 
 _LUA = """
 local capacity = tonumber(ARGV[1])
@@ -38,6 +42,30 @@ class RateLimiter(Protocol):
         ...
 
     async def close(self) -> None: ...
+
+
+class RateLimits:
+    """Takes a token from the principal's bucket, or refuses with the wait."""
+
+    def __init__(self, limiter: RateLimiter, default_rate: int, role_rates: dict[str, int]) -> None:
+        self.limiter = limiter
+        self.default_rate = default_rate
+        self.role_rates = role_rates
+
+    def rate_of(self, principal: Principal) -> int:
+        return principal.rate_limit_per_minute or max(
+            (self.role_rates.get(role, self.default_rate) for role in principal.roles),
+            default=self.default_rate,
+        )
+
+    async def admit(self, principal: Principal) -> None:
+        """Raises `RateLimitedError` when the principal's bucket is empty."""
+        wait = await self.limiter.wait_seconds(principal.actor, self.rate_of(principal))
+        if wait:
+            raise RateLimitedError(wait)
+
+    async def close(self) -> None:
+        await self.limiter.close()
 
 
 class LocalRateLimiter:

@@ -2,21 +2,32 @@
 
 from __future__ import annotations
 
-from fastapi import FastAPI
+from typing import Any, Protocol
 
-from llm_schema_registry.api.front import ASGIApp, Message, Receive, Scope, Send
+from llm_schema_registry.asgi import ASGIApp, Message, Receive, Scope, Send
 from llm_schema_registry.security.apikeys import ApiKeyAuthenticator
 from llm_schema_registry.security.audit import AuditLog
+from llm_schema_registry.security.auditing import Auditor
+from llm_schema_registry.security.authentication import Authenticator
+from llm_schema_registry.security.authorization import Rule
 from llm_schema_registry.security.jwt_auth import JwtVerifier
-from llm_schema_registry.security.middleware import SecurityLayer
+from llm_schema_registry.security.middleware import Refuse, SecurityLayer
 from llm_schema_registry.security.ratelimit import (
     LocalRateLimiter,
     RateLimiter,
+    RateLimits,
     RedisRateLimiter,
 )
+from llm_schema_registry.security.route_table import RouteTable
 from llm_schema_registry.security.signing import Signer
 from llm_schema_registry.security.store import SecurityStore
 from llm_schema_registry.settings import Settings
+
+
+class _App(Protocol):
+    """The web application, whose `state` the routes read their services from."""
+
+    state: Any
 
 
 class _Closing:
@@ -40,16 +51,23 @@ class _Closing:
         await self.app(scope, receive, send_closing)
 
     async def close(self) -> None:
-        if self.app.limiter is not None:
-            await self.app.limiter.close()
+        if self.app.limits is not None:
+            await self.app.limits.close()
         await self.store.close()
 
 
 def install_security(
-    api: FastAPI, front: ASGIApp, settings: Settings, store: SecurityStore
+    api: _App,
+    front: ASGIApp,
+    settings: Settings,
+    store: SecurityStore,
+    routes: list[tuple[str, str, Rule]],
+    refuse: Refuse,
 ) -> ASGIApp:
-    """Wraps `front` (the whole app) in the security layer over `store` (closed with the
-    app); routes find their services on `api.state` (security_store, audit, signer)."""
+    """Wraps `front` (the whole app) in the security layer; routes find their services on
+    `api.state` (security_store, audit, signer). `routes`: (method, path, rule) as the routes
+    declare them; `refuse`: answers a refusal (the edge's one error renderer). `store` is
+    closed with the app."""
     audit = AuditLog(store) if settings.audit_enabled else None
     api.state.security_store = store
     api.state.audit = audit or AuditLog(store)
@@ -58,21 +76,29 @@ def install_security(
         if settings.signing_key_file is not None
         else None
     )
-    limiter: RateLimiter | None = None
-    if settings.auth_enabled:
-        limiter = (
-            RedisRateLimiter(settings.redis_url.get_secret_value())
-            if settings.redis_url is not None
-            else LocalRateLimiter()
-        )
+    auditor = Auditor(audit)
     layer = SecurityLayer(
         front,
-        auth_enabled=settings.auth_enabled,
-        audit=audit,
-        keys=ApiKeyAuthenticator(store, ttl=settings.api_key_cache_seconds),
-        tokens=JwtVerifier(settings),
-        limiter=limiter,
-        default_rate=settings.rate_limit_per_minute,
-        role_rates=settings.rate_limit_per_role,
+        routes=RouteTable(routes),
+        refuse=refuse,
+        authenticator=(
+            Authenticator(
+                ApiKeyAuthenticator(store, ttl=settings.api_key_cache_seconds),
+                JwtVerifier(settings),
+            )
+            if settings.auth_enabled
+            else None
+        ),
+        limits=_limits(settings) if settings.auth_enabled else None,
+        auditor=auditor,
     )
     return _Closing(layer, store)
+
+
+def _limits(settings: Settings) -> RateLimits:
+    limiter: RateLimiter = (
+        RedisRateLimiter(settings.redis_url.get_secret_value())
+        if settings.redis_url is not None
+        else LocalRateLimiter()
+    )
+    return RateLimits(limiter, settings.rate_limit_per_minute, settings.rate_limit_per_role)

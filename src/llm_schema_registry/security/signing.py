@@ -2,7 +2,8 @@
 `sha256:<hex digest of the schema's canonical text>`. Signed on request from the stored
 text (the registry stores the canonical form), so nothing extra is stored; retired keys stay
 published (REGISTRY_SIGNING_PREVIOUS_KEY_FILES) so signatures made before a rotation verify.
-Verification lives in the SDK (`llm_schema_registry.client.signatures`, only `cryptography`).
+What is signed, and verification, live in the neutral `llm_schema_registry.signatures` (the
+SDK verifies with it offline).
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from typing import Any
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, ed25519
 
-from llm_schema_registry.client.signatures import digest_of, verify_document
+from llm_schema_registry.signatures import digest_of, signed_bytes, verify_document
 
 __all__ = ["ED25519", "ES256", "Signer", "SigningKey", "digest_of", "verify_document"]
 
@@ -80,7 +81,7 @@ class Signer:
             "alg": self.current.alg,
             "digest": digest,
             "canonical": canonical,
-            "signature": base64.b64encode(self.current.sign(digest.encode())).decode(),
+            "signature": base64.b64encode(self.current.sign(signed_bytes(digest))).decode(),
         }
 
     def keys(self) -> dict[str, Any]:

@@ -6,7 +6,8 @@ from typing import Any
 
 from fastapi import APIRouter
 
-from llm_schema_registry.api.deps import Flag, Registry, subject_name, to_request
+from llm_schema_registry.api.access import VALIDATE, requires
+from llm_schema_registry.api.deps import Flag, Registry, Subject, to_request
 from llm_schema_registry.api.models import ERRORS, CompatibilityResult, RegisterSchemaRequest
 
 router = APIRouter(tags=["compatibility"], responses=ERRORS)
@@ -21,36 +22,38 @@ def _result(messages: list[str], verbose: bool) -> dict[str, Any]:
 
 @router.post(
     "/compatibility/subjects/{subject}/versions/{version}",
+    dependencies=[requires(VALIDATE)],
     response_model=CompatibilityResult,
     response_model_exclude_none=True,
 )
 async def check_against_version(
     registry: Registry,
-    subject: str,
+    subject: Subject,
     version: str,
     body: RegisterSchemaRequest,
     normalize: Flag = False,
     verbose: Flag = False,
 ) -> dict[str, Any]:
     messages = await registry.check_compatibility(
-        subject_name(subject), version, to_request(body), normalize=normalize
+        subject, version, to_request(body), normalize=normalize
     )
     return _result(messages, verbose)
 
 
 @router.post(
     "/compatibility/subjects/{subject}/versions",
+    dependencies=[requires(VALIDATE)],
     response_model=CompatibilityResult,
     response_model_exclude_none=True,
 )
 async def check_against_subject(
     registry: Registry,
-    subject: str,
+    subject: Subject,
     body: RegisterSchemaRequest,
     normalize: Flag = False,
     verbose: Flag = False,
 ) -> dict[str, Any]:
     messages = await registry.check_compatibility(
-        subject_name(subject), None, to_request(body), normalize=normalize
+        subject, None, to_request(body), normalize=normalize
     )
     return _result(messages, verbose)

@@ -9,20 +9,17 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query
 from pydantic import BaseModel
 
-from llm_schema_registry.api.deps import Flag, Registry
+from llm_schema_registry.api.access import READ, requires
+from llm_schema_registry.api.deps import Flag, Registry, Subject
+from llm_schema_registry.api.errors import NotExportableError
 from llm_schema_registry.api.models import ERRORS
 from llm_schema_registry.formats import format_for
 from llm_schema_registry.llm.export import export
 from llm_schema_registry.llm.providers import Target
-from llm_schema_registry.registry.errors import RegistryError
 from llm_schema_registry.registry.model import StoredSchema
 from llm_schema_registry.registry.service import RegistryService
 
 router = APIRouter(tags=["llm"], responses=ERRORS)
-
-
-class NotExportableError(RegistryError):
-    """Only JSON Schema objects can be exported to LLM providers."""
 
 
 class ExportFinding(BaseModel):
@@ -37,10 +34,14 @@ class ExportResult(BaseModel):
     fixes: list[ExportFinding]
 
 
-@router.get("/subjects/{subject}/versions/{version}/export", response_model=ExportResult)
+@router.get(
+    "/subjects/{subject}/versions/{version}/export",
+    dependencies=[requires(READ)],
+    response_model=ExportResult,
+)
 async def export_version(
     registry: Registry,
-    subject: str,
+    subject: Subject,
     version: str,
     target: Annotated[Target, Query(description="The provider whose payload to produce")],
     fix: Annotated[Flag, Query(description="Apply the safe rewrites first")] = False,

@@ -7,7 +7,8 @@ from typing import Any
 from fastapi import APIRouter, Request
 from pydantic import BaseModel, ConfigDict, Field
 
-from llm_schema_registry.api.deps import Registry, schema_json, subject_name
+from llm_schema_registry.api.access import READ, requires
+from llm_schema_registry.api.deps import Registry, Subject, schema_json
 from llm_schema_registry.api.models import ERRORS
 from llm_schema_registry.governance.lifecycle import Transition, parse_state
 from llm_schema_registry.governance.service import GovernanceService
@@ -137,19 +138,22 @@ class BulkResult(BaseModel):
     missing: list[int]
 
 
-@router.put("/subjects/{subject}/versions/{version}", response_model=VersionState)
+@router.put(
+    "/subjects/{subject}/versions/{version}",
+    dependencies=[requires("schema.update", "schema.approve", mutation=True)],
+    response_model=VersionState,
+)
 async def update_version(
-    registry: Registry, request: Request, subject: str, version: str, body: VersionUpdate
+    registry: Registry, request: Request, subject: Subject, version: str, body: VersionUpdate
 ) -> dict[str, Any]:
     """Move a version through its lifecycle and/or replace its governance metadata."""
-    name = subject_name(subject)
     transition = None
     if body.state is not None:
         transition = Transition(parse_state(body.state), body.sunset_date, body.reason)
-    await _governance(request).update_version(name, version, transition, body.metadata)
-    found = await registry.version(name, version, archived=True)
+    await _governance(request).update_version(subject, version, transition, body.metadata)
+    found = await registry.version(subject, version, archived=True)
     return {
-        "subject": name,
+        "subject": subject,
         "version": found.version,
         "state": found.state,
         "sunset_date": found.sunset_date,
@@ -158,40 +162,47 @@ async def update_version(
     }
 
 
-@router.post("/subjects/{subject}/rollback", response_model=RollbackResult)
+@router.post(
+    "/subjects/{subject}/rollback",
+    dependencies=[requires("schema.update", mutation=True)],
+    response_model=RollbackResult,
+)
 async def rollback(
-    registry: Registry, request: Request, subject: str, body: RollbackRequest
+    registry: Registry, request: Request, subject: Subject, body: RollbackRequest
 ) -> dict[str, Any]:
     """Deprecate every ACTIVE version above `target_version`; no new version is created."""
-    name = subject_name(subject)
     moved = await _governance(request).rollback(
-        name, body.target_version, body.sunset_date, body.reason
+        subject, body.target_version, body.sunset_date, body.reason
     )
-    latest = await registry.version(name, "latest")
+    latest = await registry.version(subject, "latest")
     return {"deprecated": moved, "latest": latest.version}
 
 
-@router.post("/subjects/{subject}/consumers", response_model=Consumer)
-async def add_consumer(request: Request, subject: str, body: ConsumerRequest) -> dict[str, Any]:
+@router.post(
+    "/subjects/{subject}/consumers",
+    dependencies=[requires(READ, mutation=True)],
+    response_model=Consumer,
+)
+async def add_consumer(request: Request, subject: Subject, body: ConsumerRequest) -> dict[str, Any]:
     """Register (or move) a consumer; refused (40951) for DEPRECATED or ARCHIVED versions."""
-    name = subject_name(subject)
     service = _governance(request)
-    await service.add_consumer(name, body.consumer_id, body.version)
-    return next(c for c in await service.consumers(name) if c["consumer_id"] == body.consumer_id)
+    await service.add_consumer(subject, body.consumer_id, body.version)
+    return next(c for c in await service.consumers(subject) if c["consumer_id"] == body.consumer_id)
 
 
-@router.get("/subjects/{subject}/consumers", response_model=list[Consumer])
-async def list_consumers(request: Request, subject: str) -> list[dict[str, Any]]:
-    return await _governance(request).consumers(subject_name(subject))
+@router.get(
+    "/subjects/{subject}/consumers", dependencies=[requires(READ)], response_model=list[Consumer]
+)
+async def list_consumers(request: Request, subject: Subject) -> list[dict[str, Any]]:
+    return await _governance(request).consumers(subject)
 
 
-@router.get("/subjects/{subject}/overview", response_model=Overview)
-async def overview(request: Request, subject: str) -> dict[str, Any]:
+@router.get("/subjects/{subject}/overview", dependencies=[requires(READ)], response_model=Overview)
+async def overview(request: Request, subject: Subject) -> dict[str, Any]:
     """Versions with states, owner, tags, consumers, references both ways, validation
     counts and the transition history."""
-    name = subject_name(subject)
-    counts = request.app.state.validation.counts_for(name)
-    return await _governance(request).overview(name, counts)
+    counts = request.app.state.validation.counts_for(subject)
+    return await _governance(request).overview(subject, counts)
 
 
 class DiffChange(BaseModel):
@@ -213,13 +224,22 @@ class DiffResult(BaseModel):
     semver_bump: str = Field(description="major, minor, patch (documentation only) or none")
 
 
-@router.get("/subjects/{subject}/versions/{version}/diff", response_model=DiffResult)
-async def diff(request: Request, subject: str, version: str, against: str) -> dict[str, Any]:
+@router.get(
+    "/subjects/{subject}/versions/{version}/diff",
+    dependencies=[requires(READ)],
+    response_model=DiffResult,
+)
+async def diff(request: Request, subject: Subject, version: str, against: str) -> dict[str, Any]:
     """The changes that turn version `against` into `version`, field by field."""
-    return await _governance(request).diff(subject_name(subject), version, against)
+    return await _governance(request).diff(subject, version, against)
 
 
-@router.post("/schemas/bulk", response_model=BulkResult, response_model_by_alias=True)
+@router.post(
+    "/schemas/bulk",
+    dependencies=[requires(READ)],
+    response_model=BulkResult,
+    response_model_by_alias=True,
+)
 async def bulk_schemas(request: Request, body: BulkRequest) -> dict[str, Any]:
     """Many schemas by id in one call; unknown ids are listed under `missing`."""
     found, missing = await _governance(request).bulk(body.ids)

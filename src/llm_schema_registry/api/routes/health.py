@@ -4,19 +4,46 @@ from __future__ import annotations
 
 import asyncio
 import time
-from typing import Any
+from collections.abc import Sized
+from contextlib import AbstractAsyncContextManager
+from typing import Any, Protocol, runtime_checkable
 
 from fastapi import APIRouter, Request, Response
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from pydantic import BaseModel
 
+from llm_schema_registry.api.access import ADMIN_ONLY, PUBLIC, requires
 from llm_schema_registry.api.media import RegistryJSONResponse
 from llm_schema_registry.observability import metrics
-from llm_schema_registry.storage.cached import CachedStore
-from llm_schema_registry.storage.feed import RedisChangeFeed
 
 router = APIRouter(tags=["operations"])
 READY_TIMEOUT_SECONDS = 2.0
+
+
+class _Breaker(Protocol):
+    def reset(self) -> None: ...
+
+
+class _Storage(Protocol):
+    """What the probes need of the store `create_app` put on `app.state` (the edge imports no
+    storage implementation)."""
+
+    @property
+    def breaker(self) -> _Breaker: ...
+
+    @property
+    def cache(self) -> Sized: ...
+
+    async def ping(self) -> None: ...
+
+    def read(self) -> AbstractAsyncContextManager[Any]: ...
+
+
+@runtime_checkable
+class _SharedCache(Protocol):
+    """A change feed through a cache server (Redis), which can be down on its own."""
+
+    async def ping(self) -> None: ...
 
 
 class Check(BaseModel):
@@ -29,16 +56,21 @@ class Readiness(BaseModel):
     checks: dict[str, Check]
 
 
-@router.get("/health/live", response_model=dict[str, str])
+@router.get("/health/live", dependencies=[requires(PUBLIC)], response_model=dict[str, str])
 async def live() -> dict[str, str]:
     return {"status": "ok"}
 
 
-@router.get("/health/ready", response_model=Readiness, responses={503: {"model": Readiness}})
+@router.get(
+    "/health/ready",
+    dependencies=[requires(PUBLIC)],
+    response_model=Readiness,
+    responses={503: {"model": Readiness}},
+)
 async def ready(request: Request) -> Response:
     """ok: storage answers. degraded (still 200): storage is down but cached reads are served,
     so load balancers keep the node. down (503): storage is down and nothing is cached."""
-    store: CachedStore = request.app.state.store
+    store: _Storage = request.app.state.store
     started = time.perf_counter()
     try:
         await asyncio.wait_for(store.ping(), timeout=READY_TIMEOUT_SECONDS)
@@ -54,7 +86,7 @@ async def ready(request: Request) -> Response:
         }
     }
     feed = request.app.state.feed
-    if isinstance(feed, RedisChangeFeed):
+    if isinstance(feed, _SharedCache):
         started = time.perf_counter()
         try:
             await asyncio.wait_for(feed.ping(), timeout=READY_TIMEOUT_SECONDS)
@@ -78,6 +110,7 @@ async def ready(request: Request) -> Response:
 
 @router.get(
     "/metrics",
+    dependencies=[requires(ADMIN_ONLY)],
     response_class=Response,
     responses={
         200: {
@@ -91,7 +124,7 @@ async def prometheus_metrics(request: Request) -> Response:
     return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
 
 
-async def _refresh_schema_counts(store: CachedStore) -> None:
+async def _refresh_schema_counts(store: _Storage) -> None:
     """Set the schemas gauge from storage; keep the last values while storage is down."""
     try:
         async with store.read() as tx:

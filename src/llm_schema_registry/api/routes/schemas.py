@@ -6,6 +6,7 @@ from typing import Any
 
 from fastapi import APIRouter, Response
 
+from llm_schema_registry.api.access import PUBLIC, READ, requires
 from llm_schema_registry.api.deps import BodyCache, Flag, Registry, page, schema_json, version_json
 from llm_schema_registry.api.front import CACHE_CONTROL
 from llm_schema_registry.api.media import V1_JSON
@@ -27,7 +28,12 @@ def _by_id_json(schema: StoredSchema, text: str | None = None) -> dict[str, Any]
     return {**schema_json(schema, text), "guid": schema.guid}
 
 
-@router.get("/schemas", response_model=list[SchemaObject], response_model_exclude_none=True)
+@router.get(
+    "/schemas",
+    dependencies=[requires(READ, listing="schemas")],
+    response_model=list[SchemaObject],
+    response_model_exclude_none=True,
+)
 async def list_schemas(
     registry: Registry,
     subjectPrefix: str = "",
@@ -42,12 +48,17 @@ async def list_schemas(
     return [version_json(v, extras=False) for v in page(found, offset, limit)]
 
 
-@router.get("/schemas/types", response_model=list[str])
+@router.get("/schemas/types", dependencies=[requires(PUBLIC)], response_model=list[str])
 async def schema_types() -> list[str]:
     return ["JSON", "PROTOBUF", "AVRO"]
 
 
-@router.get("/schemas/ids/{id}", response_model=SchemaObject, response_model_exclude_none=True)
+@router.get(
+    "/schemas/ids/{id}",
+    dependencies=[requires(READ)],
+    response_model=SchemaObject,
+    response_model_exclude_none=True,
+)
 async def schema_by_id(
     registry: Registry,
     cache: BodyCache,
@@ -78,6 +89,7 @@ async def schema_by_id(
 
 @router.get(
     "/schemas/ids/{id}/schema",
+    dependencies=[requires(READ)],
     response_class=Response,
     responses={
         200: {
@@ -93,7 +105,11 @@ async def schema_text_by_id(
     return Response(await registry.render(schema, format), media_type=V1_JSON)
 
 
-@router.get("/schemas/ids/{id}/subjects", response_model=list[str])
+@router.get(
+    "/schemas/ids/{id}/subjects",
+    dependencies=[requires(READ, listing="subjects")],
+    response_model=list[str],
+)
 async def subjects_of_schema(
     registry: Registry,
     id: str,
@@ -107,7 +123,11 @@ async def subjects_of_schema(
     return list(page(names, offset, limit))
 
 
-@router.get("/schemas/ids/{id}/versions", response_model=list[SubjectVersionPair])
+@router.get(
+    "/schemas/ids/{id}/versions",
+    dependencies=[requires(READ, listing="versions")],
+    response_model=list[SubjectVersionPair],
+)
 async def versions_of_schema(
     registry: Registry,
     id: str,
@@ -121,7 +141,12 @@ async def versions_of_schema(
     return list(page(pairs, offset, limit))
 
 
-@router.get("/schemas/guids/{guid}", response_model=SchemaObject, response_model_exclude_none=True)
+@router.get(
+    "/schemas/guids/{guid}",
+    dependencies=[requires(READ)],
+    response_model=SchemaObject,
+    response_model_exclude_none=True,
+)
 async def schema_by_guid(
     registry: Registry, guid: str, format: str | None = None
 ) -> dict[str, Any]:
@@ -129,7 +154,9 @@ async def schema_by_guid(
     return {"id": schema.id, **_by_id_json(schema, await registry.render(schema, format))}
 
 
-@router.get("/schemas/guids/{guid}/ids", response_model=list[dict[str, Any]])
+@router.get(
+    "/schemas/guids/{guid}/ids", dependencies=[requires(READ)], response_model=list[dict[str, Any]]
+)
 async def ids_of_guid(registry: Registry, guid: str) -> list[dict[str, Any]]:
     schema = await registry.schema_by_guid(guid)
     return [{"context": ".", "id": schema.id}]

@@ -1,6 +1,7 @@
 """Security endpoints: API keys (admin), the audit log (auditor, admin), signatures, keys.
 
-Who may call what is decided before a request gets here (security/permissions.py).
+Who may call what each route declares (`requires`); the security layer decides before a
+request gets here.
 """
 
 from __future__ import annotations
@@ -11,11 +12,12 @@ from typing import Any
 from fastapi import APIRouter, Query, Request
 from pydantic import BaseModel, Field
 
+from llm_schema_registry.api.access import ADMIN_ONLY, PUBLIC, READ, requires
 from llm_schema_registry.api.deps import Registry
-from llm_schema_registry.api.errors import error_response
 from llm_schema_registry.registry.changes import record_change
-from llm_schema_registry.security.apikeys import InvalidKeyRequestError, new_key, now_ms
+from llm_schema_registry.security.apikeys import new_key, now_ms
 from llm_schema_registry.security.audit import AuditLog
+from llm_schema_registry.security.errors import ApiKeyNotFoundError, SigningNotConfiguredError
 from llm_schema_registry.security.model import AuditQuery
 from llm_schema_registry.security.signing import Signer
 from llm_schema_registry.security.store import SecurityStore
@@ -41,41 +43,44 @@ def _store(request: Request) -> SecurityStore:
     return store
 
 
-@router.post("/admin/keys", response_model=CreatedKey)
+@router.post(
+    "/admin/keys", dependencies=[requires(ADMIN_ONLY, mutation=True)], response_model=CreatedKey
+)
 async def create_key(request: Request, body: KeyRequest) -> Any:
     expires = int(body.expires_at.timestamp() * 1000) if body.expires_at else None
-    try:
-        key, secret = new_key(
-            body.role,
-            tuple(body.subjects),
-            expires_ms=expires,
-            rate_limit_per_minute=body.rate_limit_per_minute,
-            description=body.description,
-        )
-    except InvalidKeyRequestError as error:
-        return error_response(422, str(error))
+    key, secret = new_key(
+        body.role,
+        tuple(body.subjects),
+        expires_ms=expires,
+        rate_limit_per_minute=body.rate_limit_per_minute,
+        description=body.description,
+    )
     await _store(request).add_key(key)
     record_change(None, key.public())
     return {"key_id": key.key_id, "secret": secret}
 
 
-@router.get("/admin/keys", response_model=list[dict[str, Any]])
+@router.get("/admin/keys", dependencies=[requires(ADMIN_ONLY)], response_model=list[dict[str, Any]])
 async def list_keys(request: Request) -> list[dict[str, Any]]:
     return [key.public() for key in await _store(request).keys()]
 
 
-@router.delete("/admin/keys/{key_id}", response_model=dict[str, Any])
+@router.delete(
+    "/admin/keys/{key_id}",
+    dependencies=[requires(ADMIN_ONLY, mutation=True)],
+    response_model=dict[str, Any],
+)
 async def revoke_key(request: Request, key_id: str) -> Any:
     store = _store(request)
     before = await store.key(key_id)
     if before is None or not await store.revoke_key(key_id, now_ms()):
-        return error_response(40401, f"API key '{key_id}' not found")
+        raise ApiKeyNotFoundError(key_id)
     after = await store.key(key_id)
     record_change(before.public(), after.public() if after else None)
     return {"key_id": key_id, "revoked": True}
 
 
-@router.get("/audit", response_model=list[dict[str, Any]])
+@router.get("/audit", dependencies=[requires("audit.read")], response_model=list[dict[str, Any]])
 async def audit_entries(
     request: Request,
     actor: str | None = None,
@@ -96,16 +101,18 @@ def _signer(request: Request) -> Signer | None:
     return signer
 
 
-@router.get("/keys", response_model=dict[str, Any])
+@router.get("/keys", dependencies=[requires(PUBLIC)], response_model=dict[str, Any])
 async def public_keys(request: Request) -> dict[str, Any]:
     signer = _signer(request)
     return signer.keys() if signer is not None else {"keys": []}
 
 
-@router.get("/schemas/ids/{id}/signature", response_model=dict[str, Any])
+@router.get(
+    "/schemas/ids/{id}/signature", dependencies=[requires(READ)], response_model=dict[str, Any]
+)
 async def signature(request: Request, registry: Registry, id: int) -> Any:
     signer = _signer(request)
     if signer is None:
-        return error_response(40403, "Schema signing is not configured on this registry")
+        raise SigningNotConfiguredError()
     schema = await registry.schema_by_id(id)
     return signer.signature(id, schema.text)

@@ -7,32 +7,33 @@ from typing import Any
 from fastapi import APIRouter, Request
 
 from llm_schema_registry import __version__
+from llm_schema_registry.api.access import PUBLIC, READ, requires
 from llm_schema_registry.api.models import ClusterId, ServerVersion
 
 router = APIRouter(tags=["server"])
 
 
-@router.get("/", response_model=dict[str, Any])
+@router.get("/", dependencies=[requires(PUBLIC)], response_model=dict[str, Any])
 async def root() -> dict[str, Any]:
     return {}
 
 
-@router.post("/", response_model=dict[str, Any])
+@router.post("/", dependencies=[requires(PUBLIC)], response_model=dict[str, Any])
 async def root_post() -> dict[str, Any]:
     return {}
 
 
-@router.get("/contexts", response_model=list[str])
+@router.get("/contexts", dependencies=[requires(READ)], response_model=list[str])
 async def contexts(offset: int = 0, limit: int = -1) -> list[str]:
     return ["."]
 
 
-@router.get("/v1/metadata/id", response_model=ClusterId)
+@router.get("/v1/metadata/id", dependencies=[requires(PUBLIC)], response_model=ClusterId)
 async def cluster_id(request: Request) -> dict[str, Any]:
     cluster: str = request.app.state.settings.cluster_id
     return {"id": cluster, "scope": {"path": [], "clusters": {"schema-registry-cluster": cluster}}}
 
 
-@router.get("/v1/metadata/version", response_model=ServerVersion)
+@router.get("/v1/metadata/version", dependencies=[requires(PUBLIC)], response_model=ServerVersion)
 async def server_version() -> dict[str, str]:
     return {"version": __version__, "commitId": "llm-schema-registry"}

@@ -6,12 +6,13 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request, Response
 
+from llm_schema_registry.api.access import READ, requires
 from llm_schema_registry.api.deps import (
     BodyCache,
     Flag,
     Registry,
+    Subject,
     page,
-    subject_name,
     to_request,
     version_json,
     wants_extras,
@@ -25,7 +26,9 @@ from llm_schema_registry.registry.checks import reporting
 router = APIRouter(tags=["subjects"], responses=ERRORS)
 
 
-@router.get("/subjects", response_model=list[str])
+@router.get(
+    "/subjects", dependencies=[requires(READ, listing="subjects")], response_model=list[str]
+)
 async def list_subjects(
     registry: Registry,
     request: Request,
@@ -55,55 +58,65 @@ async def list_subjects(
     return list(page(names, offset, limit))
 
 
-@router.post("/subjects/{subject}", response_model=SchemaObject, response_model_exclude_none=True)
+@router.post(
+    "/subjects/{subject}",
+    dependencies=[requires(READ)],
+    response_model=SchemaObject,
+    response_model_exclude_none=True,
+)
 async def lookup_schema(
     registry: Registry,
     request: Request,
-    subject: str,
+    subject: Subject,
     body: RegisterSchemaRequest,
     normalize: Flag = False,
     deleted: Flag = False,
     format: str | None = None,
 ) -> dict[str, Any]:
-    found = await registry.lookup(
-        subject_name(subject), to_request(body), normalize=normalize, deleted=deleted
-    )
+    found = await registry.lookup(subject, to_request(body), normalize=normalize, deleted=deleted)
     return version_json(found, extras=wants_extras(request))
 
 
-@router.delete("/subjects/{subject}", response_model=list[int])
+@router.delete(
+    "/subjects/{subject}",
+    dependencies=[requires("schema.delete", mutation=True)],
+    response_model=list[int],
+)
 async def delete_subject(
-    registry: Registry, cache: BodyCache, subject: str, permanent: Flag = False
+    registry: Registry, cache: BodyCache, subject: Subject, permanent: Flag = False
 ) -> list[int]:
-    deleted = await registry.delete_subject(subject_name(subject), permanent=permanent)
+    deleted = await registry.delete_subject(subject, permanent=permanent)
     if permanent:
         cache.clear()
     return deleted
 
 
 @router.get(
-    "/subjects/{subject}/metadata", response_model=SchemaObject, response_model_exclude_none=True
+    "/subjects/{subject}/metadata",
+    dependencies=[requires(READ)],
+    response_model=SchemaObject,
+    response_model_exclude_none=True,
 )
 async def latest_with_metadata(
     registry: Registry,
     request: Request,
-    subject: str,
+    subject: Subject,
     key: Annotated[list[str], Query()] = [],  # noqa: B006 - FastAPI copies defaults
     value: Annotated[list[str], Query()] = [],  # noqa: B006
     deleted: Flag = False,
     format: str | None = None,
 ) -> dict[str, Any]:
     found = await registry.latest_with_metadata(
-        subject_name(subject), dict(zip(key, value, strict=False)), deleted=deleted
+        subject, dict(zip(key, value, strict=False)), deleted=deleted
     )
     text = await registry.render(found.schema, format)
     return version_json(found, text, extras=wants_extras(request))
 
 
-@router.get("/subjects/{subject}/versions", response_model=list[int])
+@router.get("/subjects/{subject}/versions", dependencies=[requires(READ)], response_model=list[int])
 async def list_versions(
     registry: Registry,
-    subject: str,
+    subject: Subject,
     deleted: Flag = False,
     deletedOnly: Flag = False,
     deleted_only: Flag = False,
@@ -112,13 +125,12 @@ async def list_versions(
     offset: int = 0,
     limit: int = -1,
 ) -> list[int]:
-    name = subject_name(subject)
     if deletedAsNegative:
-        live = set(await registry.versions(name, archived=includeArchived))
-        every = await registry.versions(name, deleted=True, archived=includeArchived)
+        live = set(await registry.versions(subject, archived=includeArchived))
+        every = await registry.versions(subject, deleted=True, archived=includeArchived)
         return list(page([v if v in live else -v for v in every], offset, limit))
     numbers = await registry.versions(
-        name,
+        subject,
         deleted=deleted,
         deleted_only=deletedOnly or deleted_only,
         archived=includeArchived,
@@ -127,11 +139,14 @@ async def list_versions(
 
 
 @router.post(
-    "/subjects/{subject}/versions", response_model=SchemaObject, response_model_exclude_none=True
+    "/subjects/{subject}/versions",
+    dependencies=[requires("schema.create", mutation=True)],
+    response_model=SchemaObject,
+    response_model_exclude_none=True,
 )
 async def register_schema(
     registry: Registry,
-    subject: str,
+    subject: Subject,
     body: RegisterSchemaRequest,
     normalize: Flag = False,
     format: str | None = None,
@@ -141,7 +156,7 @@ async def register_schema(
     if state is not None:
         registration.state = state.upper()
     with reporting() as checks:  # registration checks' warnings (registry/checks.py)
-        found = await registry.register(subject_name(subject), registration, normalize=normalize)
+        found = await registry.register(subject, registration, normalize=normalize)
     payload = version_json(found)
     payload.pop("subject")
     payload.pop("deleted")
@@ -152,13 +167,14 @@ async def register_schema(
 
 @router.get(
     "/subjects/{subject}/versions/{version}",
+    dependencies=[requires(READ)],
     response_model=SchemaObject,
     response_model_exclude_none=True,
 )
 async def get_version(
     registry: Registry,
     request: Request,
-    subject: str,
+    subject: Subject,
     version: str,
     deleted: Flag = False,
     format: str | None = None,
@@ -166,15 +182,14 @@ async def get_version(
     reference_format: str | None = None,
     includeArchived: Flag = False,
 ) -> dict[str, Any]:
-    found = await registry.version(
-        subject_name(subject), version, deleted=deleted, archived=includeArchived
-    )
+    found = await registry.version(subject, version, deleted=deleted, archived=includeArchived)
     text = await registry.render(found.schema, format)
     return version_json(found, text, extras=wants_extras(request))
 
 
 @router.get(
     "/subjects/{subject}/versions/{version}/schema",
+    dependencies=[requires(READ)],
     response_class=Response,
     responses={
         200: {
@@ -185,32 +200,40 @@ async def get_version(
 )
 async def get_version_text(
     registry: Registry,
-    subject: str,
+    subject: Subject,
     version: str,
     deleted: Flag = False,
     format: str | None = None,
 ) -> Response:
-    found = await registry.version(subject_name(subject), version, deleted=deleted)
+    found = await registry.version(subject, version, deleted=deleted)
     return Response(await registry.render(found.schema, format), media_type=V1_JSON)
 
 
-@router.delete("/subjects/{subject}/versions/{version}", response_model=int)
+@router.delete(
+    "/subjects/{subject}/versions/{version}",
+    dependencies=[requires("schema.delete", mutation=True)],
+    response_model=int,
+)
 async def delete_version(
-    registry: Registry, cache: BodyCache, subject: str, version: str, permanent: Flag = False
+    registry: Registry, cache: BodyCache, subject: Subject, version: str, permanent: Flag = False
 ) -> int:
-    number = await registry.delete_version(subject_name(subject), version, permanent=permanent)
+    number = await registry.delete_version(subject, version, permanent=permanent)
     if permanent:
         cache.clear()
     return number
 
 
-@router.get("/subjects/{subject}/versions/{version}/referencedby", response_model=list[int])
+@router.get(
+    "/subjects/{subject}/versions/{version}/referencedby",
+    dependencies=[requires(READ)],
+    response_model=list[int],
+)
 async def referenced_by(
     registry: Registry,
-    subject: str,
+    subject: Subject,
     version: str,
     deleted: Flag = False,
     offset: int = 0,
     limit: int = -1,
 ) -> list[int]:
-    return list(page(await registry.referenced_by(subject_name(subject), version), offset, limit))
+    return list(page(await registry.referenced_by(subject, version), offset, limit))

@@ -7,6 +7,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 from pydantic import BaseModel, ConfigDict, Field
 
+from llm_schema_registry.api.access import VALIDATE, requires
 from llm_schema_registry.api.deps import Registry
 from llm_schema_registry.api.models import ERRORS
 from llm_schema_registry.llm.check import llm_output_result
@@ -56,7 +57,11 @@ class LlmOutputResult(RecordResult):
     repair_prompt: str | None
 
 
-@router.post("/validate", response_model=LlmOutputResult | RecordResult | BatchResult)
+@router.post(
+    "/validate",
+    dependencies=[requires(VALIDATE, body_subject=True)],
+    response_model=LlmOutputResult | RecordResult | BatchResult,
+)
 async def validate(registry: Registry, request: Request, body: ValidateRequest) -> dict[str, Any]:
     """One record (`data`): `{valid, errors, warnings}`; a batch (`records`): `{results}`;
     raw model text (`llm_output`): also `extracted`, `source`, `notes` and `repair_prompt`."""
