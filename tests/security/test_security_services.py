@@ -26,7 +26,7 @@ from llm_schema_registry.security.principals import Grant, Principal
 from llm_schema_registry.security.ratelimit import LocalRateLimiter, RateLimits
 from llm_schema_registry.security.route_table import UNKNOWN
 from llm_schema_registry.settings import Settings
-from llm_schema_registry.storage.security_sql import SecurityStore
+from llm_schema_registry.storage.security_sql import SqlSecurityStore
 
 SECRET = "a-test-secret-of-at-least-32-bytes!!"
 SCOPED = Principal("key:scoped", (Grant("consumer", ("telemetry.*",)),))
@@ -37,7 +37,7 @@ ADMIN = Principal("key:admin", (Grant("admin"),))
 async def keys(tmp_path: Path) -> AsyncIterator[tuple[Authenticator, str, str]]:
     url = f"sqlite:///{tmp_path}/registry.db"
     key_id, secret = await make_key(url, "consumer", ("telemetry.*",))
-    store = SecurityStore(url)
+    store = SqlSecurityStore(url)
     settings = Settings(database_url=url, jwt_secret=SECRET)  # type: ignore[arg-type]
     yield Authenticator(ApiKeyAuthenticator(store), JwtVerifier(settings)), key_id, secret
     await store.close()
