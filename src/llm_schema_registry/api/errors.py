@@ -12,7 +12,7 @@ from starlette.responses import Response
 from llm_schema_registry.api.media import RegistryJSONResponse
 from llm_schema_registry.api.routes.export import NotExportableError
 from llm_schema_registry.registry import errors as e
-from llm_schema_registry.registry.checks import RegistrationBlockedError
+from llm_schema_registry.registry.checks import ConfiguredCheckError, RegistrationBlockedError
 from llm_schema_registry.registry.validation import InvalidValidationRequestError
 
 ERROR_CODES: dict[type[e.RegistryError], int] = {
@@ -40,7 +40,12 @@ ERROR_CODES: dict[type[e.RegistryError], int] = {
     e.InactiveVersionConsumerError: 40951,
     e.InvalidLifecycleRequestError: 42250,
     RegistrationBlockedError: 42251,
+    ConfiguredCheckError: 42252,
+    e.InvalidConfigError: 42253,
     NotExportableError: 42260,
+    e.NotAPromptError: 42261,
+    e.InvalidVariablesError: 42262,
+    e.PromptRenderError: 42263,
     e.StorageError: 50001,
     e.StorageUnavailableError: 50301,
     InvalidValidationRequestError: 422,
@@ -75,9 +80,12 @@ async def registry_error(_request: Request, exc: Exception) -> Response:
 
 
 def _details(exc: e.RegistryError) -> dict[str, Any] | None:
-    """What an error adds to its body: a blocked registration lists its violations."""
+    """What an error adds to its body: a blocked registration lists its violations, invalid
+    variables each error with its JSON path."""
     if isinstance(exc, RegistrationBlockedError):
         return {"violations": [v.as_json() for v in exc.violations]}
+    if isinstance(exc, e.InvalidVariablesError):
+        return {"errors": [{"path": path, "message": message} for path, message in exc.errors]}
     return None
 
 

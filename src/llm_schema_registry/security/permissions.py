@@ -73,6 +73,7 @@ _TABLE: list[tuple[str, str, Rule]] = [
     ("GET", "/subjects/{subject}/versions/{version}/schema", Rule(READ, _S)),
     ("GET", "/subjects/{subject}/versions/{version}/referencedby", Rule(READ, _S)),
     ("GET", "/subjects/{subject}/versions/{version}/export", Rule(READ, _S)),
+    ("POST", "/subjects/{subject}/versions/{version}/render", Rule(READ, _S)),
     ("GET", "/subjects/{subject}/versions/{version}/diff", Rule(READ, _S)),
     ("POST", "/subjects/{subject}/rollback", Rule(frozenset({"schema.update"}), _S, mutation=True)),
     ("POST", "/subjects/{subject}/consumers", Rule(READ, _S, mutation=True)),

@@ -44,7 +44,7 @@ async def list_schemas(
 
 @router.get("/schemas/types", response_model=list[str])
 async def schema_types() -> list[str]:
-    return ["JSON", "PROTOBUF", "AVRO"]
+    return ["JSON", "PROTOBUF", "AVRO", "PROMPT"]
 
 
 @router.get("/schemas/ids/{id}", response_model=SchemaObject, response_model_exclude_none=True)
