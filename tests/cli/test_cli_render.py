@@ -54,7 +54,7 @@ def test_cli_render_from_json_or_a_file(url: str, tmp_path: Path) -> None:
     assert done.returncode == 0, done.stdout + done.stderr
     found = json.loads(done.stdout)
     assert found["output_schema"]["responseMimeType"] == "application/json"
-    assert {f["rule"] for f in found["output_findings"]} == {"unsupported-keyword"}
+    assert found["output_findings"] == []  # nothing Gemini would refuse
 
     text = run("--url", url, "render", "qa-prompt", "--vars", str(variables))
     assert text.returncode == 0 and "B?" in text.stdout
