@@ -69,3 +69,10 @@ async def test_async_render(url: str) -> None:
     async with AsyncRegistryClient(url) as sdk:
         rendered = await sdk.render("qa-prompt", 1, {"question": "How?"})
         assert rendered.messages[1] == {"role": "user", "content": "How?"}
+
+
+def test_a_prompts_pydantic_model_is_its_variables(url: str) -> None:
+    with RegistryClient(url) as sdk:
+        model = sdk.load_model("qa-prompt", 1)
+    assert set(model.model_fields) == {"question", "language"}
+    assert model(question="Why?").model_dump(exclude_none=True) == {"question": "Why?"}
