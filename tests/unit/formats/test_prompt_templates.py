@@ -57,6 +57,8 @@ def render(template: str, **variables: Any) -> str:
         ("{{ n * 99999999 }}", "'Mul'"),
         ("{{ items[1:3] }}", "this subscript"),
         ("{% for y in items recursive %}{% endfor %}", "a recursive loop"),
+        ("{{ x | tojson(indent=99999999) }}", "arguments to the 'tojson' filter"),
+        ("{{ s | replace('', s) }}", "the 'replace' filter"),
     ],
 )
 def test_unsafe_or_logic_heavy_templates_are_refused(template: str, reason: str) -> None:
@@ -118,6 +120,12 @@ def test_output_is_bounded() -> None:
     big = "x" * 100_000
     with pytest.raises(RenderError, match="more than 1000000 characters"):
         render("{% for a in items %}{{ s }}{% endfor %}", items=list(range(20)), s=big)
+
+
+def test_join_cannot_build_an_unbounded_text() -> None:
+    with pytest.raises(RenderError, match="join would render more than"):
+        render("{{ items | join(s) }}", items=list(range(1000)), s="x" * 10_000)
+    assert render("{{ items | join(', ') }}", items=[1, 2]) == "1, 2"
 
 
 def test_a_filter_on_the_wrong_kind_of_value_is_a_render_error() -> None:

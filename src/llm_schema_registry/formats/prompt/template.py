@@ -17,9 +17,18 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
 
-from jinja2 import ChainableUndefined, TemplateError, TemplateSyntaxError, meta, nodes
+from jinja2 import (
+    ChainableUndefined,
+    TemplateError,
+    TemplateSyntaxError,
+    meta,
+    nodes,
+    pass_eval_context,
+)
 from jinja2.environment import Template
 from jinja2.exceptions import SecurityError
+from jinja2.filters import do_join
+from jinja2.nodes import EvalContext
 from jinja2.runtime import LoopContext
 from jinja2.sandbox import SandboxedEnvironment
 
@@ -37,7 +46,6 @@ FILTERS = frozenset(
         "last",
         "length",
         "lower",
-        "replace",
         "round",
         "string",
         "title",
@@ -50,11 +58,13 @@ FILTERS = frozenset(
 TESTS = frozenset(
     {"defined", "undefined", "none", "boolean", "number", "string", "mapping", "sequence"}
 )
+# `tojson(indent=10**9)` would build a huge text before any output bound could see it.
+WITHOUT_ARGUMENTS = frozenset({"tojson"})
 COMPARISONS = frozenset({"eq", "ne", "lt", "lteq", "gt", "gteq", "in", "notin"})
 LOOP_ATTRIBUTES = frozenset({"index", "index0", "revindex", "revindex0", "first", "last", "length"})
 MAX_OUTPUT = 1_000_000  # characters one message may render to
-MAX_ITERATIONS = 100_000  # loop iterations one rendering may take, all loops together
-_ITERATE = "bounded"  # the filter every `for` iterates through (names with `_` are refused)
+MAX_ITERATIONS = 100_000  # loop iterations one message's rendering may take, all loops together
+_ITERATE = "bounded"  # the filter every `for` iterates through (not in FILTERS: unnameable)
 
 _iterations: ContextVar[list[int]] = ContextVar("prompt_iterations")
 
@@ -89,8 +99,20 @@ def _bounded(value: Any) -> Iterator[Any]:
         yield item
 
 
+@pass_eval_context
+def _join(context: EvalContext, value: Any, separator: Any = "", attribute: Any = None) -> Any:
+    """Jinja's `join`, refused before it builds a text longer than a message may be."""
+    parts = list(value) if isinstance(value, Iterable) else value
+    if isinstance(parts, list):
+        size = sum(len(str(part)) for part in parts) + len(str(separator)) * len(parts)
+        if size > MAX_OUTPUT:
+            raise RenderError(f"join would render more than {MAX_OUTPUT} characters")
+    return do_join(context, parts, separator, attribute)
+
+
 _ENVIRONMENT = _InertEnvironment(undefined=ChainableUndefined, autoescape=False)
 _ENVIRONMENT.filters = {name: _ENVIRONMENT.filters[name] for name in FILTERS}
+_ENVIRONMENT.filters["join"] = _join
 _ENVIRONMENT.filters[_ITERATE] = _bounded
 _ENVIRONMENT.tests = {name: _ENVIRONMENT.tests[name] for name in TESTS}
 _ENVIRONMENT.globals = {}
@@ -192,6 +214,8 @@ def _expression(node: nodes.Node, where: str) -> None:
             raise _refuse(node, where, f"the '{node.name}' {kind}")
         if node.dyn_args is not None or node.dyn_kwargs is not None:
             raise _refuse(node, where, f"*args or **kwargs in the '{node.name}' {kind}")
+        if node.name in WITHOUT_ARGUMENTS and (node.args or node.kwargs):
+            raise _refuse(node, where, f"arguments to the '{node.name}' {kind}")
         if node.node is not None:
             _expression(node.node, where)
         for argument in [*node.args, *(keyword.value for keyword in node.kwargs)]:
