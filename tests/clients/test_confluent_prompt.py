@@ -43,3 +43,12 @@ def test_confluent_client_reads_a_prompt_by_id(live_server: ServerProcess) -> No
     assert (latest.schema_id, latest.version, latest.schema.schema_type) == (prompt_id, 1, "PROMPT")
     assert client.get_version("qa-prompt", 1).schema.schema_str == schema.schema_str
     assert "qa-prompt" in client.get_subjects()
+
+
+def test_confluent_client_ignores_the_llm_profiles_config_key(live_server: ServerProcess) -> None:
+    url = live_server.url
+    config = {"compatibility": "FULL", "llmProfiles": ["openai-strict@2026-02"]}
+    assert httpx.put(f"{url}/config/strict-value", json=config).status_code == 200
+    found = SchemaRegistryClient({"url": url}).get_config("strict-value")
+    assert found.compatibility_level is not None
+    assert found.compatibility_level.value == "FULL"
