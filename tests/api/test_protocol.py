@@ -110,7 +110,8 @@ async def test_the_hot_read_is_served_by_the_front_layer_after_the_first_read(
 async def test_server_endpoints(sqlite_client: httpx.AsyncClient) -> None:
     assert (await sqlite_client.get("/")).json() == {}
     assert (await sqlite_client.post("/", json={})).json() == {}
-    assert (await sqlite_client.get("/schemas/types")).json() == ["JSON", "PROTOBUF", "AVRO"]
+    types = (await sqlite_client.get("/schemas/types")).json()
+    assert types == ["JSON", "PROTOBUF", "AVRO", "PROMPT"]
     assert (await sqlite_client.get("/contexts")).json() == ["."]
     assert "id" in (await sqlite_client.get("/v1/metadata/id")).json()
     assert "version" in (await sqlite_client.get("/v1/metadata/version")).json()

@@ -20,6 +20,12 @@ CLOSED = {"type": "object", "additionalProperties": False}
 V1 = json.dumps({**CLOSED, "properties": {"a": {"type": "string"}}})
 V2 = json.dumps({**CLOSED, "properties": {"a": {"type": "string"}, "b": {"type": "string"}}})
 JSON_V2 = {"schema": V2, "schemaType": "JSON"}
+PROMPT = json.dumps(
+    {
+        "messages": [{"role": "user", "content": "Say {{ word }}"}],
+        "variables": {"type": "object", "properties": {"word": {"type": "string"}}},
+    }
+)
 
 # What to send each subject route; {version} is "1" unless given. A route missing here is
 # called with no body and no query, and must then succeed for a plain subject.
@@ -41,6 +47,15 @@ SAMPLES: dict[tuple[str, str], dict[str, Any]] = {
     ("POST", "/compatibility/subjects/{subject}/versions/{version}"): {"json": JSON_V2},
     ("PUT", "/config/{subject}"): {"json": {"compatibility": "FULL"}},
     ("PUT", "/mode/{subject}"): {"json": {"mode": "READWRITE"}},
+    # a prompt template, registered as version 3 first (compatibility NONE: another type)
+    ("POST", "/subjects/{subject}/versions/{version}/render"): {
+        "version": "3",
+        "json": {"variables": {"word": "hi"}},
+        "prepare": [
+            ("PUT", "/config/{subject}", {"compatibility": "NONE"}),
+            ("POST", "/subjects/{subject}/versions", {"schema": PROMPT, "schemaType": "PROMPT"}),
+        ],
+    },
 }
 
 
@@ -76,6 +91,10 @@ async def _call(
     client: httpx.AsyncClient, method: str, template: str, subject: str
 ) -> httpx.Response:
     sample = SAMPLES.get((method, template), {})
+    for step_method, step_path, body in sample.get("prepare", []):
+        step = step_path.replace("{subject}", quote(subject, safe=""))
+        reply = await client.request(step_method, step, json=body)
+        assert reply.status_code == 200, reply.text
     path = template.replace("{subject}", quote(subject, safe="")).replace(
         "{version}", sample.get("version", "1")
     )

@@ -22,6 +22,7 @@ def test_public_names() -> None:
         "Registry",
         "RegistryClient",
         "RegistryUnavailableError",
+        "RenderedPrompt",
         "RuleWarning",
         "SchemaRegistryError",
         "ValidationOutcome",

@@ -25,9 +25,6 @@ ALLOWED: dict[tuple[str, str], str] = {
     ("registry/model.py", "schema_type: SchemaType = SchemaType.AVRO"): (
         "a registration without schemaType is AVRO (Confluent's default)"
     ),
-    ("cli/commands.py", 'if kind not in ("AVRO", "JSON", "PROTOBUF"):'): (
-        "--schema-type takes Confluent's schemaType names"
-    ),
 }
 
 

@@ -19,6 +19,7 @@ from llm_schema_registry.api.routes import (
     export,
     governance,
     health,
+    prompts,
     schemas,
     security,
     server,
@@ -28,6 +29,7 @@ from llm_schema_registry.api.routes import (
 from llm_schema_registry.asgi import ASGIApp
 from llm_schema_registry.governance.service import GovernanceService
 from llm_schema_registry.governance.sweeper import SunsetSweeper
+from llm_schema_registry.llm.profiles import ProviderProfiles
 from llm_schema_registry.observability.tracing import configure_tracing
 from llm_schema_registry.registry.service import RegistryService
 from llm_schema_registry.registry.validation import DataValidation
@@ -100,6 +102,7 @@ def create_api(settings: Settings, *, clock: Clock | None = None) -> FastAPI:
         max_schema_bytes=settings.max_schema_bytes,
         clock=clock,
         checks=[policies] if policies.active else [],
+        configured_checks=[ProviderProfiles()],  # `llmProfiles` in a subject's config
     )
     api.state.validation = DataValidation(api.state.registry)
     api.state.governance = GovernanceService(store, api.state.registry)
@@ -116,6 +119,7 @@ def create_api(settings: Settings, *, clock: Clock | None = None) -> FastAPI:
         validate.router,
         governance.router,
         export.router,
+        prompts.router,
         security.router,
     ):
         api.include_router(router)

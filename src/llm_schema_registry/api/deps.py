@@ -61,7 +61,7 @@ def to_request(body: Any) -> RegisterRequest:
     kind = (body.schemaType or "AVRO").upper()
     if kind not in SchemaType.__members__:
         raise InvalidSchemaError(
-            f"Invalid schemaType '{body.schemaType}': use AVRO, PROTOBUF or JSON"
+            f"Invalid schemaType '{body.schemaType}': use AVRO, PROTOBUF, JSON or PROMPT"
         )
     refs = tuple(ReferenceRecord(r.name, r.subject, r.version) for r in body.references or ())
     return RegisterRequest(

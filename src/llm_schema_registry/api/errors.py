@@ -19,7 +19,7 @@ from starlette.responses import Response
 from llm_schema_registry.api.media import V1_JSON, RegistryJSONResponse
 from llm_schema_registry.asgi import Send
 from llm_schema_registry.registry import errors as e
-from llm_schema_registry.registry.checks import RegistrationBlockedError
+from llm_schema_registry.registry.checks import ConfiguredCheckError, RegistrationBlockedError
 from llm_schema_registry.registry.validation import InvalidValidationRequestError
 from llm_schema_registry.security import errors as s
 from llm_schema_registry.security.apikeys import InvalidKeyRequestError
@@ -67,9 +67,14 @@ ERROR_CODES: dict[type[Exception], int] = {
     e.InactiveVersionConsumerError: 40951,
     e.InvalidLifecycleRequestError: 42250,
     RegistrationBlockedError: 42251,
+    ConfiguredCheckError: 42252,
+    e.InvalidConfigError: 42253,
     NotExportableError: 42260,
     NotAcceptableError: 406,
     BodyTooLargeError: 41301,
+    e.NotAPromptError: 42261,
+    e.InvalidVariablesError: 42262,
+    e.PromptRenderError: 42263,
     e.StorageError: 50001,
     e.StorageUnavailableError: 50301,
     InvalidValidationRequestError: 422,
@@ -101,6 +106,8 @@ def _details(error: Exception) -> dict[str, Any]:
     """What an error adds to its body: a blocked registration lists its violations."""
     if isinstance(error, RegistrationBlockedError):
         return {"violations": [v.as_json() for v in error.violations]}
+    if isinstance(error, e.InvalidVariablesError):
+        return {"errors": [{"path": path, "message": message} for path, message in error.errors]}
     return dict(error.details) if isinstance(error, s.SecurityError) else {}
 
 

@@ -22,7 +22,9 @@ class RegisterSchemaRequest(BaseModel):
     model_config = ConfigDict(extra="ignore", populate_by_name=True)
 
     schema_: str = Field(alias="schema", description="The schema text")
-    schemaType: str = Field(default="AVRO", description="AVRO (default), PROTOBUF or JSON")
+    schemaType: str = Field(
+        default="AVRO", description="AVRO (default), PROTOBUF, JSON or PROMPT (prompt template)"
+    )
     references: list[SchemaReference] | None = None
     metadata: dict[str, Any] | None = None
     ruleSet: dict[str, Any] | None = None
@@ -84,6 +86,11 @@ class ConfigUpdate(BaseModel):
     maxVersions: int | None = Field(
         default=None, ge=1, description="Live versions kept; older ones are archived (100)"
     )
+    llmProfiles: list[str] | None = Field(
+        default=None,
+        description="Dated LLM provider profiles every schema must satisfy at registration "
+        "(e.g. openai-strict@2026-02)",
+    )
 
 
 class ConfigObject(ConfigUpdate):
@@ -120,7 +127,7 @@ ERRORS: dict[int | str, dict[str, Any]] = {
             422,
             "Invalid input (42201 schema, 42202 version, 42203 level, 42204 mode, 42205 not "
             "permitted, 42206 referenced, 42207 id conflict, 42208 subject, 42209 too large, "
-            "42210 ruleSet)",
+            "42210 ruleSet, 4225x policies and profiles, 4226x LLM exports and prompts)",
         ),
         (500, "Store error (50001)"),
     )

@@ -20,11 +20,14 @@ from llm_schema_registry.cli.context import (
     registry_errors,
 )
 from llm_schema_registry.client import RegisteredSchema, Registry, ValidationOutcome
+from llm_schema_registry.formats.base import SchemaType
 from llm_schema_registry.llm.providers import Target
 
 SchemaTypeOption = Annotated[
     str | None,
-    typer.Option("--schema-type", "-t", help="AVRO, JSON or PROTOBUF (default: from the file)"),
+    typer.Option(
+        "--schema-type", "-t", help="AVRO, JSON, PROTOBUF or PROMPT (default: from the file)"
+    ),
 ]
 VersionOption = Annotated[str, typer.Option("--version", "-v", help="A version or latest")]
 
@@ -32,7 +35,7 @@ VersionOption = Annotated[str, typer.Option("--version", "-v", help="A version o
 def schema_type_of(path: Path, given: str | None, text: str) -> str:
     if given:
         kind = given.upper()
-        if kind not in ("AVRO", "JSON", "PROTOBUF"):
+        if kind not in SchemaType.__members__:
             raise typer.BadParameter(f"unknown schema type {given}", param_hint="--schema-type")
         return kind
     if path.suffix == ".proto":
@@ -43,6 +46,8 @@ def schema_type_of(path: Path, given: str | None, text: str) -> str:
         document = json.loads(text)
     except ValueError:
         return "AVRO"
+    if isinstance(document, dict) and isinstance(document.get("messages"), list):
+        return "PROMPT"  # a prompt template: JSON Schema has no top-level `messages`
     avro = isinstance(document, list | str) or (
         isinstance(document, dict) and document.get("type") in ("record", "enum", "fixed")
     )

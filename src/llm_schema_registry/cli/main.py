@@ -9,6 +9,7 @@ from llm_schema_registry.cli.audit import audit_app
 from llm_schema_registry.cli.bundle import bundle_app
 from llm_schema_registry.cli.context import CliContext
 from llm_schema_registry.cli.keys import keys_app
+from llm_schema_registry.cli.prompts import render
 from llm_schema_registry.cli.seed import seed_app
 from llm_schema_registry.cli.serve import serve
 from llm_schema_registry.cli.verify import verify
@@ -21,6 +22,7 @@ app = typer.Typer(
 )
 app.command("serve")(serve)
 commands.install(app)
+app.command("render")(render)
 app.add_typer(bundle_app, name="bundle")
 app.add_typer(seed_app, name="seed")
 app.add_typer(keys_app, name="keys")

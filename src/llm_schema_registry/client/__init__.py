@@ -19,6 +19,7 @@ from llm_schema_registry.client.models import (
     Problem,
     Reference,
     RegisteredSchema,
+    RenderedPrompt,
     RuleWarning,
     ValidationOutcome,
 )
@@ -42,6 +43,7 @@ __all__ = [
     "Registry",
     "RegistryClient",
     "RegistryUnavailableError",
+    "RenderedPrompt",
     "RuleWarning",
     "SchemaRegistryError",
     "ValidationOutcome",

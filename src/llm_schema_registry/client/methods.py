@@ -19,6 +19,7 @@ from llm_schema_registry.client.models import (
     CompatibilityResult,
     ExportResult,
     RegisteredSchema,
+    RenderedPrompt,
     ValidationOutcome,
 )
 from llm_schema_registry.client.ops import segment
@@ -223,6 +224,24 @@ class RegistryMethods(SchemaReads, Generic[H]):
         path = f"/subjects/{segment(subject)}/versions/{segment(version)}/export"
         reply = yield Call("GET", path, {"target": target, "fix": str(fix).lower()})
         return ExportResult(reply["payload"], reply["findings"], reply["fixes"])
+
+    @operation
+    def render(
+        self,
+        subject: str,
+        version: Version,
+        variables: Mapping[str, Any],
+        target: str | None = None,
+    ) -> Operation[RenderedPrompt]:
+        """A prompt template (PROMPT) rendered by the registry with `variables`; `target`
+        (openai, gemini, anthropic-tool, ...) returns its output schema as that provider's
+        payload. Invalid variables raise InvalidRequestError naming each by JSON path."""
+        path = f"/subjects/{segment(subject)}/versions/{segment(version)}/render"
+        body: dict[str, Any] = {"variables": dict(variables)}
+        if target is not None:
+            body["target"] = target
+        reply = yield Call("POST", path, None, body)
+        return RenderedPrompt.from_json(reply)
 
     @operation
     def public_keys(self) -> Operation[dict[str, Any] | None]:

@@ -117,6 +117,31 @@ class ExportResult:
 
 
 @dataclass(frozen=True)
+class RenderedPrompt:
+    """A prompt template rendered by the registry: the chat messages to send, the model
+    settings, and the output schema (JSON Schema, or a provider's payload when rendered for
+    a `target`, with what that provider would refuse in `output_findings`)."""
+
+    subject: str
+    version: int
+    messages: list[dict[str, str]]
+    model: dict[str, Any] = field(default_factory=dict)
+    output_schema: dict[str, Any] | None = None
+    output_findings: list[dict[str, str]] = field(default_factory=list)
+
+    @classmethod
+    def from_json(cls, body: dict[str, Any]) -> RenderedPrompt:
+        return cls(
+            subject=str(body["subject"]),
+            version=int(body["version"]),
+            messages=[dict(message) for message in body["messages"]],
+            model=dict(body.get("model") or {}),
+            output_schema=body.get("output_schema"),
+            output_findings=list(body.get("output_findings") or []),
+        )
+
+
+@dataclass(frozen=True)
 class CacheStats:
     hits: int
     misses: int

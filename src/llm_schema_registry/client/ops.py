@@ -121,12 +121,18 @@ def referenced_documents(cache: SchemaCache, schema: RegisteredSchema) -> Op:
 
 
 def json_model(cache: SchemaCache, subject: str, number: str | int) -> Op:
-    """The registered JSON Schema as a Pydantic model class (references embedded)."""
+    """The registered schema's JSON Schema (`SchemaFormat.json_schema`: the document itself,
+    a prompt's variables) as a Pydantic model class, references embedded."""
     schema = yield from version(cache, subject, number)
-    if not format_for(SchemaType(schema.schema_type)).has_json_schema:
+    fmt = format_for(SchemaType(schema.schema_type))
+    if not fmt.has_json_schema:
         raise InvalidRequestError(f"{subject} is {schema.schema_type}, not JSON Schema")
+    references = yield from resolve_references(cache, schema)
+    document = fmt.json_schema(fmt.parse(schema.schema, references))
+    if not isinstance(document, dict):
+        raise InvalidRequestError(f"{subject} is not a JSON Schema object")
     documents = yield from referenced_documents(cache, schema)
-    return model_from_schema(embed_references(json.loads(schema.schema), documents), subject)
+    return model_from_schema(embed_references(document, documents), subject)
 
 
 def compile_validator(cache: SchemaCache, schema: RegisteredSchema) -> Op:

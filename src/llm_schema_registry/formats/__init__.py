@@ -1,4 +1,4 @@
-"""The three schema formats, looked up by Confluent's `schemaType`."""
+"""The schema formats, looked up by Confluent's `schemaType` (PROMPT is our own)."""
 
 from __future__ import annotations
 
@@ -19,6 +19,10 @@ def format_for(schema_type: SchemaType) -> SchemaFormat[Any]:
         from llm_schema_registry.formats.jsonschema import JsonSchemaFormat
 
         return JsonSchemaFormat()
+    if schema_type is SchemaType.PROMPT:
+        from llm_schema_registry.formats.prompt import PromptFormat
+
+        return PromptFormat()
     from llm_schema_registry.formats.protobuf import ProtobufFormat
 
     return ProtobufFormat()

@@ -1,4 +1,4 @@
-"""The contract every schema format (Avro, Protobuf, JSON Schema) fulfils.
+"""The contract every schema format (Avro, Protobuf, JSON Schema, prompt templates) fulfils.
 
 Formats are plain Python: they know nothing of HTTP, SQL or subjects. The registry service
 hands them schema text plus the already-resolved text of every reference, and gets back a
@@ -8,7 +8,7 @@ Everything outside `formats/` asks the protocol instead of branching on the sche
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any, Protocol, TypeVar
@@ -18,6 +18,7 @@ class SchemaType(StrEnum):
     AVRO = "AVRO"
     PROTOBUF = "PROTOBUF"
     JSON = "JSON"
+    PROMPT = "PROMPT"
 
 
 @dataclass(frozen=True)
@@ -125,6 +126,53 @@ class InvalidSchemaError(Exception):
     """The schema text is malformed; the message says what is wrong and where."""
 
 
+class RenderError(Exception):
+    """A prompt template failed while rendering valid variables (a filter given a value of
+    the wrong kind, too much output or too many loop iterations); the message says which."""
+
+
+@dataclass(frozen=True)
+class Message:
+    """One rendered chat message."""
+
+    role: str
+    content: str
+
+    def as_json(self) -> dict[str, str]:
+        return {"role": self.role, "content": self.content}
+
+
+@dataclass(frozen=True)
+class OutputSchema:
+    """The JSON Schema a prompt's answer must satisfy: a registered subject's version,
+    named by the prompt's reference `reference`. `document` is its decoded JSON and
+    `documents` what it references in turn (name -> decoded JSON), for self-contained
+    exports."""
+
+    reference: str
+    subject: str
+    version: int
+    document: Any
+    documents: Mapping[str, Any]
+
+
+class PromptTemplate(Protocol):
+    """A schema that is a prompt template: chat messages rendered from a variables object.
+
+    `render` expects variables already checked with the format's `validator` (the variables
+    schema) and raises RenderError when the template fails anyway. `output` is the schema
+    the model's answer must satisfy, `settings` the model settings (free-form JSON).
+    """
+
+    @property
+    def output(self) -> OutputSchema | None: ...
+
+    @property
+    def settings(self) -> Mapping[str, Any]: ...
+
+    def render(self, variables: Mapping[str, Any]) -> list[Message]: ...
+
+
 S = TypeVar("S")
 
 
@@ -146,7 +194,8 @@ class SchemaFormat(Protocol[S]):
     validator:  the schema compiled for checking data; `validate` checks one datum at once.
     json_schema: the schema as a JSON Schema document (LLM provider exports, repair prompts,
                 Pydantic models), or None when the format offers none; `has_json_schema`
-                says so without a parsed schema.
+                says so without a parsed schema. It describes what `validator` checks.
+    prompt:     the schema as a prompt template, or None when it describes data only.
     """
 
     schema_type: SchemaType
@@ -173,3 +222,5 @@ class SchemaFormat(Protocol[S]):
     def validate(self, schema: S, datum: Any, message: str | None = None) -> list[DataError]: ...
 
     def json_schema(self, schema: S) -> Any | None: ...
+
+    def prompt(self, schema: S) -> PromptTemplate | None: ...

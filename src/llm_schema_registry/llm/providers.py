@@ -1,12 +1,15 @@
 """Each provider's documented limits on JSON Schema, one data table per provider.
 
 Every entry carries the source it comes from in a comment; the lint (`lint.py`) reads these
-tables and nothing else, so a provider changing its rules is a one-line edit here.
+tables and nothing else. Exports (`RULES`) use each provider's current table. Subjects that
+require providers at registration name dated profiles (`PROFILES`, `llmProfiles` in their
+config): when a provider changes its rules, a new dated table is added and the old one is
+kept as it was, so a subject is never judged by limits it did not choose.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
 
@@ -238,6 +241,35 @@ OPENAI_COMPATIBLE = ProviderRules(
     type_lists=True,
     unsupported=_OPENAI_COMPATIBLE_UNSUPPORTED,
 )
+
+# OpenAI strict mode as first published with Structured Outputs (August 2024,
+# https://openai.com/index/introducing-structured-outputs-in-the-api/). The guide then read
+# "A schema may have up to 100 object properties total, with up to 5 levels of nesting"
+# (quoted in https://community.openai.com/t/measuring-maximum-depth-and-object-properties-
+# in-structured-outputs/918388) and limited property names, definition names and enum values
+# to 15,000 characters in total; the API refused "at most 500 enum values in total within a
+# single schema" (https://community.openai.com/t/500-enums-limitation-in-structured-output/
+# 974416). The other rules were those of `OPENAI`.
+OPENAI_2024_08 = replace(
+    OPENAI,
+    name="OpenAI structured outputs (2024-08 limits)",
+    max_depth=5,
+    max_properties=100,
+    max_enum_values=500,
+    max_string_budget=15_000,
+)
+
+# Dated profiles: `<provider>@<YYYY-MM>`, the rules as the provider documented them then.
+# openai-strict@2026-02: the limits of `OPENAI` above (5,000 properties, 10 levels, 1,000 enum
+# values, 120,000 characters), as the Structured Outputs guide lists them in February 2026
+# (see also https://jsonschemaprofiles.unitvectorylabs.com/schemas/openai, 202602 baseline).
+PROFILES: dict[str, ProviderRules] = {
+    "openai-strict@2024-08": OPENAI_2024_08,
+    "openai-strict@2026-02": OPENAI,
+    "gemini@2026-02": GEMINI,
+    "anthropic-tools@2026-02": ANTHROPIC,
+    "mcp-tools@2025-06": MCP,  # MCP specification 2025-06-18
+}
 
 RULES: dict[Target, ProviderRules] = {
     Target.OPENAI: OPENAI,

@@ -6,6 +6,12 @@ check on the parsed schema inside the registration, before anything is looked up
 so no check needs a parser of its own. A check answers warnings, or refuses the schema by
 raising `RegistrationBlockedError`.
 
+A `ConfiguredCheck` is one a subject's config switches on under a key of its own (LLM provider
+profiles: `llmProfiles`): the registry accepts the key when the config is set if the check
+finds nothing wrong with the value, runs it on every registration under that config (refusing
+with `ConfiguredCheckError`) and reports its findings as incompatibilities in compatibility
+checks.
+
 What the checks found in a request is reported to whoever opened `reporting()` around it:
 the registration route (the warnings go into its reply) and the audit trail (warnings and
 refusals are recorded). With no report open a check's findings cost nothing more.
@@ -26,29 +32,46 @@ from llm_schema_registry.registry.model import JsonObject
 
 @dataclass(frozen=True, slots=True)
 class Violation:
-    """One rule a schema breaks: `policy` names the rule (pii, max_properties, max_depth,
-    required_metadata), `action` is warn or block, `path` where in the schema."""
+    """One rule a schema breaks: `policy` names the policy (pii, max_properties, max_depth,
+    required_metadata) or configured profile (openai-strict@2026-02), `action` is warn or
+    block, `path` where in the schema, `rule` the profile's rule (max-depth) if any."""
 
     policy: str
     action: str
     path: str
     message: str
+    rule: str = ""
 
     def as_json(self) -> dict[str, str]:
-        return {
+        found = {
             "policy": self.policy,
             "action": self.action,
             "path": self.path,
             "message": self.message,
         }
+        return {**found, "rule": self.rule} if self.rule else found
 
 
 class RegistrationBlockedError(RegistryError):
     """A registration check refused the schema; `violations` lists every rule it breaks."""
 
-    def __init__(self, violations: Sequence[Violation]) -> None:
+    def __init__(
+        self, violations: Sequence[Violation], message: str = "Registration blocked by policy"
+    ) -> None:
         self.violations = tuple(violations)
-        super().__init__("Registration blocked by policy")
+        super().__init__(message)
+
+
+class ConfiguredCheckError(RegistrationBlockedError):
+    """A check the subject's config switched on refused the schema (each finding listed)."""
+
+    def __init__(self, subject: str, keys: Sequence[str], violations: Sequence[Violation]) -> None:
+        shown = "; ".join(f"{v.policy} {v.rule} at {v.path}: {v.message}" for v in violations[:5])
+        more = f"; and {len(violations) - 5} more" if len(violations) > 5 else ""
+        configured = " and ".join(keys)
+        super().__init__(
+            violations, f"Schema refused by {configured} of subject '{subject}': {shown}{more}"
+        )
 
 
 class RegistrationCheck(Protocol):
@@ -59,6 +82,39 @@ class RegistrationCheck(Protocol):
     ) -> list[Violation]:
         """Warnings about `schema` (parsed by `fmt`) registered under `subject` with
         `metadata`; raises RegistrationBlockedError, listing every violation, to refuse it."""
+        ...
+
+
+class ConfiguredFinding(Protocol):
+    """One rule of a configured check that a schema breaks."""
+
+    @property
+    def policy(self) -> str: ...  # which of the configured values (a profile name)
+
+    @property
+    def rule(self) -> str: ...
+
+    @property
+    def path(self) -> str: ...
+
+    @property
+    def message(self) -> str: ...
+
+
+class ConfiguredCheck(Protocol):
+    """A check a subject's config switches on under `key` (implemented above the registry)."""
+
+    @property
+    def key(self) -> str: ...
+
+    def config_errors(self, value: Any) -> list[str]:
+        """Why `value` cannot be stored under `key` (empty: it can)."""
+        ...
+
+    def findings(
+        self, fmt: SchemaFormat[Any], schema: Any, value: Any
+    ) -> Sequence[ConfiguredFinding]:
+        """What `schema` (parsed by `fmt`) breaks under the configured `value`."""
         ...
 
 
@@ -106,3 +162,38 @@ def run_checks(
     if report is not None:
         report.warnings.extend(warnings)
     return warnings
+
+
+def configured_violations(
+    checks: Sequence[ConfiguredCheck], config: JsonObject, fmt: SchemaFormat[Any], schema: Any
+) -> dict[str, list[Violation]]:
+    """The findings of each check `config` switches on, as blocking violations, by key."""
+    found: dict[str, list[Violation]] = {}
+    for check in checks:
+        if not config.get(check.key):
+            continue
+        violations = [
+            Violation(finding.policy, "block", finding.path, finding.message, finding.rule)
+            for finding in check.findings(fmt, schema, config[check.key])
+        ]
+        if violations:
+            found[check.key] = violations
+    return found
+
+
+def run_configured(
+    checks: Sequence[ConfiguredCheck],
+    subject: str,
+    config: JsonObject,
+    fmt: SchemaFormat[Any],
+    schema: Any,
+) -> None:
+    """Refuse (reported and raised) a schema the checks `config` switches on find fault with."""
+    by_key = configured_violations(checks, config, fmt, schema)
+    if not by_key:
+        return
+    found = [violation for violations in by_key.values() for violation in violations]
+    report = _report.get()
+    if report is not None:
+        report.refused.extend(found)
+    raise ConfiguredCheckError(subject, list(by_key), found)

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from llm_schema_registry.compatibility import CompatibilityLevel
 from llm_schema_registry.registry.changes import record_change
+from llm_schema_registry.registry.checks import ConfiguredCheck
 from llm_schema_registry.registry.contracts import check_metadata, check_rule_set
 from llm_schema_registry.registry.errors import (
     InvalidCompatibilityLevelError,
+    InvalidConfigError,
     InvalidModeError,
     OperationNotPermittedError,
     SubjectConfigNotFoundError,
@@ -48,8 +51,9 @@ def parse_mode(value: object) -> Mode:
     raise InvalidModeError(value)
 
 
-def config_update(body: JsonObject) -> JsonObject:
-    """Validate a PUT /config body into the stored form (level under `compatibilityLevel`)."""
+def config_update(body: JsonObject, configured: Sequence[ConfiguredCheck] = ()) -> JsonObject:
+    """Validate a PUT /config body into the stored form (level under `compatibilityLevel`);
+    the keys of `configured` checks are kept once their check accepts the value."""
     update: JsonObject = {}
     level = body.get("compatibility", body.get("compatibilityLevel"))
     if level is not None:
@@ -60,6 +64,13 @@ def config_update(body: JsonObject) -> JsonObject:
         if not isinstance(body[key], kind):
             raise InvalidCompatibilityLevelError(f"{key} must be of type {kind.__name__}")
         update[key] = body[key]
+    for check in configured:
+        if body.get(check.key) is None:
+            continue
+        problems = check.config_errors(body[check.key])
+        if problems:
+            raise InvalidConfigError(f"Invalid {check.key}: {'; '.join(problems)}")
+        update[check.key] = body[check.key]
     check_metadata(update.get("defaultMetadata"))
     check_metadata(update.get("overrideMetadata"))
     check_rule_set(update.get("defaultRuleSet"))
@@ -86,8 +97,9 @@ class Policy:
 class ConfigService:
     """Reads and writes config and mode; the subject's own value wins over the global one."""
 
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: Store, configured: Sequence[ConfiguredCheck] = ()) -> None:
         self._store = store
+        self._configured = tuple(configured)  # their keys are accepted in PUT /config
 
     # ---- used inside the registry's own transactions ------------------------------------
 
@@ -126,7 +138,7 @@ class ConfigService:
         raise SubjectConfigNotFoundError(subject)
 
     async def set_config(self, subject: str | None, body: JsonObject) -> JsonObject:
-        update = config_update(body)
+        update = config_update(body, self._configured)
         scope = subject if subject is not None else GLOBAL_SCOPE
         async with self._store.write(lock=scope or None) as tx:
             current = await tx.config(scope) or {}

@@ -124,6 +124,28 @@ class InvalidRuleSetError(RegistryError):
     """A ruleSet or metadata object that is malformed."""
 
 
+class InvalidConfigError(RegistryError):
+    """A config value a configured check refuses (e.g. unknown or contradictory llmProfiles)."""
+
+
+class NotAPromptError(RegistryError):
+    """Only prompt templates (PROMPT) render."""
+
+
+class InvalidVariablesError(RegistryError):
+    """The variables of a render call break the prompt's variables schema; `errors` lists
+    each as (JSON path, message)."""
+
+    def __init__(self, errors: list[tuple[str, str]]) -> None:
+        self.errors = errors
+        listed = "; ".join(f"{path}: {message}" for path, message in errors)
+        super().__init__(f"Invalid variables: {listed}")
+
+
+class PromptRenderError(RegistryError):
+    """A prompt template failed while rendering valid variables."""
+
+
 class StorageError(RegistryError):
     """The backing store failed; the message is generic on purpose."""
 

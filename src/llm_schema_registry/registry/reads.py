@@ -5,12 +5,15 @@ Which versions a reader sees is decided by `versions.Versions`, as of the regist
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from llm_schema_registry.formats import format_for
+from llm_schema_registry.registry.checks import ConfiguredCheck
 from llm_schema_registry.registry.config import ConfigService
 from llm_schema_registry.registry.errors import SchemaNotFoundError, SubjectNotFoundError
 from llm_schema_registry.registry.model import RegisterRequest, StoredSchema, SubjectVersion
+from llm_schema_registry.registry.prompts import RenderedPrompt, render_prompt
 from llm_schema_registry.registry.schemas import SchemaParser, content_hash
 from llm_schema_registry.registry.store import Store, Tx
 from llm_schema_registry.registry.versions import Clock, Versions, holders, parse_version
@@ -19,11 +22,17 @@ from llm_schema_registry.registry.versions import Clock, Versions, holders, pars
 class RegistryReads:
     """Lookups and listings over a `Store`; the base of `RegistryService`."""
 
-    def __init__(self, store: Store, parser: SchemaParser, clock: Clock) -> None:
+    def __init__(
+        self,
+        store: Store,
+        parser: SchemaParser,
+        clock: Clock,
+        configured: Sequence[ConfiguredCheck] = (),
+    ) -> None:
         self._store = store
         self._parser = parser
         self.clock = clock
-        self.config = ConfigService(store)
+        self.config = ConfigService(store, configured)
 
     @property
     def generation(self) -> int | None:
@@ -64,6 +73,14 @@ class RegistryReads:
         async with self._store.read() as tx:
             parsed = await self._parser.parse_stored(tx, schema)
         return format_for(schema.schema_type).render(parsed, output_format)
+
+    async def render_prompt(
+        self, subject: str, spec: str | int, variables: Mapping[str, Any]
+    ) -> RenderedPrompt:
+        """A prompt template version rendered with `variables` (checked against its
+        variables schema first)."""
+        found = await self.version(subject, spec)
+        return render_prompt(found, await self.parsed(found.schema), variables)
 
     async def versions_of_schema(
         self, schema_id: int, *, deleted: bool = False

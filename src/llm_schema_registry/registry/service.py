@@ -15,7 +15,13 @@ from llm_schema_registry.formats import format_for
 from llm_schema_registry.observability import metrics
 from llm_schema_registry.registry import deletion
 from llm_schema_registry.registry.changes import record_change
-from llm_schema_registry.registry.checks import RegistrationCheck, run_checks
+from llm_schema_registry.registry.checks import (
+    ConfiguredCheck,
+    RegistrationCheck,
+    configured_violations,
+    run_checks,
+    run_configured,
+)
 from llm_schema_registry.registry.contracts import (
     check_metadata,
     check_rule_set,
@@ -46,7 +52,7 @@ from llm_schema_registry.registry.model import (
 from llm_schema_registry.registry.reads import RegistryReads
 from llm_schema_registry.registry.schemas import ParsedCache, SchemaParser, new_schema
 from llm_schema_registry.registry.store import Store, Tx
-from llm_schema_registry.registry.verdicts import checked, describe
+from llm_schema_registry.registry.verdicts import checked, describe, describe_refusals
 from llm_schema_registry.registry.versions import (
     Clock,
     State,
@@ -74,12 +80,19 @@ class RegistryService(RegistryReads):
         max_schema_bytes: int = 1024 * 1024,
         clock: Clock | None = None,
         checks: Sequence[RegistrationCheck] = (),
+        configured_checks: Sequence[ConfiguredCheck] = (),
     ) -> None:
         super().__init__(
-            store, SchemaParser(ParsedCache(parsed_cache_size)), clock or SystemClock()
+            store,
+            SchemaParser(ParsedCache(parsed_cache_size)),
+            clock or SystemClock(),
+            configured_checks,
         )
         self._max_schema_bytes = max_schema_bytes
         self._checks = tuple(checks)  # run on every registration's parsed schema
+        # switched on per subject by their config keys (llmProfiles): registration and
+        # compatibility checks
+        self._configured = tuple(configured_checks)
 
     # ---- registration ------------------------------------------------------------------
 
@@ -132,7 +145,9 @@ class RegistryService(RegistryReads):
             tx, request.schema_type, request.schema, request.references
         )
         # Registration checks (registry/checks.py): may warn, or refuse before anything else.
-        run_checks(self._checks, subject, format_for(request.schema_type), parsed, request.metadata)
+        fmt = format_for(request.schema_type)
+        run_checks(self._checks, subject, fmt, parsed, request.metadata)
+        run_configured(self._configured, subject, policy.config, fmt, parsed)
         if not importing:
             existing = await self._find_match(tx, live, request, parsed, refs, normalize)
             if existing is not None:
@@ -251,14 +266,19 @@ class RegistryService(RegistryReads):
             parsed, _refs = await self._parser.parse_request(
                 tx, request.schema_type, request.schema, request.references
             )
+            policy = await self.config.policy(tx, subject)
+            # what the subject's configured checks (llmProfiles) refuse is incompatible too
+            refused = configured_violations(
+                self._configured, policy.config, format_for(request.schema_type), parsed
+            )
             if not live:
-                return []
-            level = (await self.config.policy(tx, subject)).level
+                return describe_refusals(refused)
+            level = policy.level
             if spec is not None and level.transitive:
                 level = CompatibilityLevel(level.removesuffix("_TRANSITIVE"))
             olds = [await self._parser.parse_stored(tx, v.schema) for v in live]
         findings = checked(request.schema_type, level, parsed, olds)
-        return describe(findings, live, level)
+        return describe_refusals(refused) + describe(findings, live, level)
 
     # ---- deletion ----------------------------------------------------------------------
 

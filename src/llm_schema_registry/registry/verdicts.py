@@ -9,6 +9,7 @@ from llm_schema_registry.formats import format_for
 from llm_schema_registry.formats.base import SchemaType
 from llm_schema_registry.observability import metrics
 from llm_schema_registry.observability.tracing import tracer
+from llm_schema_registry.registry.checks import Violation
 from llm_schema_registry.registry.model import SubjectVersion
 
 
@@ -44,6 +45,17 @@ def describe(
     if messages:
         messages.append(f"{{validateFields: 'false', compatibility: '{level.value}'}}")
     return messages
+
+
+def describe_refusals(refused: dict[str, list[Violation]]) -> list[str]:
+    """What configured checks (config key -> violations) refuse, in the same message style:
+    the config key, the profile, its rule and the JSON path of each finding."""
+    return [
+        f"{{errorType:'CONFIGURED_CHECK', config:'{key}', policy:'{v.policy}', "
+        f"rule:'{v.rule}', path:'{v.path}', description:'{v.message}'}}"
+        for key, violations in refused.items()
+        for v in violations
+    ]
 
 
 def _confluent_wording(finding: Finding) -> str:

@@ -1,5 +1,5 @@
 """`SchemaFormat.validate` / `validator`: data against a parsed schema, every error with
-its `$.a.b[0]` path, for all three formats through the same protocol."""
+its `$.a.b[0]` path, for every format through the same protocol."""
 
 from __future__ import annotations
 
@@ -35,6 +35,20 @@ USAGE = {
     SchemaType.PROTOBUF: (
         'syntax = "proto3";\npackage llm;\n'
         "message Usage {\n  string model = 1;\n  repeated int32 tokens = 2;\n}\n"
+    ),
+    # a prompt template validates calls: its variables are the record
+    SchemaType.PROMPT: json.dumps(
+        {
+            "messages": [{"role": "user", "content": "{{ model }}: {{ tokens | join(',') }}"}],
+            "variables": {
+                "type": "object",
+                "properties": {
+                    "model": {"type": "string"},
+                    "tokens": {"type": "array", "items": {"type": "integer"}},
+                },
+                "required": ["model"],
+            },
+        }
     ),
 }
 

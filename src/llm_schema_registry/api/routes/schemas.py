@@ -50,7 +50,7 @@ async def list_schemas(
 
 @router.get("/schemas/types", dependencies=[requires(PUBLIC)], response_model=list[str])
 async def schema_types() -> list[str]:
-    return ["JSON", "PROTOBUF", "AVRO"]
+    return ["JSON", "PROTOBUF", "AVRO", "PROMPT"]
 
 
 @router.get(

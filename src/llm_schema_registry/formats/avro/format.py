@@ -91,6 +91,9 @@ class AvroFormat:
     def json_schema(self, schema: AvroSchema) -> None:
         return None  # Avro schemas are not offered to LLM providers as JSON Schema
 
+    def prompt(self, schema: AvroSchema) -> None:
+        return None  # describes data, not a prompt
+
 
 def _load_reference(
     reference: ResolvedReference, known: dict[str, NamedNode], loaded: set[tuple[str, int]]

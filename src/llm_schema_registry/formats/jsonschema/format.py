@@ -95,6 +95,9 @@ class JsonSchemaFormat:
         """The document itself (as decoded from the schema text)."""
         return schema.document
 
+    def prompt(self, schema: JsonSchema) -> None:
+        return None  # describes data, not a prompt
+
     @staticmethod
     def _compare(original: JsonSchema, update: JsonSchema) -> list[Difference]:
         """Confluent's one-way comparison: compatible = `update` accepts all `original` data."""

@@ -119,3 +119,6 @@ class ProtobufFormat:
 
     def json_schema(self, schema: ProtobufSchema) -> None:
         return None  # no JSON Schema is derived from .proto files
+
+    def prompt(self, schema: ProtobufSchema) -> None:
+        return None  # describes data, not a prompt
