@@ -78,9 +78,9 @@ def serve(
         raise typer.Exit(2)
     if insecure and not settings.auth_enabled and not is_loopback(settings.host):
         typer.echo(INSECURE_WARNING, err=True)
-    given = (settings.tls_cert, settings.tls_key, settings.tls_client_ca)
+    files = (settings.tls_cert, settings.tls_key, settings.tls_client_ca)
     try:
-        tls = tls_options(*(str(path) if path is not None else None for path in given))
+        tls = tls_options(*(str(path) if path is not None else None for path in files))
     except ValueError as error:
         raise typer.BadParameter(str(error)) from None
     common = {
