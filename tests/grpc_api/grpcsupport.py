@@ -76,3 +76,23 @@ def register_request(
     subject: str, schema: str = AVRO_V1, **fields: Any
 ) -> pb.RegisterSchemaRequest:
     return pb.RegisterSchemaRequest(subject=subject, schema=schema, **fields)
+
+
+async def make_key(
+    url: str, role: str, subjects: tuple[str, ...] = (), rate_limit_per_minute: int | None = None
+) -> tuple[str, str]:
+    """(key_id, secret) of a new API key stored at `url` (migrated first)."""
+    from llm_schema_registry.security.apikeys import new_key
+    from llm_schema_registry.storage.security_sql import SqlSecurityStore
+    from llm_schema_registry.storage.sql import SqlStore
+
+    sql = SqlStore(url)
+    await sql.start()
+    await sql.close()
+    key, secret = new_key(role, subjects, rate_limit_per_minute=rate_limit_per_minute)
+    store = SqlSecurityStore(url)
+    try:
+        await store.add_key(key)
+    finally:
+        await store.close()
+    return key.key_id, secret
