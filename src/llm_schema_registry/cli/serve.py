@@ -3,7 +3,8 @@
 uvicorn (httptools + uvloop) was chosen by measurement (shared/reference/performance.md and
 bench/RESULTS.md): with the hot read answered by our pure-ASGI front layer it reaches the
 raw-ASGI ceiling of the server, and it offers programmatic start-up, worker processes,
-graceful shutdown and TLS in one maintained package.
+graceful shutdown and TLS in one maintained package. The gRPC API (docs/grpc.md) runs in the
+same event loop, started and stopped with the app.
 """
 
 from __future__ import annotations
