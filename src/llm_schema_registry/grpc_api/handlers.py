@@ -74,11 +74,16 @@ class Handlers:
 
     def _unary(self, name: str, rule: Declared, method: Unary) -> Callable[..., Awaitable[Any]]:
         path = method_path(name)
+        open_call = self.gate.open_for(rule)  # nothing to check: the method straight away
 
         async def handle(request: Any, context: Context) -> Any:
             started = time.perf_counter()
             try:
-                reply = await self._run(rule, path, request, context, partial(method, request))
+                if open_call:
+                    reply = await method(request)
+                else:
+                    body = partial(method, request)
+                    reply = await self._run(rule, path, request, context, body)
             except Exception as error:
                 status = self._failed(path, error, started)
                 await context.abort(status.code, status.details, status.trailing_metadata)
