@@ -16,7 +16,8 @@ USER registry
 WORKDIR /var/lib/registry
 ENV REGISTRY_HOST=0.0.0.0 \
     REGISTRY_PORT=8081 \
+    REGISTRY_GRPC_PORT=9090 \
     REGISTRY_DATABASE_URL=sqlite:////var/lib/registry/registry.db
-EXPOSE 8081
+EXPOSE 8081 9090
 HEALTHCHECK --interval=10s --timeout=3s CMD python -c "import urllib.request; urllib.request.urlopen('http://127.0.0.1:8081/health/live')"
 ENTRYPOINT ["llm-schema", "serve"]

@@ -58,8 +58,11 @@ class Server:
         self.process.wait(timeout=30)
 
 
-def registry_server(database_url: str, cwd: Path, core: int | None = 0, workers: int = 1) -> Server:
-    """`llm-schema serve` with `workers` processes, pinned to `core` unless None."""
+def registry_server(
+    database_url: str, cwd: Path, core: int | None = 0, workers: int = 1, grpc_port: int = 0
+) -> Server:
+    """`llm-schema serve` with `workers` processes, pinned to `core` unless None; gRPC on
+    `grpc_port` (0: none)."""
     command = [
         PYTHON,
         "-m",
@@ -70,7 +73,11 @@ def registry_server(database_url: str, cwd: Path, core: int | None = 0, workers:
         "--workers",
         str(workers),
     ]
-    env = {"REGISTRY_DATABASE_URL": database_url, "REGISTRY_LOG_LEVEL": "WARNING"}
+    env = {
+        "REGISTRY_DATABASE_URL": database_url,
+        "REGISTRY_LOG_LEVEL": "WARNING",
+        "REGISTRY_GRPC_PORT": str(grpc_port),
+    }
     return Server(command, env, cwd, core)
 
 

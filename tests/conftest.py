@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
@@ -11,6 +12,9 @@ import pytest
 from asgi_lifespan import LifespanManager
 
 sys.path.insert(0, str(Path(__file__).parent))
+# Servers the tests start serve no gRPC unless a test gives them a port (ServerProcess(grpc=
+# True)): several run at once, and the default port (9090) may be taken.
+os.environ.setdefault("REGISTRY_GRPC_PORT", "0")
 
 from llm_schema_registry.api.app import create_app
 from llm_schema_registry.settings import Settings

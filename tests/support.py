@@ -104,13 +104,28 @@ def free_port() -> int:
 
 
 class ServerProcess:
-    """`llm-schema serve` in a child process, on its own port."""
+    """`llm-schema serve` in a child process, on its own port; with `grpc`, its gRPC API on
+    another (`grpc_target`), else none."""
 
-    def __init__(self, database_url: str, workdir: Path, env: dict[str, str] | None = None) -> None:
+    def __init__(
+        self,
+        database_url: str,
+        workdir: Path,
+        env: dict[str, str] | None = None,
+        *,
+        grpc: bool = False,
+    ) -> None:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
+        self.grpc_port = free_port() if grpc else 0
+        self.grpc_target = f"127.0.0.1:{self.grpc_port}"
         self.log = workdir / f"server-{self.port}.log"
-        full_env = {**os.environ, "REGISTRY_DATABASE_URL": database_url, **(env or {})}
+        full_env = {
+            **os.environ,
+            "REGISTRY_DATABASE_URL": database_url,
+            "REGISTRY_GRPC_PORT": str(self.grpc_port),
+            **(env or {}),
+        }
         self._handle = self.log.open("w")
         self.process = subprocess.Popen(
             [

@@ -54,6 +54,15 @@ class Settings(BaseSettings):
     policy_limits_action: str = "block"
     policy_required_metadata: str = ""  # comma-separated, e.g. "owner,description"
     policy_metadata_action: str = "warn"
+    # The gRPC API beside REST (docs/grpc.md): `serve` runs it on this port; 0 turns it off.
+    grpc_port: int = Field(default=9090, ge=0, le=65535)
+    # Several processes may bind the gRPC port (SO_REUSEPORT): `serve --workers N` sets it.
+    grpc_reuse_port: bool = False
+    # TLS of both APIs (PEM files; `serve --tls-cert/--tls-key/--tls-client-ca` set them); a
+    # client CA makes client certificates required (mTLS).
+    tls_cert: Path | None = None
+    tls_key: Path | None = None
+    tls_client_ca: Path | None = None
 
     @classmethod
     def settings_customise_sources(

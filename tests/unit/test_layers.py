@@ -34,7 +34,10 @@ LAYERS: dict[str, set[str]] = {
     # edges: api/app.py is the composition root; the CLI drives the SDK and opens stores itself
     "api": {"security", "governance", "events", "llm", "genai", "registry", *NEUTRAL},
     "cli": {"api", "client", "security", "governance", "llm", "genai", "registry", "storage"}
+    | {"rpc"}
     | NEUTRAL,
+    # the gRPC API beside REST: the same services, the contract from rpc
+    "grpc_api": {"security", "governance", "llm", "registry", "rpc", *NEUTRAL},
     # services above the registry, side by side
     "security": {"registry", *NEUTRAL},
     "governance": {"registry", *NEUTRAL},
@@ -47,7 +50,7 @@ LAYERS: dict[str, set[str]] = {
     # storage implementations: neutral ground, plus the protocol modules in MODULES
     "storage": NEUTRAL,
     # the SDK imports no server code
-    "client": {"formats", "validation", "llm", "signatures", "webhooks"},
+    "client": {"formats", "validation", "llm", "signatures", "webhooks", "rpc"},
     # framework integrations: drive the SDK (no server code)
     "integrations": {"client", "llm", "formats", "validation"},
     # neutral ground
@@ -61,6 +64,8 @@ LAYERS: dict[str, set[str]] = {
     # and Standard Webhooks (webhooks)
     "signatures": set(),
     "webhooks": set(),
+    # the gRPC contract (registry.proto, its generated code), shared by grpc_api and the SDK
+    "rpc": set(),
     "": set(),
 }
 
@@ -76,8 +81,8 @@ MODULES: dict[str, set[str]] = {
         "security.store",
         "security.model",
     },
-    # the composition root builds the stores
-    "api.app": {"storage"},
+    # the composition root builds the stores, and the gRPC edge beside the HTTP API
+    "api.app": {"storage", "grpc_api"},
 }
 
 

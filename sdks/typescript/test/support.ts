@@ -47,6 +47,7 @@ export async function startRegistry(env: Record<string, string> = {}): Promise<R
       ...process.env,
       REGISTRY_DATABASE_URL: `sqlite:///${dir}/r.db`,
       REGISTRY_LOG_LEVEL: "WARNING",
+      REGISTRY_GRPC_PORT: "0", // no gRPC: test registries run side by side
       ...env,
     },
     stdio: ["ignore", "ignore", "pipe"],

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Protocol
 
 from fastapi import FastAPI
 
@@ -29,7 +30,10 @@ from llm_schema_registry.api.routes import (
 from llm_schema_registry.asgi import ASGIApp
 from llm_schema_registry.governance.service import GovernanceService
 from llm_schema_registry.governance.sweeper import SunsetSweeper
+from llm_schema_registry.grpc_api.server import GrpcServer
+from llm_schema_registry.grpc_api.service import RegistryServices
 from llm_schema_registry.llm.profiles import ProviderProfiles
+from llm_schema_registry.observability.readiness import Readiness, readiness
 from llm_schema_registry.observability.tracing import configure_tracing
 from llm_schema_registry.registry.service import RegistryService
 from llm_schema_registry.registry.validation import DataValidation
@@ -43,9 +47,20 @@ from llm_schema_registry.storage.security_sql import SqlSecurityStore
 from llm_schema_registry.storage.sql import SqlStore
 
 
-def create_app(settings: Settings | None = None, *, clock: Clock | None = None) -> ASGIApp:
+class _Server(Protocol):
+    """A server beside the HTTP API, started and stopped with it (the gRPC edge)."""
+
+    async def start(self) -> None: ...
+
+    async def stop(self) -> None: ...
+
+
+def create_app(
+    settings: Settings | None = None, *, clock: Clock | None = None, serve_grpc: bool = False
+) -> ASGIApp:
     """The registry as an ASGI app; storage is opened (and migrated) at start-up. `clock`:
-    where lifecycle "now" comes from (sunset dates); tests pass a movable one."""
+    where lifecycle "now" comes from (sunset dates); tests pass a movable one. `serve_grpc`:
+    also serve the gRPC API on `settings.grpc_port` (unless 0), as `llm-schema serve` does."""
     settings = settings or Settings()
     api = create_api(settings, clock=clock)
     configure_tracing(settings.otlp_endpoint)
@@ -53,9 +68,26 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
     # Outermost: authentication, rate limits, authorization and audit (security/middleware.py),
     # by the permissions the routes declare; refusals answered from the one error table.
     security_store = SqlSecurityStore(settings.database_url.get_secret_value())
-    return install_security(
+    app = install_security(
         api, front, settings, security_store, declared_routes(api), errors.send_error
     )
+    if serve_grpc and settings.grpc_port:
+        api.state.servers.append(_grpc_server(api, settings))
+    return app
+
+
+def _grpc_server(api: FastAPI, settings: Settings) -> GrpcServer:
+    """The gRPC edge over the very services, caches and security guards of the HTTP API."""
+    state = api.state
+    services = RegistryServices(state.registry, state.validation, state.governance)
+    server = GrpcServer(services, state.guards, state.readiness, settings, _error_code)
+    state.store.on_ids_removed.append(server.forget_schemas)
+    return server
+
+
+def _error_code(error: Exception) -> int | None:
+    """The Confluent code of an error the edges answer (the one table), None if unexpected."""
+    return errors.code_for(error) if isinstance(error, errors.HANDLED) else None
 
 
 def create_api(settings: Settings, *, clock: Clock | None = None) -> FastAPI:
@@ -71,6 +103,11 @@ def create_api(settings: Settings, *, clock: Clock | None = None) -> FastAPI:
         feed = PostgresChangeFeed(sql.listen_dsn, store.invalidate)
     body_cache = SchemaBodyCache()
     store.on_ids_removed.append(body_cache.clear)  # permanent deletes, on any node
+    servers: list[_Server] = []  # beside the HTTP API, in its event loop: the gRPC edge
+
+    async def ready() -> Readiness:
+        """Every probe's answer (REST `/health/ready`, gRPC health)."""
+        return await readiness(store, feed, [store.cache, body_cache])
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -78,7 +115,11 @@ def create_api(settings: Settings, *, clock: Clock | None = None) -> FastAPI:
         if feed is not None:
             await feed.start()
         sweeper.start()
+        for companion in servers:
+            await companion.start()
         yield
+        for companion in reversed(servers):  # before storage closes: calls in flight finish
+            await companion.stop()
         await sweeper.close()
         if feed is not None:
             await feed.close()
@@ -95,6 +136,8 @@ def create_api(settings: Settings, *, clock: Clock | None = None) -> FastAPI:
     api.state.store = store
     api.state.feed = feed
     api.state.body_cache = body_cache
+    api.state.readiness = ready
+    api.state.servers = servers
     policies = Policies.from_settings(settings)  # registration checks, run by the registry
     api.state.registry = RegistryService(
         store,

@@ -10,6 +10,7 @@ from llm_schema_registry.cli.bundle import bundle_app
 from llm_schema_registry.cli.context import CliContext
 from llm_schema_registry.cli.keys import keys_app
 from llm_schema_registry.cli.prompts import render
+from llm_schema_registry.cli.rpc import grpc_app
 from llm_schema_registry.cli.seed import seed_app
 from llm_schema_registry.cli.serve import serve
 from llm_schema_registry.cli.verify import verify
@@ -27,6 +28,7 @@ app.add_typer(bundle_app, name="bundle")
 app.add_typer(seed_app, name="seed")
 app.add_typer(keys_app, name="keys")
 app.add_typer(audit_app, name="audit")
+app.add_typer(grpc_app, name="grpc")
 app.command("verify")(verify)
 
 

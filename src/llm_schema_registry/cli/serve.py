@@ -3,7 +3,8 @@
 uvicorn (httptools + uvloop) was chosen by measurement (shared/reference/performance.md and
 bench/RESULTS.md): with the hot read answered by our pure-ASGI front layer it reaches the
 raw-ASGI ceiling of the server, and it offers programmatic start-up, worker processes,
-graceful shutdown and TLS in one maintained package.
+graceful shutdown and TLS in one maintained package. The gRPC API (docs/grpc.md) runs in the
+same event loop, started and stopped with the app.
 """
 
 from __future__ import annotations
@@ -34,7 +35,7 @@ def app_from_environment() -> ASGIApp:
 
     settings = Settings()
     configure_logging(settings.log_level)
-    return create_app(settings)
+    return create_app(settings, serve_grpc=True)
 
 
 def serve(
@@ -46,11 +47,15 @@ def serve(
     insecure: bool = typer.Option(
         False, help="Allow a non-loopback address without authentication (warns each start)"
     ),
-    tls_cert: str | None = typer.Option(None, help="TLS certificate (PEM)"),
-    tls_key: str | None = typer.Option(None, help="TLS private key (PEM)"),
-    tls_client_ca: str | None = typer.Option(None, help="Require client certificates from this CA"),
+    tls_cert: str | None = typer.Option(None, help="TLS certificate (PEM) [REGISTRY_TLS_CERT]"),
+    tls_key: str | None = typer.Option(None, help="TLS private key (PEM) [REGISTRY_TLS_KEY]"),
+    tls_client_ca: str | None = typer.Option(
+        None, help="Require client certificates from this CA [REGISTRY_TLS_CLIENT_CA]"
+    ),
 ) -> None:
-    """Serve the registry (SQLite under ./data by default; REGISTRY_DATABASE_URL for others)."""
+    """Serve the registry (SQLite under ./data by default; REGISTRY_DATABASE_URL for others),
+    REST on --port and gRPC on REGISTRY_GRPC_PORT (9090; 0 turns it off), both with the TLS
+    options."""
     import uvicorn
 
     from llm_schema_registry.api.app import create_app
@@ -61,6 +66,11 @@ def serve(
         os.environ["REGISTRY_HOST"] = host
     if port is not None:
         os.environ["REGISTRY_PORT"] = str(port)
+    for name, given in (("CERT", tls_cert), ("KEY", tls_key), ("CLIENT_CA", tls_client_ca)):
+        if given is not None:  # the gRPC server reads them from the settings
+            os.environ[f"REGISTRY_TLS_{name}"] = given
+    if workers > 1:  # every worker serves gRPC on the one port; the kernel spreads connections
+        os.environ["REGISTRY_GRPC_REUSE_PORT"] = "true"
     settings = Settings()
     configure_logging(settings.log_level)
     reason = refusal(settings.host, settings.auth_enabled, insecure)
@@ -69,8 +79,9 @@ def serve(
         raise typer.Exit(2)
     if insecure and not settings.auth_enabled and not is_loopback(settings.host):
         typer.echo(INSECURE_WARNING, err=True)
+    files = (settings.tls_cert, settings.tls_key, settings.tls_client_ca)
     try:
-        tls = tls_options(tls_cert, tls_key, tls_client_ca)
+        tls = tls_options(*(str(path) if path is not None else None for path in files))
     except ValueError as error:
         raise typer.BadParameter(str(error)) from None
     common = {
@@ -84,7 +95,7 @@ def serve(
         "access_log": False,
     }
     if workers == 1:
-        uvicorn.run(create_app(settings), **common)
+        uvicorn.run(create_app(settings, serve_grpc=True), **common)
     else:
         uvicorn.run(
             "llm_schema_registry.cli.serve:app_from_environment",

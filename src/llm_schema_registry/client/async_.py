@@ -9,26 +9,32 @@ import httpx
 from tenacity import AsyncRetrying
 
 from llm_schema_registry.client.driver import Awaiting
+from llm_schema_registry.client.grpc_transport import AsyncGrpcTransport
 from llm_schema_registry.client.methods import RegistryMethods
 from llm_schema_registry.client.transport import Call, decode, reaching, request_kwargs
 
 
-class AsyncRegistryClient(RegistryMethods[httpx.AsyncClient], Awaiting):
+class AsyncRegistryClient(RegistryMethods[httpx.AsyncClient, AsyncGrpcTransport], Awaiting):
     """The SDK, awaiting: `async with AsyncRegistryClient(url) as client: await ...`.
     Caching, retries and auth as `RegistryMethods` says."""
 
     _http_class = httpx.AsyncClient
+    _grpc_class = AsyncGrpcTransport
 
     async def _answer(self, call: Call) -> Any:
         return await AsyncRetrying(**self.options.retry_kwargs())(self._send, call)
 
     async def _send(self, call: Call) -> Any:
         self.requests_sent += 1
+        if self._grpc is not None:
+            return await self._grpc.answer(call)
         with reaching(self.options.url):
             response = await self._http.request(call.method, call.path, **request_kwargs(call))
         return decode(call, response)
 
     async def close(self) -> None:
+        if self._grpc is not None:
+            await self._grpc.close()
         await self._http.aclose()
 
     async def __aenter__(self) -> AsyncRegistryClient:

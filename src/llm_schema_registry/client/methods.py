@@ -13,6 +13,7 @@ from pydantic import BaseModel
 from llm_schema_registry.client import ops
 from llm_schema_registry.client.cache import DEFAULT_LATEST_TTL, SchemaCache
 from llm_schema_registry.client.driver import Operation, operation
+from llm_schema_registry.client.grpc_transport import AsyncGrpcTransport, GrpcTransport, is_grpc
 from llm_schema_registry.client.local import llm_outcome, outcome
 from llm_schema_registry.client.models import (
     CacheStats,
@@ -28,6 +29,7 @@ from llm_schema_registry.validation import Validator
 
 Version = str | int
 H = TypeVar("H", httpx.Client, httpx.AsyncClient)
+G = TypeVar("G", GrpcTransport, AsyncGrpcTransport)
 
 
 class SchemaReads:
@@ -87,14 +89,17 @@ class SchemaReads:
         return self._validators[schema.id], schema
 
 
-class RegistryMethods(SchemaReads, Generic[H]):
-    """Talks to one registry. Schemas by id are cached for good, a subject's latest version
-    for `latest_ttl` seconds; connection errors and 5xx are retried `retries` times with
-    exponential backoff and jitter. Auth: `api_key`, `basic_auth=(key_id, secret)` or
+class RegistryMethods(SchemaReads, Generic[H, G]):
+    """Talks to one registry, over REST (`http(s)://`) or gRPC (`grpc(s)://host:port`, the
+    methods the gRPC API serves). Schemas by id are cached for good, a subject's latest
+    version for `latest_ttl` seconds; connection errors and 5xx are retried `retries` times
+    with exponential backoff and jitter. Auth: `api_key`, `basic_auth=(key_id, secret)` or
     `bearer_token`."""
 
     _http_class: type[H]  # httpx.Client or httpx.AsyncClient, as the driver needs
     _http: H
+    _grpc_class: type[G]  # the gRPC transport of the same kind
+    _grpc: G | None  # set for a grpc:// URL: calls go there instead
 
     def __init__(
         self,
@@ -113,6 +118,7 @@ class RegistryMethods(SchemaReads, Generic[H]):
             url, api_key, basic_auth, bearer_token, retries, backoff, timeout=timeout
         )
         self._http = self._http_class(**self.options.client_kwargs())
+        self._grpc = self._grpc_class(self.options) if is_grpc(url) else None
         self.requests_sent = 0
 
     @property

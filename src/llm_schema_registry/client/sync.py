@@ -9,26 +9,32 @@ import httpx
 from tenacity import Retrying
 
 from llm_schema_registry.client.driver import Blocking
+from llm_schema_registry.client.grpc_transport import GrpcTransport
 from llm_schema_registry.client.methods import RegistryMethods
 from llm_schema_registry.client.transport import Call, decode, reaching, request_kwargs
 
 
-class RegistryClient(RegistryMethods[httpx.Client], Blocking):
+class RegistryClient(RegistryMethods[httpx.Client, GrpcTransport], Blocking):
     """The SDK, blocking: `with RegistryClient(url) as client: client.register(...)`.
     Caching, retries and auth as `RegistryMethods` says."""
 
     _http_class = httpx.Client
+    _grpc_class = GrpcTransport
 
     def _answer(self, call: Call) -> Any:
         return Retrying(**self.options.retry_kwargs())(self._send, call)
 
     def _send(self, call: Call) -> Any:
         self.requests_sent += 1
+        if self._grpc is not None:
+            return self._grpc.answer(call)
         with reaching(self.options.url):
             response = self._http.request(call.method, call.path, **request_kwargs(call))
         return decode(call, response)
 
     def close(self) -> None:
+        if self._grpc is not None:
+            self._grpc.close()
         self._http.close()
 
     def __enter__(self) -> RegistryClient:

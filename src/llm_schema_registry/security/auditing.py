@@ -69,22 +69,48 @@ class Auditor:
         before: Any = None,
         after: Any = None,
     ) -> None:
+        await self.append(
+            actor=actor,
+            action=action,
+            resource=ctx.resource,
+            subject=ctx.subject,
+            result=result,
+            request_id=ctx.request_id,
+            client=ctx.client,
+            before=before,
+            after=after,
+        )
+
+    async def append(
+        self,
+        *,
+        actor: str,
+        action: str,
+        resource: str,
+        subject: str | None,
+        result: str,
+        request_id: str,
+        client: str | None,
+        before: Any = None,
+        after: Any = None,
+    ) -> None:
+        """One entry, as any edge describes its request (`record` does it for HTTP)."""
         if self.log is None:
             return
         try:
             await self.log.record(
                 actor=actor,
                 action=action,
-                resource=ctx.resource,
-                subject=ctx.subject,
+                resource=resource,
+                subject=subject,
                 result=result,
-                request_id=ctx.request_id,
-                client=ctx.client,
+                request_id=request_id,
+                client=client,
                 before=before,
                 after=after,
             )
         except Exception:
-            _log.exception("audit append failed", extra={"request_id": ctx.request_id})
+            _log.exception("audit append failed", extra={"request_id": request_id})
 
     async def mutation(
         self, app: ASGIApp, ctx: RequestContext, actor: str, receive: Receive, send: Send
@@ -102,7 +128,7 @@ class Auditor:
             try:
                 await app(ctx.scope, receive, send_noting_status)
             finally:
-                before, after = _before_after(changes)
+                before, after = before_after(changes)
                 if checks.warnings:  # registration checks that warned (registry/checks.py)
                     ctx.notes["policy_warnings"] = [v.as_json() for v in checks.warnings]
                 if ctx.notes:
@@ -114,7 +140,8 @@ class Auditor:
                 await self.record(ctx, actor, action, result, before, after)
 
 
-def _before_after(changes: list[Change]) -> tuple[Any, Any]:
+def before_after(changes: list[Change]) -> tuple[Any, Any]:
+    """What a request changed, for its audit entry: one change as is, several as lists."""
     if len(changes) == 1:
         return changes[0].before, changes[0].after
     if changes:

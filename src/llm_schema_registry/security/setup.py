@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any, Protocol
 
 from llm_schema_registry.asgi import ASGIApp, Message, Receive, Scope, Send
@@ -28,6 +29,17 @@ class _App(Protocol):
     """The web application, whose `state` the routes read their services from."""
 
     state: Any
+
+
+@dataclass(frozen=True)
+class SecurityGuards:
+    """What every edge checks a call with, one of each per app, so a principal has one
+    rate-limit bucket and one audit trail whichever API it calls. `authenticator` and `limits`
+    are None when authentication is off."""
+
+    authenticator: Authenticator | None
+    limits: RateLimits | None
+    auditor: Auditor
 
 
 class _Closing:
@@ -65,9 +77,9 @@ def install_security(
     refuse: Refuse,
 ) -> ASGIApp:
     """Wraps `front` (the whole app) in the security layer; routes find their services on
-    `api.state` (security_store, audit, signer). `routes`: (method, path, rule) as the routes
-    declare them; `refuse`: answers a refusal (the edge's one error renderer). `store` is
-    closed with the app."""
+    `api.state` (security_store, audit, signer), other edges the `guards`. `routes`: (method,
+    path, rule) as the routes declare them; `refuse`: answers a refusal (the edge's one error
+    renderer). `store` is closed with the app."""
     audit = AuditLog(store) if settings.audit_enabled else None
     api.state.security_store = store
     api.state.audit = audit or AuditLog(store)
@@ -76,11 +88,7 @@ def install_security(
         if settings.signing_key_file is not None
         else None
     )
-    auditor = Auditor(audit)
-    layer = SecurityLayer(
-        front,
-        routes=RouteTable(routes),
-        refuse=refuse,
+    guards = SecurityGuards(
         authenticator=(
             Authenticator(
                 ApiKeyAuthenticator(store, ttl=settings.api_key_cache_seconds),
@@ -90,7 +98,16 @@ def install_security(
             else None
         ),
         limits=_limits(settings) if settings.auth_enabled else None,
-        auditor=auditor,
+        auditor=Auditor(audit),
+    )
+    api.state.guards = guards  # for the other edges (gRPC): the same keys, buckets and trail
+    layer = SecurityLayer(
+        front,
+        routes=RouteTable(routes),
+        refuse=refuse,
+        authenticator=guards.authenticator,
+        limits=guards.limits,
+        auditor=guards.auditor,
     )
     return _Closing(layer, store)
 
