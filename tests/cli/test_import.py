@@ -107,9 +107,9 @@ def _confluent_clients_read_through(source_url: str, target_url: str) -> None:
     customer = {"name": "Ada", "home": {"city": "London"}}
     payload = JSONSerializer(schema, writer_client, conf=latest)(customer, customers)
     assert payload is not None
-    assert JSONDeserializer(None, schema_registry_client=reader_client)(
-        payload, customers
-    ) == customer
+    assert (
+        JSONDeserializer(None, schema_registry_client=reader_client)(payload, customers) == customer
+    )
 
 
 def test_a_killed_import_is_finished_by_a_rerun_and_a_third_run_writes_nothing(
@@ -171,7 +171,9 @@ def test_an_id_taken_by_other_content_is_refused_with_every_conflict_and_nothing
 def test_dry_run_and_subject_glob_plan_the_selection_and_its_references(
     source: ServerProcess, target: Target
 ) -> None:
-    done = run_import("--from", source.url, "--subjects", "inference-*", "--dry-run", target=target.url)
+    done = run_import(
+        "--from", source.url, "--subjects", "inference-*", "--dry-run", target=target.url
+    )
     report = report_of(done)
     assert done.returncode == 0, done.stdout + done.stderr
     assert (report["subjects"], report["planned"]["register"]) == (2, 3)  # + usage-value
