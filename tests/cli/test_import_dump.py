@@ -50,7 +50,7 @@ RECORDS = [
                 "metadata": {"properties": {"owner": "billing"}},
             }
         ),
-    ),  # fmt: skip
+    ),
     (key("SCHEMA", "payments-value", 2), schema("payments-value", 2, 4)),
     # A soft delete, then the permanent one: a tombstone of the SCHEMA key.
     (key("SCHEMA", "payments-value", 2), schema("payments-value", 2, 4, deleted=True)),
@@ -61,7 +61,7 @@ RECORDS = [
     (
         key("CONFIG", "orders-value"),
         json.dumps({"subject": "orders-value", "compatibilityLevel": "NONE"}),
-    ),  # noqa: E501
+    ),
     (key("CONFIG", "payments-value"), json.dumps({"compatibilityLevel": "FORWARD"})),
     (key("CONFIG", "payments-value"), "null"),  # its config deleted
     (key("MODE", None), json.dumps({"mode": "READWRITE"})),
