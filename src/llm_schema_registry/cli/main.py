@@ -6,6 +6,7 @@ import typer
 
 from llm_schema_registry.cli import commands
 from llm_schema_registry.cli.audit import audit_app
+from llm_schema_registry.cli.backup import backup, restore
 from llm_schema_registry.cli.bundle import bundle_app
 from llm_schema_registry.cli.context import CliContext
 from llm_schema_registry.cli.keys import keys_app
@@ -28,6 +29,8 @@ app.add_typer(keys_app, name="keys")
 app.add_typer(audit_app, name="audit")
 app.command("verify")(verify)
 app.command("import")(import_command)
+app.command("backup")(backup)
+app.command("restore")(restore)
 
 
 @app.callback()
