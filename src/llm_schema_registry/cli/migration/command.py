@@ -110,50 +110,47 @@ def tracking(quiet: bool) -> Iterator[Tracker]:
         yield RichTracker(progress)
 
 
-async def run_import(
-    source_url: str | None,
-    source_auth: str | None,
-    dump: Path | None,
-    target_options: ClientOptions,
-    pattern: str | None,
-    dry_run: bool,
-    verify: bool,
-    tracker: Tracker,
-) -> Report:
-    async with RestRegistry(target_options) as target:
-        if dump is not None:
-            with dump.open(encoding="utf-8") as lines:
-                source = replay(lines).selected(pattern)
-            return await _import(str(dump), source, target, pattern, dry_run, verify, tracker)
-        assert source_url is not None
-        async with RestRegistry(options_for(source_url, source_auth)) as live:
-            source = await live.snapshot(pattern=pattern, ids=verify, tracker=tracker)
-        return await _import(source_url, source, target, pattern, dry_run, verify, tracker)
+@dataclass(frozen=True)
+class ImportJob:
+    """One `llm-schema import`: where from (a URL or a dump), where to, what, how."""
 
+    target: ClientOptions
+    source_url: str | None = None
+    source_auth: str | None = None
+    dump: Path | None = None
+    pattern: str | None = None
+    dry_run: bool = False
+    verify: bool = False
 
-async def _import(
-    name: str,
-    source: Snapshot,
-    target: RestRegistry,
-    pattern: str | None,
-    dry_run: bool,
-    verify: bool,
-    tracker: Tracker,
-) -> Report:
-    here = await target.snapshot(extra_ids=source.schema_ids(), tracker=tracker)
-    report = Report(name, target.url, dry_run, source, make_plan(source, here))
-    if report.plan.conflicts:
+    async def run(self, tracker: Tracker) -> Report:
+        async with RestRegistry(self.target) as target:
+            if self.dump is not None:
+                with self.dump.open(encoding="utf-8") as lines:
+                    source = replay(lines).selected(self.pattern)
+                return await self._import(str(self.dump), source, target, tracker)
+            assert self.source_url is not None
+            async with RestRegistry(options_for(self.source_url, self.source_auth)) as live:
+                source = await live.snapshot(pattern=self.pattern, ids=self.verify, tracker=tracker)
+            return await self._import(self.source_url, source, target, tracker)
+
+    async def _import(
+        self, name: str, source: Snapshot, target: RestRegistry, tracker: Tracker
+    ) -> Report:
+        here = await target.snapshot(extra_ids=source.schema_ids(), tracker=tracker)
+        report = Report(name, target.url, self.dry_run, source, make_plan(source, here))
+        if report.plan.conflicts:
+            return report
+        if not self.dry_run and not report.plan.empty:
+            try:
+                report.written = await apply(report.plan, target, tracker)
+            except ImportWriteError as exc:
+                report.error = str(exc)
+            report.requests = target.writes
+        if self.verify and report.error is None:
+            ids = source.schema_ids()
+            after = await target.snapshot(ids=True, extra_ids=ids, tracker=tracker)
+            report.differences = compare(source, after, every_subject=self.pattern is None)
         return report
-    if not dry_run and not report.plan.empty:
-        try:
-            report.written = await apply(report.plan, target, tracker)
-        except ImportWriteError as exc:
-            report.error = str(exc)
-        report.requests = target.writes
-    if verify and report.error is None:
-        after = await target.snapshot(ids=True, extra_ids=source.schema_ids(), tracker=tracker)
-        report.differences = compare(source, after, every_subject=pattern is None)
-    return report
 
 
 def import_command(
@@ -184,14 +181,10 @@ def import_command(
         cli = CliContext(cli.url, output.lower(), cli.api_key, cli.basic_auth, cli.token)
     if (source_url is None) == (dump is None):
         raise typer.BadParameter("give exactly one of --from URL and --from-dump FILE")
-    target = target_options(cli)
+    job = ImportJob(target_options(cli), source_url, source_auth, dump, subjects, dry_run, verify)
     try:
         with tracking(cli.json) as tracker:
-            report = asyncio.run(
-                run_import(
-                    source_url, source_auth, dump, target, subjects, dry_run, verify, tracker
-                )
-            )
+            report = asyncio.run(job.run(tracker))
     except RegistryUnavailableError as exc:
         cli.fail(UNREACHABLE, exc.message)
     except (DumpFormatError, OSError) as exc:
