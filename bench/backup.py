@@ -17,6 +17,7 @@ import asyncio
 import hashlib
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -105,8 +106,9 @@ async def database(admin: str, name: str, create: bool) -> None:
         await conn.close()
 
 
-def measured(*args: str, database_url: str) -> tuple[float, float, str]:
-    """(seconds, peak RSS in MiB, stdout) of one `llm-schema` run."""
+def measured(*args: str, database_url: str) -> tuple[float, float, float, str]:
+    """(seconds, CPU seconds, peak RSS in MiB, stdout) of one `llm-schema` run. CPU time is
+    the command's own (not PostgreSQL's), and hardly moves with other load on the machine."""
     env = {**os.environ, "REGISTRY_DATABASE_URL": database_url}
     started = time.perf_counter()
     with tempfile.TemporaryFile() as out:
@@ -120,7 +122,7 @@ def measured(*args: str, database_url: str) -> tuple[float, float, str]:
         text = out.read().decode()
     if process.returncode != 0:
         raise SystemExit(f"llm-schema {' '.join(args)} failed: {text}")
-    return seconds, usage.ru_maxrss / 1024, text
+    return seconds, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, text
 
 
 async def counts(url: str) -> tuple[int, int]:
@@ -165,20 +167,21 @@ def main() -> None:
             ("restore into SQLite", ("restore", str(file)), f"sqlite:///{work}/restored.db"),
         ]
         for label, command, url in runs:
-            seconds, rss, _ = measured(*command, database_url=url)
+            seconds, cpu, rss, _ = measured(*command, database_url=url)
             extra = (
                 f", file {file.stat().st_size / 2**20:.0f} MiB" if command[0] == "backup" else ""
             )
             if command[0] == "restore":
                 assert asyncio.run(counts(url)) == (total, total), f"{label}: row counts differ"
             print(
-                f"{label}: {seconds:.1f} s, {total / seconds:,.0f} versions/s, "
+                f"{label}: {seconds:.1f} s ({cpu:.1f} s CPU), {total / seconds:,.0f} versions/s, "
                 f"peak RSS {rss:.0f} MiB{extra}",
                 flush=True,
             )
     finally:
         for name in (source, restored):
             asyncio.run(database(admin, name, False))
+        shutil.rmtree(work, ignore_errors=True)
 
 
 if __name__ == "__main__":
