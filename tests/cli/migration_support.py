@@ -51,8 +51,9 @@ CUSTOMER_JSON = {
     "properties": {"name": {"type": "string"}, "home": {"$ref": "address.json"}},
     "required": ["name", "home"],
 }
+# Their own proto package: generated classes share one descriptor pool per test process.
 USAGE_PROTO = """syntax = "proto3";
-package ai.llm.v1;
+package moving.v1;
 
 message Usage {
   int64 input_tokens = 1;
@@ -60,9 +61,9 @@ message Usage {
 }
 """
 EVENT_PROTO = """syntax = "proto3";
-package ai.llm.v1;
+package moving.v1;
 
-import "ai/llm/v1/usage.proto";
+import "moving/v1/usage.proto";
 
 message InferenceEvent {
   string model = 1;
@@ -106,14 +107,14 @@ def populate_source(url: str) -> None:
             schemaType="JSON",
             references=[{"name": "address.json", "subject": "address", "version": 1}],
         )
-        register(client, "ai/llm/v1/usage.proto", schema=USAGE_PROTO, schemaType="PROTOBUF")
+        register(client, "moving/v1/usage.proto", schema=USAGE_PROTO, schemaType="PROTOBUF")
         register(
             client,
             "events-value",
             schema=EVENT_PROTO,
             schemaType="PROTOBUF",
             references=[
-                {"name": "ai/llm/v1/usage.proto", "subject": "ai/llm/v1/usage.proto", "version": 1}
+                {"name": "moving/v1/usage.proto", "subject": "moving/v1/usage.proto", "version": 1}
             ],
         )
         # Gaps in the ids: imported with ids of their own, as from an older registry.
