@@ -6,9 +6,11 @@ import typer
 
 from llm_schema_registry.cli import commands
 from llm_schema_registry.cli.audit import audit_app
+from llm_schema_registry.cli.backup import backup, restore
 from llm_schema_registry.cli.bundle import bundle_app
 from llm_schema_registry.cli.context import CliContext
 from llm_schema_registry.cli.keys import keys_app
+from llm_schema_registry.cli.migration.command import import_command
 from llm_schema_registry.cli.prompts import render
 from llm_schema_registry.cli.rpc import grpc_app
 from llm_schema_registry.cli.seed import seed_app
@@ -30,6 +32,9 @@ app.add_typer(keys_app, name="keys")
 app.add_typer(audit_app, name="audit")
 app.add_typer(grpc_app, name="grpc")
 app.command("verify")(verify)
+app.command("import")(import_command)
+app.command("backup")(backup)
+app.command("restore")(restore)
 
 
 @app.callback()
