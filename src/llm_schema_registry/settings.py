@@ -63,6 +63,14 @@ class Settings(BaseSettings):
     tls_cert: Path | None = None
     tls_key: Path | None = None
     tls_client_ca: Path | None = None
+    # Usage counts (docs/ui.md): each node writes its counts this often; a crash loses at most
+    # one interval of them.
+    usage_flush_seconds: float = Field(default=10.0, gt=0)
+    # Dashboard sessions (docs/ui.md): `kid:secret` pairs, comma-separated; the first signs,
+    # all verify (rotation). Unset: a random key per process (set it with several nodes or
+    # workers, or sessions only work on the node that issued them).
+    ui_session_keys: SecretStr | None = None
+    ui_session_hours: float = Field(default=8.0, gt=0)
 
     @classmethod
     def settings_customise_sources(

@@ -5,6 +5,7 @@ holding an encoded slash (`%2F`) or a space (`%20`) exactly as it answers a plai
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 from urllib.parse import quote
 
@@ -56,6 +57,20 @@ SAMPLES: dict[tuple[str, str], dict[str, Any]] = {
             ("POST", "/subjects/{subject}/versions", {"schema": PROMPT, "schemaType": "PROMPT"}),
         ],
     },
+    ("POST", "/subjects/{subject}/impact"): {"json": JSON_V2},
+    # dashboard pages: form posts carry a session's cookie and CSRF token ("form")
+    ("GET", "/ui/subjects/{subject}/rollback"): {"params": {"target": "1"}},
+    ("POST", "/ui/subjects/{subject}/rollback"): {"form": {"target": "1"}},
+    ("GET", "/ui/subjects/{subject}/versions/{version}/lifecycle"): {
+        "params": {"action": "deprecate"}
+    },
+    ("POST", "/ui/subjects/{subject}/versions/{version}/lifecycle"): {
+        "form": {"action": "deprecate", "sunset_date": "2999-01-01", "reason": "superseded"}
+    },
+    ("POST", "/ui/subjects/{subject}/impact"): {"form": {**JSON_V2, "references": "[]"}},
+    ("POST", "/ui/subjects/{subject}/playground"): {
+        "form": {"version": "1", "mode": "record", "input": '{"a": "x"}'}
+    },
 }
 
 
@@ -98,7 +113,22 @@ async def _call(
     path = template.replace("{subject}", quote(subject, safe="")).replace(
         "{version}", sample.get("version", "1")
     )
+    if "form" in sample:
+        headers = await _page_session(client)
+        return await client.request(method, path, data=sample["form"], headers=headers)
     return await client.request(method, path, json=sample.get("json"), params=sample.get("params"))
+
+
+async def _page_session(client: httpx.AsyncClient) -> dict[str, str]:
+    """Headers of a dashboard form post: a session's cookie and its CSRF token."""
+    page = await client.get("/ui/")
+    token = re.search(r'<meta name="csrf-token" content="([^"]+)"', page.text)
+    assert token is not None
+    return {
+        "cookie": page.headers["set-cookie"].split(";")[0],
+        "x-csrf-token": token.group(1),
+        "content-type": "application/x-www-form-urlencoded",
+    }
 
 
 def test_the_app_has_subject_routes() -> None:

@@ -39,7 +39,7 @@ from llm_schema_registry.storage.sql import SqlStore
 from support import fresh_pg_database
 
 BRANCHED = Path(__file__).parent / "branched_migrations"
-LINEAR = ["0001", "0002", "0003", "0004"]
+LINEAR = ["0001", "0002", "0003", "0004", "0005"]
 V1 = "application/vnd.schemaregistry.v1+json"
 
 # Where a database may stand: the scripts that built it and the revisions upgraded to, in turn.
@@ -113,6 +113,7 @@ async def fill(url: str) -> tuple[dict[str, int], str, str]:
         await ok(
             client.post("/subjects/orders/consumers", json={"consumer_id": "billing", "version": 2})
         )
+        await ok(client.get("/subjects/orders/versions/2"))  # a usage count (flushed at exit)
     store = SqlSecurityStore(url)
     key, secret = new_key("admin")
     await store.add_key(key)

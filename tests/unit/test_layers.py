@@ -38,6 +38,8 @@ LAYERS: dict[str, set[str]] = {
     | NEUTRAL,
     # the gRPC API beside REST: the same services, the contract from rpc
     "grpc_api": {"security", "governance", "llm", "registry", "rpc", *NEUTRAL},
+    # the dashboard: an edge beside the API (served by its app), over the same services
+    "ui": {"security", "governance", "llm", "registry", *NEUTRAL},
     # services above the registry, side by side
     "security": {"registry", *NEUTRAL},
     "governance": {"registry", *NEUTRAL},
@@ -80,9 +82,14 @@ MODULES: dict[str, set[str]] = {
         "registry.errors",
         "security.store",
         "security.model",
+        "registry.usage",
     },
-    # the composition root builds the stores, and the gRPC edge beside the HTTP API
-    "api.app": {"storage", "grpc_api"},
+    # the composition root builds the stores, the gRPC edge beside the HTTP API, and mounts
+    # the dashboard
+    "api.app": {"storage", "grpc_api", "ui"},
+    # the dashboard declares its routes' permissions, reads subject path parameters and
+    # maps errors to statuses exactly as the API does
+    "ui": {"api.access", "api.deps", "api.errors"},
 }
 
 

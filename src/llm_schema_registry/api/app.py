@@ -9,7 +9,7 @@ from typing import Protocol
 from fastapi import FastAPI
 
 from llm_schema_registry import __version__
-from llm_schema_registry.api import errors
+from llm_schema_registry.api import docs, errors
 from llm_schema_registry.api.access import declared_routes
 from llm_schema_registry.api.front import FrontLayer, SchemaBodyCache
 from llm_schema_registry.api.media import RegistryJSONResponse
@@ -20,14 +20,19 @@ from llm_schema_registry.api.routes import (
     export,
     governance,
     health,
+    lineage,
     prompts,
     schemas,
     security,
     server,
     subjects,
+    usage,
     validate,
 )
 from llm_schema_registry.asgi import ASGIApp
+from llm_schema_registry.governance.catalog import Catalog
+from llm_schema_registry.governance.impact import ImpactAnalysis
+from llm_schema_registry.governance.lineage import Lineage
 from llm_schema_registry.governance.service import GovernanceService
 from llm_schema_registry.governance.sweeper import SunsetSweeper
 from llm_schema_registry.grpc_api.server import GrpcServer
@@ -36,6 +41,7 @@ from llm_schema_registry.llm.profiles import ProviderProfiles
 from llm_schema_registry.observability.readiness import Readiness, readiness
 from llm_schema_registry.observability.tracing import configure_tracing
 from llm_schema_registry.registry.service import RegistryService
+from llm_schema_registry.registry.usage import UsageRecorder
 from llm_schema_registry.registry.validation import DataValidation
 from llm_schema_registry.registry.versions import Clock
 from llm_schema_registry.security.policy import Policies
@@ -45,6 +51,10 @@ from llm_schema_registry.storage.cached import CachedStore
 from llm_schema_registry.storage.feed import PostgresChangeFeed, RedisChangeFeed
 from llm_schema_registry.storage.security_sql import SqlSecurityStore
 from llm_schema_registry.storage.sql import SqlStore
+from llm_schema_registry.storage.usage_sql import SqlUsageStore
+from llm_schema_registry.ui import PREFIX as UI_PREFIX
+from llm_schema_registry.ui import refuse_page
+from llm_schema_registry.ui import router as ui_router
 
 
 class _Server(Protocol):
@@ -69,7 +79,13 @@ def create_app(
     # by the permissions the routes declare; refusals answered from the one error table.
     security_store = SqlSecurityStore(settings.database_url.get_secret_value())
     app = install_security(
-        api, front, settings, security_store, declared_routes(api), errors.send_error
+        api,
+        front,
+        settings,
+        security_store,
+        declared_routes(api),
+        errors.send_error,
+        pages=(UI_PREFIX, refuse_page),  # the dashboard: session cookies, CSRF, HTML refusals
     )
     if serve_grpc and settings.grpc_port:
         api.state.servers.append(_grpc_server(api, settings))
@@ -109,17 +125,23 @@ def create_api(settings: Settings, *, clock: Clock | None = None) -> FastAPI:
         """Every probe's answer (REST `/health/ready`, gRPC health)."""
         return await readiness(store, feed, [store.cache, body_cache])
 
+    usage_store = SqlUsageStore(settings.database_url.get_secret_value())
+    recorder = UsageRecorder(usage_store, settings.usage_flush_seconds)
+
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         await store.start()
         if feed is not None:
             await feed.start()
         sweeper.start()
+        recorder.start()
         for companion in servers:
             await companion.start()
         yield
         for companion in reversed(servers):  # before storage closes: calls in flight finish
             await companion.stop()
+        await recorder.close()  # the counts since the last flush are written first
+        await usage_store.close()
         await sweeper.close()
         if feed is not None:
             await feed.close()
@@ -131,6 +153,8 @@ def create_api(settings: Settings, *, clock: Clock | None = None) -> FastAPI:
         description="Confluent Schema Registry compatible API, plus governance extensions.",
         default_response_class=RegistryJSONResponse,
         lifespan=lifespan,
+        docs_url=None,  # served offline by api/docs.py instead of from a CDN
+        redoc_url=None,
     )
     api.state.settings = settings
     api.state.store = store
@@ -147,8 +171,12 @@ def create_api(settings: Settings, *, clock: Clock | None = None) -> FastAPI:
         checks=[policies] if policies.active else [],
         configured_checks=[ProviderProfiles()],  # `llmProfiles` in a subject's config
     )
-    api.state.validation = DataValidation(api.state.registry)
+    api.state.usage = recorder
+    api.state.validation = DataValidation(api.state.registry, recorder)
     api.state.governance = GovernanceService(store, api.state.registry)
+    api.state.lineage = Lineage(api.state.registry, api.state.governance.consumers)
+    api.state.impact = ImpactAnalysis(api.state.registry, api.state.governance.consumers)
+    api.state.catalog = Catalog(api.state.registry)
     sweeper = SunsetSweeper(api.state.governance)
     errors.install(api)
     for router in (
@@ -164,6 +192,10 @@ def create_api(settings: Settings, *, clock: Clock | None = None) -> FastAPI:
         export.router,
         prompts.router,
         security.router,
+        lineage.router,
+        usage.router,
+        docs.router,
+        ui_router,
     ):
         api.include_router(router)
     return api

@@ -17,6 +17,7 @@ from llm_schema_registry.registry.model import (
     SubjectVersion,
 )
 from llm_schema_registry.registry.service import RegistryService
+from llm_schema_registry.registry.usage import UsageRecorder
 
 UNKNOWN_PROPERTIES_HEADER = "confluent-accept-unknown-properties"
 
@@ -42,7 +43,14 @@ async def _body_cache(request: Request) -> SchemaBodyCache:
     return cache
 
 
+async def _usage(request: Request) -> UsageRecorder:
+    recorder: UsageRecorder = request.app.state.usage
+    return recorder
+
+
 Registry = Annotated[RegistryService, Depends(_registry)]
+# Where reads of a version are counted (lookups, per subject version, cluster-wide).
+Usage = Annotated[UsageRecorder, Depends(_usage)]
 BodyCache = Annotated[SchemaBodyCache, Depends(_body_cache)]
 
 

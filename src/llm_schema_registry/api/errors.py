@@ -80,6 +80,7 @@ ERROR_CODES: dict[type[Exception], int] = {
     InvalidValidationRequestError: 422,
     s.UnauthenticatedError: 40101,
     s.ForbiddenError: 40301,
+    s.CsrfError: 40302,
     s.UnknownRouteError: 404,
     s.RateLimitedError: 42901,
     s.ApiKeyNotFoundError: 40401,

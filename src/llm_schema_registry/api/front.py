@@ -26,7 +26,7 @@ from llm_schema_registry.observability.context import request_id_for
 SLASH_PLACEHOLDER = "\ue000"
 IDS_PREFIX = "/schemas/ids/"
 HOT_ENDPOINT = "/schemas/ids/{id}"
-_NEGOTIATION_EXEMPT = ("/metrics", "/health", "/docs", "/redoc", "/openapi.json")
+_NEGOTIATION_EXEMPT = ("/metrics", "/health", "/docs", "/redoc", "/openapi.json", "/ui")
 CACHE_CONTROL = b"public, max-age=3600"
 
 

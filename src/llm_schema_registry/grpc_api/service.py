@@ -14,9 +14,12 @@ from llm_schema_registry.grpc_api import convert
 from llm_schema_registry.grpc_api.access import READ, VALIDATE, rpc
 from llm_schema_registry.llm.check import llm_output_result
 from llm_schema_registry.registry.checks import reporting
-from llm_schema_registry.registry.model import StoredSchema
 from llm_schema_registry.registry.service import RegistryService
-from llm_schema_registry.registry.validation import DataValidation, InvalidValidationRequestError
+from llm_schema_registry.registry.validation import (
+    DataValidation,
+    InvalidValidationRequestError,
+    ValidationTarget,
+)
 from llm_schema_registry.rpc.v1 import registry_pb2 as pb
 
 ALL_CONTEXTS = ":*:"  # Confluent's "all contexts" prefix; we serve the default context only
@@ -137,13 +140,15 @@ class SchemaRegistryService:
         given = request.WhichOneof("data")
         if given is None:
             raise InvalidValidationRequestError("Give exactly one of record, batch or llm_output")
-        schema, subject = await self._target(request.target)
+        target = await self._target(request.target)
         message = request.target.message or None
         if given == "llm_output":
-            found = await llm_output_result(self.registry, schema, request.llm_output, message)
+            found = await llm_output_result(
+                self.registry, target.schema, request.llm_output, message
+            )
             return convert.llm_output_reply(found)
         texts = [request.record] if given == "record" else request.batch.records
-        results = await self.validation.validate(schema, subject, convert.records(texts), message)
+        results = await self.validation.validate(target, convert.records(texts), message)
         return pb.ValidateDataResponse(results=[convert.record_result(r) for r in results])
 
     @rpc(VALIDATE, subject="target.subject")
@@ -153,20 +158,20 @@ class SchemaRegistryService:
         rest: AsyncIterator[pb.ValidateDataStreamRequest],
     ) -> pb.ValidateDataResponse:
         """Validates each message's records as it arrives (the first names the schema)."""
-        schema, subject = await self._target(first.target)
+        target = await self._target(first.target)
         message = first.target.message or None
         reply = pb.ValidateDataResponse()
         texts = first.records
         while True:
             records = convert.records(texts, first=len(reply.results))
-            results = await self.validation.validate(schema, subject, records, message)
+            results = await self.validation.validate(target, records, message)
             reply.results.extend(convert.record_result(r) for r in results)
             following = await anext(rest, None)
             if following is None:
                 return reply
             texts = following.records
 
-    async def _target(self, target: pb.ValidationTarget) -> tuple[StoredSchema, str]:
+    async def _target(self, target: pb.ValidationTarget) -> ValidationTarget:
         return await self.validation.target(
             target.schema_id if target.HasField("schema_id") else None,
             target.subject or None,

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import time
+from dataclasses import dataclass
 from typing import Any
 
 from llm_schema_registry.observability import metrics
 from llm_schema_registry.registry.errors import RegistryError
 from llm_schema_registry.registry.model import StoredSchema
 from llm_schema_registry.registry.service import RegistryService
+from llm_schema_registry.registry.usage import UsageRecorder
 from llm_schema_registry.validation import ValidationResult, Validator
 
 
@@ -16,11 +18,23 @@ class InvalidValidationRequestError(RegistryError):
     """A /validate request that names no schema, or gives no data."""
 
 
-class DataValidation:
-    """Finds the schema a request names and validates records with its rules."""
+@dataclass(frozen=True, slots=True)
+class ValidationTarget:
+    """The schema to validate against; `subject` reports rule failures and, with `version`
+    (0: no version of `subject` holds the schema), counts usage."""
 
-    def __init__(self, registry: RegistryService) -> None:
+    schema: StoredSchema
+    subject: str
+    version: int
+
+
+class DataValidation:
+    """Finds the schema a request names and validates records with its rules; counts the
+    records validated per subject version (this node's, and cluster-wide through `usage`)."""
+
+    def __init__(self, registry: RegistryService, usage: UsageRecorder | None = None) -> None:
         self._registry = registry
+        self._usage = usage or UsageRecorder(None)
         # Schema ids are immutable, so a compiled validator stays right for good.
         self._compiled: dict[int, Validator] = {}
         # Governance overview: records validated per subject on this node, valid or not.
@@ -31,20 +45,31 @@ class DataValidation:
 
     async def target(
         self, schema_id: int | None, subject: str | None, version: str | int | None
-    ) -> tuple[StoredSchema, str]:
-        """The schema to validate against, and the subject to report rule failures under."""
+    ) -> ValidationTarget:
+        """The schema a request names: by id (reported under `subject`, else its first
+        holder), or a subject's version (`latest` when none is given)."""
         if schema_id is not None:
             schema = await self._registry.schema_by_id(schema_id)
             holders = await self._registry.versions_of_schema(schema_id, deleted=True)
-            return schema, subject or (holders[0][0] if holders else "")
+            name = subject or (holders[0][0] if holders else "")
+            number = next((v for s, v in holders if s == name), 0)
+            return ValidationTarget(schema, name, number)
         if subject is None:
             raise InvalidValidationRequestError("Give either schema_id or subject (and version)")
         found = await self._registry.version(subject, version if version is not None else "latest")
-        return found.schema, subject
+        return ValidationTarget(found.schema, subject, found.version)
+
+    def count(self, target: ValidationTarget, valid: int, invalid: int) -> None:
+        """Counts records checked elsewhere (a raw model reply) as validations."""
+        counts = self._counts.setdefault(target.subject, {"valid": 0, "invalid": 0})
+        counts["valid"] += valid
+        counts["invalid"] += invalid
+        self._usage.validated(target.subject, target.version, valid, invalid)
 
     async def validate(
-        self, schema: StoredSchema, subject: str, records: list[Any], message: str | None
+        self, target: ValidationTarget, records: list[Any], message: str | None
     ) -> list[ValidationResult]:
+        schema, subject = target.schema, target.subject
         validator = self._compiled.get(schema.id)
         if validator is None:
             parsed = await self._registry.parsed(schema)
@@ -59,8 +84,6 @@ class DataValidation:
             for failure in result.rule_failures:
                 metrics.RULE_FAILURES.labels(subject, failure.rule, failure.level).inc()
             results.append(result)
-        counts = self._counts.setdefault(subject, {"valid": 0, "invalid": 0})
         valid = sum(1 for result in results if result.valid)
-        counts["valid"] += valid
-        counts["invalid"] += len(results) - valid
+        self.count(target, valid, len(results) - valid)
         return results

@@ -91,9 +91,12 @@ def new_key(
     return key, secret
 
 
+KEY_ACTOR = "key:"  # an API key's principal is named `key:<key_id>`
+
+
 def principal_of(key: ApiKey) -> Principal:
     return Principal(
-        actor=f"key:{key.key_id}",
+        actor=f"{KEY_ACTOR}{key.key_id}",
         grants=(Grant(key.role, key.subjects),),
         rate_limit_per_minute=key.rate_limit_per_minute,
     )
@@ -112,6 +115,7 @@ class ApiKeyAuthenticator:
         self._store = store
         self._ttl = ttl
         self._verified: dict[bytes, _Verified] = {}
+        self._by_id: dict[str, _Verified] = {}
 
     async def authenticate(self, secret: str, key_id: str | None = None) -> Principal | None:
         """The key's principal, or None (unknown, wrong secret, revoked or expired)."""
@@ -134,6 +138,21 @@ class ApiKeyAuthenticator:
         if not key.usable(now_ms()):
             return None
         return principal_of(key)
+
+    async def by_id(self, key_id: str) -> Principal | None:
+        """The principal of a key already verified once (a dashboard session holds its id):
+        None when it is unknown, revoked or expired. The row is re-read every `ttl`."""
+        now = time.monotonic()
+        known = self._by_id.get(key_id)
+        if known is None or now - known.checked_at >= self._ttl:
+            key = await self._store.key(key_id)
+            if key is None:
+                self._by_id.pop(key_id, None)
+                return None
+            if len(self._by_id) >= _MAX_CACHED:
+                self._by_id.clear()
+            known = self._by_id[key_id] = _Verified(key, now)
+        return principal_of(known.key) if known.key.usable(now_ms()) else None
 
     async def _load(
         self, secret: str, key_id: str | None, known: _Verified | None

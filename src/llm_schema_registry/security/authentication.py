@@ -6,11 +6,23 @@ from __future__ import annotations
 
 import base64
 import binascii
+from dataclasses import dataclass
 
-from llm_schema_registry.security.apikeys import ApiKeyAuthenticator
+from llm_schema_registry.security.apikeys import KEY_ACTOR, ApiKeyAuthenticator
 from llm_schema_registry.security.errors import UnauthenticatedError
 from llm_schema_registry.security.jwt_auth import JwtVerifier, TokenError
 from llm_schema_registry.security.principals import Principal
+from llm_schema_registry.security.sessions import Session
+
+
+@dataclass(frozen=True, slots=True)
+class SignIn:
+    """Who signed in (the dashboard), and what bounds their session: an API key's id (its
+    sessions end with the key) or a token's expiry."""
+
+    principal: Principal
+    key_id: str | None = None
+    expires: int | None = None  # seconds since the epoch
 
 
 class Authenticator:
@@ -39,6 +51,30 @@ class Authenticator:
         if authorization:
             raise UnauthenticatedError("unsupported authorization scheme")
         raise UnauthenticatedError("no credentials")
+
+    async def sign_in(self, *, api_key: str = "", token: str = "") -> SignIn:
+        """A person signing in with an API key secret or a bearer token (one of them);
+        raises `UnauthenticatedError`."""
+        if api_key.strip():
+            principal = await self._key(api_key.strip(), None, "invalid API key")
+            return SignIn(principal, key_id=principal.actor.removeprefix(KEY_ACTOR))
+        if token.strip() and self.tokens.configured:
+            try:
+                principal, expires = await self.tokens.verified(token.strip())
+            except TokenError as error:
+                raise UnauthenticatedError(str(error)) from None
+            return SignIn(principal, expires=expires)
+        raise UnauthenticatedError("no credentials" if not token.strip() else "tokens not accepted")
+
+    async def session_principal(self, session: Session) -> Principal:
+        """The principal a signed-in dashboard session stands for, as of now: an API key
+        session's key is re-checked (revoked or expired: `UnauthenticatedError`)."""
+        if session.key_id is None:
+            return session.principal()
+        found = await self.keys.by_id(session.key_id)
+        if found is None:
+            raise UnauthenticatedError("session's API key revoked or expired")
+        return found
 
     async def _key(self, secret: str, key_id: str | None, refusal: str) -> Principal:
         found = await self.keys.authenticate(secret, key_id=key_id)

@@ -16,7 +16,11 @@ READ = frozenset({"schema.read"})
 VALIDATE = frozenset({"schema.validate"})
 ADMIN_ONLY = frozenset({"admin.only"})  # held by no role but admin ("*")
 
-Listing = Literal["subjects", "versions", "schemas"]
+# What a reply lists, so it can be cut to what the caller may read: subject names, objects with
+# a `subject`, a lineage graph (`nodes` with a `subject`, `edges` between them), an impact
+# analysis (`affected` objects with a `subject`).
+Listing = Literal["subjects", "versions", "schemas", "lineage", "impact"]
+HIDDEN_SUBJECT = "(a subject outside your scope)"
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,6 +33,9 @@ class Rule:
     listing: Listing | None = None  # the reply lists subjects: filtered to the caller's scope
     body_subject: bool = False  # the JSON body's "subject" names the subject
     hidden: bool = False  # refused as if it did not exist (404), like an unknown route
+    # A dashboard page: the session cookie is the credential, and a state change needs the
+    # session's CSRF token (security/csrf.py).
+    session: bool = False
 
     @property
     def public(self) -> bool:
@@ -44,18 +51,36 @@ def authorize(principal: Principal, rule: Rule, subject: str | None) -> None:
         raise ForbiddenError()
 
 
+def allowed(principal: Principal, permissions: Iterable[str], subject: str | None) -> bool:
+    """Whether `authorize` would let `principal` through (e.g. to show a control at all)."""
+    return principal.allows(permissions, subject)
+
+
 def sees_all(principal: Principal) -> bool:
     """No listing needs filtering for this principal."""
     return principal.sees_every_subject("schema.read")
 
 
-def visible(principal: Principal, listing: Listing, items: Iterable[Any]) -> list[Any]:
-    """The listing's items naming a subject the principal may read (`subjects`: names;
-    `versions`, `schemas`: objects with a `subject`)."""
+def visible(principal: Principal, listing: Listing, reply: Any) -> Any:
+    """The reply without what names a subject the principal may not read: listed subjects
+    and objects dropped, lineage nodes (and their edges) dropped, impact entries masked (the
+    caller learns that something it may not read is affected, not what)."""
 
     def readable(subject: object) -> bool:
         return isinstance(subject, str) and principal.allows(READ, subject)
 
     if listing == "subjects":
-        return [item for item in items if readable(item)]
-    return [item for item in items if isinstance(item, dict) and readable(item.get("subject"))]
+        return [item for item in reply if readable(item)]
+    if listing == "lineage":
+        nodes = [node for node in reply["nodes"] if readable(node.get("subject"))]
+        kept = {node["id"] for node in nodes}
+        edges = [e for e in reply["edges"] if e["from"] in kept and e["to"] in kept]
+        return {**reply, "nodes": nodes, "edges": edges}
+    if listing == "impact":
+        masked = {"subject": HIDDEN_SUBJECT, "via": [], "consumers": [], "reasons": []}
+        affected = [
+            item if readable(item.get("subject")) else {**item, **masked}
+            for item in reply["affected"]
+        ]
+        return {**reply, "affected": affected}
+    return [item for item in reply if isinstance(item, dict) and readable(item.get("subject"))]

@@ -28,6 +28,15 @@ class ForbiddenError(SecurityError):
         super().__init__("Forbidden: the caller lacks this permission")
 
 
+class CsrfError(SecurityError):
+    """A cookie-authenticated state change without this session's CSRF token, or sent from
+    another site. `reason` is for the audit log."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__("Forbidden: missing or invalid CSRF token")
+        self.reason = reason
+
+
 class RateLimitedError(SecurityError):
     def __init__(self, retry_after_seconds: int) -> None:
         super().__init__("Rate limit exceeded")

@@ -41,8 +41,13 @@ class JwtVerifier:
         return bool(self._secret or self._public_key or self._jwks)
 
     async def principal(self, token: str) -> Principal:
+        return (await self.verified(token))[0]
+
+    async def verified(self, token: str) -> tuple[Principal, int]:
+        """The token's principal and its expiry (`exp`, seconds since the epoch)."""
         claims = await self._claims(token)
-        return Principal(actor=f"jwt:{claims.get('sub', '?')}", grants=self._grants(claims))
+        principal = Principal(actor=f"jwt:{claims.get('sub', '?')}", grants=self._grants(claims))
+        return principal, int(claims["exp"])
 
     async def _claims(self, token: str) -> dict[str, Any]:
         try:

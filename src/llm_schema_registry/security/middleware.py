@@ -22,14 +22,16 @@ from llm_schema_registry.security.auditing import Auditor, RequestContext
 from llm_schema_registry.security.authentication import Authenticator
 from llm_schema_registry.security.authorization import authorize, sees_all, visible
 from llm_schema_registry.security.errors import (
+    CsrfError,
     ForbiddenError,
     SecurityError,
     UnauthenticatedError,
 )
+from llm_schema_registry.security.pages import PageGuard
 from llm_schema_registry.security.principals import ANONYMOUS, Principal
 from llm_schema_registry.security.ratelimit import RateLimits
 from llm_schema_registry.security.replies import body_subject, rewriting_json
-from llm_schema_registry.security.route_table import MUTATING, RouteTable
+from llm_schema_registry.security.route_table import MUTATING, Match, RouteTable
 
 REQUEST_ID = b"x-request-id"
 # Answers a refusal: (send, the refusal, the request id).
@@ -48,9 +50,12 @@ class SecurityLayer:
         authenticator: Authenticator | None,
         limits: RateLimits | None,
         auditor: Auditor,
+        pages: PageGuard | None = None,
     ) -> None:
-        """`authenticator` None: authentication is off (every caller is `anonymous`)."""
+        """`authenticator` None: authentication is off (every caller is `anonymous`);
+        `pages`: dashboard pages, authenticated by their session cookie."""
         self.app = app
+        self.pages = pages
         self.routes = routes
         self.refuse = refuse
         self.authenticator = authenticator
@@ -59,6 +64,13 @@ class SecurityLayer:
         self._watches_mutations = auditor.enabled
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and self.pages is not None and self.pages.claims(scope):
+            found = self.routes.match(
+                scope["method"], scope.get("raw_path") or scope["path"].encode()
+            )
+            if found.rule.session:
+                await self._page(self.pages, found, scope, receive, send)
+                return
         if scope["type"] != "http" or (
             self.authenticator is None
             and (scope["method"] not in MUTATING or not self._watches_mutations)
@@ -69,12 +81,8 @@ class SecurityLayer:
         if found.rule.public:
             await self.app(scope, receive, send)
             return
-        headers: dict[bytes, bytes] = dict(scope["headers"])
-        rid = request_id_for(headers.get(REQUEST_ID))
-        if REQUEST_ID not in headers:  # so the layers inside echo the same id
-            scope["headers"] = [*scope["headers"], (REQUEST_ID, rid.encode("latin-1"))]
-        client = scope.get("client")
-        ctx = RequestContext(rid, client[0] if client else None, scope, found)
+        headers, ctx = _context(scope, found)
+        rid = ctx.request_id
         try:
             principal, receive = await self._admit(ctx, headers, receive)
             receive, send = await self._shape(ctx, principal, receive, send)
@@ -95,16 +103,44 @@ class SecurityLayer:
         principal = await self._authenticate(ctx, headers, self.authenticator)
         if self.limits is not None:
             await self.limits.admit(principal)
-        rule = ctx.match.rule
-        if rule.body_subject:
+        if ctx.match.rule.body_subject:
             body, receive = await buffer(receive)
             ctx.subject = body_subject(body)
+        await self._authorize(ctx, principal)
+        return principal, receive
+
+    async def _authorize(self, ctx: RequestContext, principal: Principal) -> None:
+        rule = ctx.match.rule
         try:
             authorize(principal, rule, ctx.subject)
         except ForbiddenError:
             await self.auditor.record(ctx, principal.actor, min(rule.permissions), "denied")
             raise
-        return principal, receive
+
+    async def _page(
+        self, pages: PageGuard, found: Match, scope: Scope, receive: Receive, send: Send
+    ) -> None:
+        """A dashboard page (`security/pages.py`): its session, CSRF, then as any route."""
+        headers, ctx = _context(scope, found)
+        try:
+            principal, receive = await pages.admit(
+                scope, receive, headers, found, self.authenticator
+            )
+            if principal is not None and not found.rule.public:
+                if self.limits is not None and self.authenticator is not None:
+                    await self.limits.admit(principal)
+                await self._authorize(ctx, principal)
+        except SecurityError as refusal:
+            if isinstance(refusal, CsrfError):
+                after = {"reason": refusal.reason}
+                await self.auditor.record(ctx, "anonymous", "ui.csrf", "denied", after=after)
+            await pages.refuse(scope, send, refusal, ctx.request_id)
+            return
+        actor = principal.actor if principal is not None else "anonymous"
+        if found.rule.mutation and self.auditor.enabled:
+            await self.auditor.mutation(self.app, ctx, actor, receive, send)
+        else:
+            await self.app(scope, receive, send)
 
     async def _authenticate(
         self, ctx: RequestContext, headers: dict[bytes, bytes], authenticator: Authenticator
@@ -128,3 +164,14 @@ class SecurityLayer:
         if listing is not None and not sees_all(principal):
             send = rewriting_json(send, partial(visible, principal, listing))
         return receive, send
+
+
+def _context(scope: Scope, found: Match) -> tuple[dict[bytes, bytes], RequestContext]:
+    """The request's headers, and its context (request id made, and echoed inside, if the
+    caller sent none)."""
+    headers: dict[bytes, bytes] = dict(scope["headers"])
+    rid = request_id_for(headers.get(REQUEST_ID))
+    if REQUEST_ID not in headers:  # so the layers inside echo the same id
+        scope["headers"] = [*scope["headers"], (REQUEST_ID, rid.encode("latin-1"))]
+    client = scope.get("client")
+    return headers, RequestContext(rid, client[0] if client else None, scope, found)

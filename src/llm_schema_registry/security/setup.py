@@ -13,6 +13,7 @@ from llm_schema_registry.security.authentication import Authenticator
 from llm_schema_registry.security.authorization import Rule
 from llm_schema_registry.security.jwt_auth import JwtVerifier
 from llm_schema_registry.security.middleware import Refuse, SecurityLayer
+from llm_schema_registry.security.pages import PageGuard, RefusePage
 from llm_schema_registry.security.ratelimit import (
     LocalRateLimiter,
     RateLimiter,
@@ -20,6 +21,7 @@ from llm_schema_registry.security.ratelimit import (
     RedisRateLimiter,
 )
 from llm_schema_registry.security.route_table import RouteTable
+from llm_schema_registry.security.sessions import Sessions, parse_keys
 from llm_schema_registry.security.signing import Signer
 from llm_schema_registry.security.store import SecurityStore
 from llm_schema_registry.settings import Settings
@@ -75,11 +77,13 @@ def install_security(
     store: SecurityStore,
     routes: list[tuple[str, str, Rule]],
     refuse: Refuse,
+    pages: tuple[str, RefusePage] | None = None,
 ) -> ASGIApp:
     """Wraps `front` (the whole app) in the security layer; routes find their services on
-    `api.state` (security_store, audit, signer), other edges the `guards`. `routes`: (method,
-    path, rule) as the routes declare them; `refuse`: answers a refusal (the edge's one error
-    renderer). `store` is closed with the app."""
+    `api.state` (security_store, audit, signer, authenticator, sessions), other edges the
+    `guards`. `routes`: (method, path, rule) as the routes declare them; `refuse`: answers a
+    refusal (the edge's one error renderer); `pages`: the dashboard's path prefix and how it
+    answers refusals as pages. `store` is closed with the app."""
     audit = AuditLog(store) if settings.audit_enabled else None
     api.state.security_store = store
     api.state.audit = audit or AuditLog(store)
@@ -88,6 +92,9 @@ def install_security(
         if settings.signing_key_file is not None
         else None
     )
+    secret = settings.ui_session_keys.get_secret_value() if settings.ui_session_keys else None
+    sessions = Sessions(parse_keys(secret), settings.ui_session_hours * 3600)
+    api.state.sessions = sessions
     guards = SecurityGuards(
         authenticator=(
             Authenticator(
@@ -101,6 +108,7 @@ def install_security(
         auditor=Auditor(audit),
     )
     api.state.guards = guards  # for the other edges (gRPC): the same keys, buckets and trail
+    api.state.authenticator = guards.authenticator
     layer = SecurityLayer(
         front,
         routes=RouteTable(routes),
@@ -108,6 +116,7 @@ def install_security(
         authenticator=guards.authenticator,
         limits=guards.limits,
         auditor=guards.auditor,
+        pages=PageGuard(pages[0], sessions, pages[1]) if pages is not None else None,
     )
     return _Closing(layer, store)
 

@@ -147,3 +147,16 @@ audit_log = Table(
     Index("ix_audit_log_actor", "actor"),
     Index("ix_audit_log_subject", "subject"),
 )
+
+# Usage (migration 0005_usage): counts per subject version, added to by every node's flushes.
+schema_usage = Table(
+    "schema_usage",
+    metadata,
+    Column("subject", Text, nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("valid", BigInteger, nullable=False, default=0, server_default="0"),
+    Column("invalid", BigInteger, nullable=False, default=0, server_default="0"),
+    Column("lookups", BigInteger, nullable=False, default=0, server_default="0"),
+    Column("last_used_ms", BigInteger, nullable=False, default=0, server_default="0"),
+    PrimaryKeyConstraint("subject", "version"),
+)

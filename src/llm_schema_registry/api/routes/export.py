@@ -3,7 +3,6 @@ payload, with the provider's strictness findings and (`fix=true`) the safe rewri
 
 from __future__ import annotations
 
-import json
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
@@ -13,11 +12,9 @@ from llm_schema_registry.api.access import READ, requires
 from llm_schema_registry.api.deps import Flag, Registry, Subject
 from llm_schema_registry.api.errors import NotExportableError
 from llm_schema_registry.api.models import ERRORS
-from llm_schema_registry.formats import format_for
-from llm_schema_registry.llm.export import export
+from llm_schema_registry.llm import exporting
+from llm_schema_registry.llm.export import ExportError
 from llm_schema_registry.llm.providers import Target
-from llm_schema_registry.registry.model import StoredSchema
-from llm_schema_registry.registry.service import RegistryService
 
 router = APIRouter(tags=["llm"], responses=ERRORS)
 
@@ -47,35 +44,10 @@ async def export_version(
     fix: Annotated[Flag, Query(description="Apply the safe rewrites first")] = False,
     name: Annotated[str | None, Query(description="Tool/schema name (default: subject)")] = None,
 ) -> dict[str, Any]:
-    found = await registry.version(subject, version)
-    fmt = format_for(found.schema.schema_type)
-    document = fmt.json_schema(await registry.parsed(found.schema)) if fmt.has_json_schema else None
-    if document is None:
-        raise NotExportableError(
-            f"Subject '{subject}' version {found.version} is {found.schema.schema_type.value}; "
-            "only JSON Schema can be exported to an LLM provider"
+    try:
+        done = await exporting.export_version(
+            registry, subject, version, target, fix=fix, name=name
         )
-    if not isinstance(document, dict):
-        raise NotExportableError("Only a JSON Schema object can be exported")
-    references = await _referenced(registry, found.schema)
-    done = export(
-        target,
-        document,
-        subject=subject,
-        version=found.version,
-        fix=fix,
-        name=name,
-        references=references,
-    )
+    except ExportError as error:
+        raise NotExportableError(str(error)) from None
     return done.as_json()
-
-
-async def _referenced(registry: RegistryService, schema: StoredSchema) -> dict[str, Any]:
-    """Every document `schema` references, transitively: name -> JSON Schema."""
-    found: dict[str, Any] = {}
-    for ref in schema.references:
-        if ref.name not in found:
-            target = await registry.version(ref.subject, ref.version)
-            found[ref.name] = json.loads(target.schema.text)
-            found.update(await _referenced(registry, target.schema))
-    return found

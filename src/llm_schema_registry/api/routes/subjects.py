@@ -12,6 +12,7 @@ from llm_schema_registry.api.deps import (
     Flag,
     Registry,
     Subject,
+    Usage,
     page,
     to_request,
     version_json,
@@ -66,6 +67,7 @@ async def list_subjects(
 )
 async def lookup_schema(
     registry: Registry,
+    usage: Usage,
     request: Request,
     subject: Subject,
     body: RegisterSchemaRequest,
@@ -74,6 +76,7 @@ async def lookup_schema(
     format: str | None = None,
 ) -> dict[str, Any]:
     found = await registry.lookup(subject, to_request(body), normalize=normalize, deleted=deleted)
+    usage.looked_up(found.subject, found.version)
     return version_json(found, extras=wants_extras(request))
 
 
@@ -173,6 +176,7 @@ async def register_schema(
 )
 async def get_version(
     registry: Registry,
+    usage: Usage,
     request: Request,
     subject: Subject,
     version: str,
@@ -183,6 +187,7 @@ async def get_version(
     includeArchived: Flag = False,
 ) -> dict[str, Any]:
     found = await registry.version(subject, version, deleted=deleted, archived=includeArchived)
+    usage.looked_up(found.subject, found.version)
     text = await registry.render(found.schema, format)
     return version_json(found, text, extras=wants_extras(request))
 
@@ -200,12 +205,14 @@ async def get_version(
 )
 async def get_version_text(
     registry: Registry,
+    usage: Usage,
     subject: Subject,
     version: str,
     deleted: Flag = False,
     format: str | None = None,
 ) -> Response:
     found = await registry.version(subject, version, deleted=deleted)
+    usage.looked_up(found.subject, found.version)
     return Response(await registry.render(found.schema, format), media_type=V1_JSON)
 
 

@@ -71,11 +71,13 @@ async def validate(registry: Registry, request: Request, body: ValidateRequest) 
             "Give exactly one of data (a record), records or llm_output"
         )
     service: DataValidation = request.app.state.validation
-    schema, subject = await service.target(body.schema_id, body.subject, body.version)
+    target = await service.target(body.schema_id, body.subject, body.version)
     if body.llm_output is not None:
-        return await llm_output_result(registry, schema, body.llm_output, body.message)
+        checked = await llm_output_result(registry, target.schema, body.llm_output, body.message)
+        service.count(target, int(checked["valid"]), int(not checked["valid"]))
+        return checked
     records = body.records if body.records is not None else [body.data]
-    results = await service.validate(schema, subject, records, body.message)
+    results = await service.validate(target, records, body.message)
     if body.records is not None:
         return {"results": [result.as_json() for result in results]}
     return results[0].as_json()
