@@ -86,6 +86,14 @@ def _plain_subject_query(query: bytes) -> bool:
     )
 
 
+def _cached_id(segment: str) -> int | None:
+    """The id of a `/schemas/ids/{id}` path the cache may hold: ASCII digits of an int32
+    (`isdigit()` alone takes "²", which `int()` refuses). Anything else goes to the route."""
+    if not (segment.isascii() and segment.isdigit()) or len(segment) > 10:
+        return None
+    return int(segment)
+
+
 async def _respond(
     send: Send, status: int, body: bytes, headers: list[tuple[bytes, bytes]]
 ) -> None:
@@ -126,10 +134,10 @@ class FrontLayer:
             media is not None
             and scope["method"] == "GET"
             and path.startswith(IDS_PREFIX)
-            and path[len(IDS_PREFIX) :].isdigit()
             and _plain_subject_query(scope["query_string"])
+            and (cached_id := _cached_id(path[len(IDS_PREFIX) :])) is not None
         ):
-            cached = self.cache.get(int(path[len(IDS_PREFIX) :]))
+            cached = self.cache.get(cached_id)
             if cached is not None:
                 started = time.perf_counter()
                 metrics.CACHES.hit("schema_bodies")

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Request
 from pydantic import BaseModel, ConfigDict, Field
 
 from llm_schema_registry.api.access import READ, requires
-from llm_schema_registry.api.deps import Registry, Subject, schema_json
+from llm_schema_registry.api.deps import Registry, Subject, Version, schema_json
 from llm_schema_registry.api.models import ERRORS
 from llm_schema_registry.governance.lifecycle import Transition, parse_state
 from llm_schema_registry.governance.service import GovernanceService
@@ -144,7 +144,7 @@ class BulkResult(BaseModel):
     response_model=VersionState,
 )
 async def update_version(
-    registry: Registry, request: Request, subject: Subject, version: str, body: VersionUpdate
+    registry: Registry, request: Request, subject: Subject, version: Version, body: VersionUpdate
 ) -> dict[str, Any]:
     """Move a version through its lifecycle and/or replace its governance metadata."""
     transition = None
@@ -229,7 +229,9 @@ class DiffResult(BaseModel):
     dependencies=[requires(READ)],
     response_model=DiffResult,
 )
-async def diff(request: Request, subject: Subject, version: str, against: str) -> dict[str, Any]:
+async def diff(
+    request: Request, subject: Subject, version: Version, against: str
+) -> dict[str, Any]:
     """The changes that turn version `against` into `version`, field by field."""
     return await _governance(request).diff(subject, version, against)
 
