@@ -125,7 +125,7 @@ def to_request(body: Any) -> RegisterRequest:
         )
     refs = tuple(ReferenceRecord(r.name, r.subject, r.version) for r in body.references or ())
     return RegisterRequest(
-        schema=body.schema_,
+        schema=body.schema_ or "",
         schema_type=SchemaType(kind),
         references=refs,
         metadata=body.metadata,

@@ -21,7 +21,12 @@ class RegisterSchemaRequest(BaseModel):
 
     model_config = ConfigDict(extra="ignore", populate_by_name=True)
 
-    schema_: str = Field(alias="schema", description="The schema text")
+    schema_: str | None = Field(
+        default=None,
+        alias="schema",
+        description="The schema text. Registration without it re-registers the latest "
+        "version's schema (with this body's metadata and ruleSet), as Confluent does",
+    )
     schemaType: str = Field(
         default="AVRO", description="AVRO (default), PROTOBUF, JSON or PROMPT (prompt template)"
     )

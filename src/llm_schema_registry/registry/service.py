@@ -38,7 +38,6 @@ from llm_schema_registry.registry.errors import (
     InvalidSubjectError,
     OperationNotPermittedError,
     SchemaTooLargeError,
-    SubjectNotFoundError,
 )
 from llm_schema_registry.registry.limits import archive_over_limit, version_limit
 from llm_schema_registry.registry.model import (
@@ -50,7 +49,12 @@ from llm_schema_registry.registry.model import (
     SubjectVersion,
 )
 from llm_schema_registry.registry.reads import RegistryReads
-from llm_schema_registry.registry.schemas import ParsedCache, SchemaParser, new_schema
+from llm_schema_registry.registry.schemas import (
+    ParsedCache,
+    SchemaParser,
+    new_schema,
+    with_previous_schema,
+)
 from llm_schema_registry.registry.store import Store, Tx
 from llm_schema_registry.registry.verdicts import checked, describe, describe_refusals
 from llm_schema_registry.registry.versions import (
@@ -141,6 +145,8 @@ class RegistryService(RegistryReads):
         versions = Versions.as_of(subject, await tx.versions(subject), now)
         live = versions.checked
         normalize = normalize or policy.normalize
+        if not request.schema.strip():
+            request = with_previous_schema(request, live)
         parsed, refs = await self._parser.parse_request(
             tx, request.schema_type, request.schema, request.references
         )
@@ -254,15 +260,17 @@ class RegistryService(RegistryReads):
         normalize: bool = False,
     ) -> list[str]:
         """Messages explaining incompatibility; empty when compatible."""
-        if spec is not None:
-            parse_version(spec)
+        number = None if spec is None else parse_version(spec)
         async with self._store.read() as tx:
             versions = await self.versions_in(tx, subject)
             live = versions.checked
-            if spec is not None:
-                if not live:
-                    raise SubjectNotFoundError(subject)
-                live = [versions.pick(spec)]
+            if spec is not None and number is None:
+                # `latest` of a subject with no version is compatible: CI checks a schema
+                # before its first registration (Confluent's CompatibilityResource).
+                newest = versions.latest()
+                live = [newest] if newest is not None else []
+            elif number is not None:  # unknown, soft- or hard-deleted: 40402, subject or not
+                live = [versions.pick(number)]
             parsed, _refs = await self._parser.parse_request(
                 tx, request.schema_type, request.schema, request.references
             )

@@ -151,6 +151,7 @@ async def list_versions(
 )
 async def register_schema(
     registry: Registry,
+    request: Request,
     subject: Subject,
     body: RegisterSchemaRequest,
     normalize: Flag = False,
@@ -162,10 +163,13 @@ async def register_schema(
         registration.state = state.upper()
     with reporting() as checks:  # registration checks' warnings (registry/checks.py)
         found = await registry.register(subject, registration, normalize=normalize)
-    payload = version_json(found)
+    # Confluent's RegisterSchemaResponse fields only, unless the client says it tolerates more
+    # (strict deserializers elsewhere fail on an unknown `state` or `warnings`).
+    extras = wants_extras(request)
+    payload = version_json(found, extras=extras)
     payload.pop("subject")
-    payload.pop("deleted")
-    if checks.warnings:
+    payload.pop("deleted", None)
+    if checks.warnings and extras:
         payload["warnings"] = [warning.as_json() for warning in checks.warnings]
     return payload
 
