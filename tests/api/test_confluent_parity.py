@@ -151,3 +151,51 @@ async def test_registration_sends_lifecycle_fields_only_to_clients_that_ask(
     shown = await client.get("/subjects/s/versions/1")
     assert "state" not in shown.json()
     assert (await client.get("/subjects/s/versions/1", headers=EXTRAS)).json()["state"] == "ACTIVE"
+
+
+# ---- content negotiation, as Jersey does it for Confluent's resources (api/media.py) ------
+
+
+async def test_a_body_of_a_type_confluent_does_not_read_is_415(client: httpx.AsyncClient) -> None:
+    body = json.dumps({"schema": USER_V1}).encode()
+    for label in ("text/html", "text/plain; charset=utf-8", "application/xml", "multipart/x"):
+        reply = await client.post(
+            "/subjects/s/versions", content=body, headers={"Content-Type": label}
+        )
+        assert _error(reply) == (415, 415, "HTTP 415 Unsupported Media Type"), label
+    assert (await client.get("/subjects")).json() == []
+    for label in (
+        "application/vnd.schemaregistry.v1+json",
+        "application/vnd.schemaregistry+json",
+        "application/json; charset=utf-8",
+        "application/octet-stream",
+        "application/*",
+        "*/*",
+    ):
+        reply = await client.post(
+            "/subjects/s/versions", content=body, headers={"Content-Type": label}
+        )
+        assert reply.status_code == 200, (label, reply.text)
+
+
+async def test_accept_values_jersey_treats_as_wildcards_are_served(
+    client: httpx.AsyncClient,
+) -> None:
+    v1 = "application/vnd.schemaregistry.v1+json"
+    served = {
+        "*": v1,
+        "*/*": v1,
+        "*/json": v1,  # any `*` type matches (MediaType.isCompatible)
+        "application": v1,  # a bare type means type/*
+        "application/*": v1,
+        "APPLICATION/JSON": "application/json",
+        "text/html, */*;q=0.1": v1,
+        "text/html;q=0.9, application/json;q=0.5": "application/json",
+    }
+    for accept, media in served.items():
+        reply = await client.get("/subjects", headers={"Accept": accept})
+        assert reply.status_code == 200, (accept, reply.text)
+        assert reply.headers["content-type"].startswith(media), accept
+    for accept in ("text/html", "text/*", "text", "application/xml", "application/json;q=0"):
+        reply = await client.get("/subjects", headers={"Accept": accept})
+        assert _error(reply) == (406, 406, "HTTP 406 Not Acceptable"), accept

@@ -30,6 +30,11 @@ class NotAcceptableError(e.RegistryError):
         super().__init__("HTTP 406 Not Acceptable")
 
 
+class UnsupportedMediaTypeError(e.RegistryError):
+    def __init__(self) -> None:
+        super().__init__("HTTP 415 Unsupported Media Type")
+
+
 class BodyTooLargeError(e.RegistryError):
     def __init__(self, limit: int) -> None:
         super().__init__(f"Request body exceeds the limit of {limit} bytes")
@@ -71,6 +76,7 @@ ERROR_CODES: dict[type[Exception], int] = {
     e.InvalidConfigError: 42253,
     NotExportableError: 42260,
     NotAcceptableError: 406,
+    UnsupportedMediaTypeError: 415,
     BodyTooLargeError: 41301,
     e.NotAPromptError: 42261,
     e.InvalidVariablesError: 42262,

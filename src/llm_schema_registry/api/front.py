@@ -3,8 +3,10 @@
 It answers the hot read (`GET /schemas/ids/{id}`) from pre-encoded bodies without entering
 the framework (a FastAPI route costs ~4x a raw ASGI callable here), and fixes up what the
 framework would get wrong for Confluent clients: `%2F` inside subject names (routing must use
-the raw path), trailing slashes, `application/octet-stream` JSON bodies, Accept negotiation
-and the request size limit. Everything else falls through to the framework unchanged.
+the raw path), trailing slashes, JSON bodies labelled `application/octet-stream`, content
+negotiation as Jersey does it for Confluent (415 for a body type it does not read, 406 for an
+`Accept` it cannot serve; see api/media.py) and the request size limit. Everything else
+falls through to the framework unchanged.
 """
 
 from __future__ import annotations
@@ -16,8 +18,13 @@ from urllib.parse import unquote
 
 import orjson
 
-from llm_schema_registry.api.errors import BodyTooLargeError, NotAcceptableError, send_error
-from llm_schema_registry.api.media import V1_JSON, negotiate
+from llm_schema_registry.api.errors import (
+    BodyTooLargeError,
+    NotAcceptableError,
+    UnsupportedMediaTypeError,
+    send_error,
+)
+from llm_schema_registry.api.media import V1_JSON, consumable, negotiate
 from llm_schema_registry.asgi import ASGIApp, Message, Receive, Scope, Send, read_within, replay
 from llm_schema_registry.observability import metrics
 from llm_schema_registry.observability.context import request_id_for
@@ -28,6 +35,7 @@ IDS_PREFIX = "/schemas/ids/"
 HOT_ENDPOINT = "/schemas/ids/{id}"
 _NEGOTIATION_EXEMPT = ("/metrics", "/health", "/docs", "/redoc", "/openapi.json", "/ui")
 CACHE_CONTROL = b"public, max-age=3600"
+BODY_METHODS = ("POST", "PUT", "PATCH")
 
 
 def decode_segment(value: str) -> str:
@@ -161,7 +169,19 @@ class FrontLayer:
         media: str | None,
     ) -> None:
         path: str = scope["path"]
-        if media is None and not path.startswith(_NEGOTIATION_EXEMPT):
+        negotiated = not path.startswith(_NEGOTIATION_EXEMPT)
+        label = headers.get(b"content-type")
+        json_label = label is None or label.split(b";", 1)[0].strip().lower().endswith(b"json")
+        if (
+            negotiated
+            and label is not None
+            and scope["method"] in BODY_METHODS
+            and not consumable(label.decode("latin-1"))
+        ):
+            # Jersey checks `@Consumes` before `@Produces`: 415 comes before 406.
+            await send_error(send, UnsupportedMediaTypeError())
+            return
+        if media is None and negotiated:
             await send_error(send, NotAcceptableError())
             return
         declared = headers.get(b"content-length")
@@ -178,8 +198,9 @@ class FrontLayer:
         if len(path) > 1 and path.endswith("/"):
             path = path.rstrip("/") or "/"
         scope["path"] = path
-        if headers.get(b"content-type", b"").startswith(b"application/octet-stream"):
-            # Confluent accepts JSON bodies labelled octet-stream; the framework would not.
+        if negotiated and not json_label:
+            # Confluent reads JSON bodies labelled octet-stream (or a wildcard); the framework
+            # would not.
             scope["headers"] = [
                 (k, b"application/json" if k == b"content-type" else v) for k, v in scope["headers"]
             ]
