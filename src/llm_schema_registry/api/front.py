@@ -16,15 +16,13 @@ import time
 from typing import Any
 from urllib.parse import unquote
 
-import orjson
-
 from llm_schema_registry.api.errors import (
     BodyTooLargeError,
     NotAcceptableError,
     UnsupportedMediaTypeError,
     send_error,
 )
-from llm_schema_registry.api.media import V1_JSON, consumable, negotiate
+from llm_schema_registry.api.media import V1_JSON, consumable, dumps, negotiate
 from llm_schema_registry.asgi import ASGIApp, Message, Receive, Scope, Send, read_within, replay
 from llm_schema_registry.observability import metrics
 from llm_schema_registry.observability.context import request_id_for
@@ -71,7 +69,7 @@ class SchemaBodyCache:
         return self._entries.get(schema_id)
 
     def put(self, schema_id: int, payload: dict[str, Any]) -> CachedBody:
-        body = orjson.dumps(payload)
+        body = dumps(payload)
         etag = b'"' + hashlib.sha256(body).hexdigest()[:32].encode() + b'"'
         entry = CachedBody(body, etag)
         self._entries[schema_id] = entry

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import orjson
@@ -16,13 +17,22 @@ PREFERENCE = (V1_JSON, VENDOR_JSON, PLAIN_JSON)
 CONSUMED = (*PREFERENCE, OCTET_STREAM)
 
 
+def dumps(content: Any) -> bytes:
+    """JSON bytes by orjson, which refuses integers beyond 64 bits: those (free-form JSON a
+    client stored, e.g. in metadata) are written by the standard library instead of a 500."""
+    try:
+        return orjson.dumps(content)
+    except TypeError:  # orjson.JSONEncodeError
+        return json.dumps(content, separators=(",", ":"), ensure_ascii=False).encode()
+
+
 class RegistryJSONResponse(JSONResponse):
     """orjson-encoded body with Confluent's default content type."""
 
     media_type = V1_JSON
 
     def render(self, content: Any) -> bytes:
-        return orjson.dumps(content)
+        return dumps(content)
 
 
 def _wildcard(kind: str) -> bool:
