@@ -9,7 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from llm_schema_registry.api.access import READ, requires
 from llm_schema_registry.api.deps import Registry, Subject, Version, schema_json
-from llm_schema_registry.api.models import ERRORS
+from llm_schema_registry.api.models import ERRORS, Int32
 from llm_schema_registry.governance.lifecycle import Transition, parse_state
 from llm_schema_registry.governance.service import GovernanceService
 
@@ -48,7 +48,7 @@ class VersionState(BaseModel):
 class RollbackRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    target_version: int = Field(description="Every ACTIVE version above it is deprecated")
+    target_version: Int32 = Field(description="Every ACTIVE version above it is deprecated")
     sunset_date: str | None = Field(default=None, description="Default: 30 days from now")
     reason: str | None = None
 
@@ -62,7 +62,7 @@ class ConsumerRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     consumer_id: str
-    version: int | str = Field(description="A version number, or latest")
+    version: Int32 | str = Field(description="A version number, or latest")
 
 
 class Consumer(BaseModel):
@@ -123,7 +123,7 @@ class Overview(BaseModel):
 class BulkRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    ids: list[int] = Field(max_length=10_000)
+    ids: list[Int32] = Field(max_length=10_000)
 
 
 class BulkSchema(BaseModel):
