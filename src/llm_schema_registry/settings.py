@@ -29,6 +29,8 @@ class Settings(BaseSettings):
     max_schema_bytes: int = Field(default=1024 * 1024, ge=1024)
     cluster_id: str = "llm-schema-registry"
     log_level: str = "INFO"
+    # The most memory the pre-encoded `GET /schemas/ids/{id}` bodies may take (LRU beyond it).
+    schema_body_cache_bytes: int = Field(default=64 * 1024 * 1024, ge=64 * 1024)
     # How many parsed schemas to keep in memory for compatibility checks.
     parsed_cache_size: int = Field(default=4096, ge=16)
     # Security (docs/security.md). Off by default only on loopback; `serve` enforces that.

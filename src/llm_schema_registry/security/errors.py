@@ -43,6 +43,14 @@ class RateLimitedError(SecurityError):
         self.retry_after_seconds = retry_after_seconds
 
 
+class BodyTooLargeError(SecurityError):
+    """A request body over the size limit, refused before it is read any further (the
+    security layer reads some bodies itself, before the app's own limit applies)."""
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(f"Request body exceeds the limit of {limit} bytes")
+
+
 class UnknownRouteError(SecurityError):
     """Refused as if the route did not exist: clients probe optional APIs (confluent-kafka's
     `/associations`) and expect a 404, and nobody learns which routes exist."""

@@ -16,12 +16,13 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from functools import partial
 
-from llm_schema_registry.asgi import ASGIApp, Receive, Scope, Send, buffer
+from llm_schema_registry.asgi import ASGIApp, Receive, Scope, Send, buffer, declared_length
 from llm_schema_registry.observability.context import request_id_for
 from llm_schema_registry.security.auditing import Auditor, RequestContext
 from llm_schema_registry.security.authentication import Authenticator
 from llm_schema_registry.security.authorization import authorize, sees_all, visible
 from llm_schema_registry.security.errors import (
+    BodyTooLargeError,
     CsrfError,
     ForbiddenError,
     SecurityError,
@@ -51,10 +52,13 @@ class SecurityLayer:
         limits: RateLimits | None,
         auditor: Auditor,
         pages: PageGuard | None = None,
+        max_body_bytes: int = 1024 * 1024,
     ) -> None:
         """`authenticator` None: authentication is off (every caller is `anonymous`);
-        `pages`: dashboard pages, authenticated by their session cookie."""
+        `pages`: dashboard pages, authenticated by their session cookie; `max_body_bytes`:
+        the most of a request body this layer reads (to find its subject)."""
         self.app = app
+        self.max_body_bytes = max_body_bytes
         self.pages = pages
         self.routes = routes
         self.refuse = refuse
@@ -104,10 +108,21 @@ class SecurityLayer:
         if self.limits is not None:
             await self.limits.admit(principal)
         if ctx.match.rule.body_subject:
-            body, receive = await buffer(receive)
+            body, receive = await self._read_body(ctx.scope, receive)
             ctx.subject = body_subject(body)
         await self._authorize(ctx, principal)
         return principal, receive
+
+    async def _read_body(self, scope: Scope, receive: Receive) -> tuple[bytes, Receive]:
+        """The request body (and a `receive` replaying it), within the size limit: a
+        declared length over it is refused unread, a streamed body as soon as it passes it."""
+        declared = declared_length(scope)
+        if declared is not None and declared > self.max_body_bytes:
+            raise BodyTooLargeError(self.max_body_bytes)
+        body, receive = await buffer(receive, self.max_body_bytes)
+        if body is None:
+            raise BodyTooLargeError(self.max_body_bytes)
+        return body, receive
 
     async def _authorize(self, ctx: RequestContext, principal: Principal) -> None:
         rule = ctx.match.rule
@@ -124,7 +139,7 @@ class SecurityLayer:
         headers, ctx = _context(scope, found)
         try:
             principal, receive = await pages.admit(
-                scope, receive, headers, found, self.authenticator
+                scope, receive, headers, found, self.authenticator, self._read_body
             )
             if principal is not None and not found.rule.public:
                 if self.limits is not None and self.authenticator is not None:

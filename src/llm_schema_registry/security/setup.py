@@ -117,6 +117,7 @@ def install_security(
         limits=guards.limits,
         auditor=guards.auditor,
         pages=PageGuard(pages[0], sessions, pages[1]) if pages is not None else None,
+        max_body_bytes=settings.max_body_bytes,
     )
     return _Closing(layer, store)
 
