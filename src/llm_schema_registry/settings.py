@@ -37,6 +37,9 @@ class Settings(BaseSettings):
     auth_enabled: bool = False
     # How long a verified API key is trusted before its row (revoked? expired?) is re-read.
     api_key_cache_seconds: float = Field(default=5.0, ge=0)
+    # Failed authentications allowed per client address and per key id, per minute (a burst
+    # of this many, then refused with 429 before any hash is paid).
+    auth_failures_per_minute: int = Field(default=10, ge=1)
     audit_enabled: bool = True  # mutations, denials and login failures
     jwt_jwks_url: str | None = None
     jwt_public_key_file: Path | None = None

@@ -51,6 +51,18 @@ class BodyTooLargeError(SecurityError):
         super().__init__(f"Request body exceeds the limit of {limit} bytes")
 
 
+class LoginThrottledError(RateLimitedError):
+    """Too many failed authentications from this client address or for this key id: refused
+    before the credentials are checked (`security/throttle.py`)."""
+
+    def __init__(self, retry_after_seconds: int) -> None:
+        super().__init__(retry_after_seconds)
+        self.args = (
+            "Too many failed authentication attempts from this address or for this key; "
+            f"retry after {retry_after_seconds} seconds",
+        )
+
+
 class UnknownRouteError(SecurityError):
     """Refused as if the route did not exist: clients probe optional APIs (confluent-kafka's
     `/associations`) and expect a 404, and nobody learns which routes exist."""

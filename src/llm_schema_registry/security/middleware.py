@@ -25,6 +25,8 @@ from llm_schema_registry.security.errors import (
     BodyTooLargeError,
     CsrfError,
     ForbiddenError,
+    LoginThrottledError,
+    RateLimitedError,
     SecurityError,
     UnauthenticatedError,
 )
@@ -106,7 +108,7 @@ class SecurityLayer:
             return ANONYMOUS, receive
         principal = await self._authenticate(ctx, headers, self.authenticator)
         if self.limits is not None:
-            await self.limits.admit(principal)
+            await self._within_rate(ctx, principal, self.limits)
         if ctx.match.rule.body_subject:
             body, receive = await self._read_body(ctx.scope, receive)
             ctx.subject = body_subject(body)
@@ -143,7 +145,7 @@ class SecurityLayer:
             )
             if principal is not None and not found.rule.public:
                 if self.limits is not None and self.authenticator is not None:
-                    await self.limits.admit(principal)
+                    await self._within_rate(ctx, principal, self.limits)
                 await self._authorize(ctx, principal)
         except SecurityError as refusal:
             if isinstance(refusal, CsrfError):
@@ -165,10 +167,25 @@ class SecurityLayer:
             return await authenticator.authenticate(
                 api_key=api_key.decode("latin-1") if api_key is not None else None,
                 authorization=headers.get(b"authorization", b"").decode("latin-1"),
+                client=ctx.client,
             )
         except UnauthenticatedError as refusal:
             after = {"reason": refusal.reason}
             await self.auditor.record(ctx, "anonymous", "auth.login", "denied", after=after)
+            raise
+        except LoginThrottledError as refusal:
+            wait: dict[str, int] = {"retry_after": refusal.retry_after_seconds}
+            await self.auditor.record(ctx, "anonymous", "auth.throttled", "denied", after=wait)
+            raise
+
+    async def _within_rate(
+        self, ctx: RequestContext, principal: Principal, limits: RateLimits
+    ) -> None:
+        try:
+            await limits.admit(principal)
+        except RateLimitedError as refusal:
+            wait: dict[str, int] = {"retry_after": refusal.retry_after_seconds}
+            await self.auditor.record(ctx, principal.actor, "rate_limited", "denied", after=wait)
             raise
 
     async def _shape(
