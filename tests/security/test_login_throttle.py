@@ -103,3 +103,19 @@ def test_buckets_refill_and_stay_bounded() -> None:
     assert failures.wait_seconds(["addr:10.0.0.2"]) == 0  # another address: untouched
     now[0] += 10
     assert failures.wait_seconds(names) == 0
+
+
+async def test_rate_limited_requests_are_audited(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path}/r.db"
+    _, admin = await make_key(url, "admin")
+    key_id, secret = await make_key(url, "consumer", rate_limit_per_minute=2)
+    async with secured_client(url) as client:
+        statuses = [
+            (await client.get("/subjects", headers=api_key(secret))).status_code for _ in range(3)
+        ]
+        entries = (await client.get("/audit?action=rate_limited", headers=api_key(admin))).json()
+    assert statuses == [200, 200, 429]
+    assert [(e["actor"], e["result"], e["resource"]) for e in entries] == [
+        (f"key:{key_id}", "denied", "GET /subjects")
+    ]
+    assert entries[0]["after"]["retry_after"] >= 1
