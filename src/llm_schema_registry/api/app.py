@@ -158,7 +158,7 @@ def create_api(settings: Settings, *, clock: Clock | None = None) -> FastAPI:
         store.publish = feed.publish
     elif sql.dialect == "postgresql":
         feed = PostgresChangeFeed(sql.listen_dsn, store.invalidate)
-    body_cache = SchemaBodyCache()
+    body_cache = SchemaBodyCache(settings.schema_body_cache_bytes)
     store.on_ids_removed.append(body_cache.clear)  # permanent deletes, on any node
     servers: list[_Server] = []  # beside the HTTP API, in its event loop: the gRPC edge
 

@@ -94,6 +94,8 @@ ERROR_CODES: dict[type[Exception], int] = {
     s.CsrfError: 40302,
     s.UnknownRouteError: 404,
     s.RateLimitedError: 42901,
+    s.LoginThrottledError: 42902,
+    s.BodyTooLargeError: 41301,
     s.ApiKeyNotFoundError: 40401,
     s.SigningNotConfiguredError: 40403,
     InvalidKeyRequestError: 422,

@@ -4,6 +4,7 @@ offline `Registry` answers the reads from its bundle, so the three cannot drift 
 
 from __future__ import annotations
 
+import ssl
 from collections.abc import Mapping
 from typing import Any, Generic, TypeVar
 
@@ -94,7 +95,8 @@ class RegistryMethods(SchemaReads, Generic[H, G]):
     methods the gRPC API serves). Schemas by id are cached for good, a subject's latest
     version for `latest_ttl` seconds; connection errors and 5xx are retried `retries` times
     with exponential backoff and jitter. Auth: `api_key`, `basic_auth=(key_id, secret)` or
-    `bearer_token`."""
+    `bearer_token`; TLS: `verify` (a CA bundle file, or an `ssl.SSLContext` holding a client
+    certificate for mTLS)."""
 
     _http_class: type[H]  # httpx.Client or httpx.AsyncClient, as the driver needs
     _http: H
@@ -112,10 +114,11 @@ class RegistryMethods(SchemaReads, Generic[H, G]):
         retries: int = 3,
         backoff: float = 0.2,
         timeout: float = 10.0,
+        verify: ssl.SSLContext | str | bool = True,
     ) -> None:
         super().__init__(latest_ttl)
         self.options = ClientOptions(
-            url, api_key, basic_auth, bearer_token, retries, backoff, timeout=timeout
+            url, api_key, basic_auth, bearer_token, retries, backoff, timeout=timeout, verify=verify
         )
         self._http = self._http_class(**self.options.client_kwargs())
         self._grpc = self._grpc_class(self.options) if is_grpc(url) else None
