@@ -83,6 +83,7 @@ MODULES: dict[str, set[str]] = {
         "security.store",
         "security.model",
         "registry.usage",
+        "registry.samples",
     },
     # the composition root builds the stores, the gRPC edge beside the HTTP API, and mounts
     # the dashboard

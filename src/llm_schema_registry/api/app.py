@@ -22,6 +22,7 @@ from llm_schema_registry.api.routes import (
     health,
     lineage,
     prompts,
+    samples,
     schemas,
     security,
     server,
@@ -40,6 +41,7 @@ from llm_schema_registry.grpc_api.service import RegistryServices
 from llm_schema_registry.llm.profiles import ProviderProfiles
 from llm_schema_registry.observability.readiness import Readiness, readiness
 from llm_schema_registry.observability.tracing import configure_tracing
+from llm_schema_registry.registry.sampling import SampleService
 from llm_schema_registry.registry.service import RegistryService
 from llm_schema_registry.registry.usage import UsageRecorder
 from llm_schema_registry.registry.validation import DataValidation
@@ -49,6 +51,7 @@ from llm_schema_registry.security.setup import install_security
 from llm_schema_registry.settings import Settings
 from llm_schema_registry.storage.cached import CachedStore
 from llm_schema_registry.storage.feed import PostgresChangeFeed, RedisChangeFeed
+from llm_schema_registry.storage.samples_sql import SqlSampleStore
 from llm_schema_registry.storage.security_sql import SqlSecurityStore
 from llm_schema_registry.storage.sql import SqlStore
 from llm_schema_registry.storage.usage_sql import SqlUsageStore
@@ -127,6 +130,7 @@ def create_api(settings: Settings, *, clock: Clock | None = None) -> FastAPI:
 
     usage_store = SqlUsageStore(settings.database_url.get_secret_value())
     recorder = UsageRecorder(usage_store, settings.usage_flush_seconds)
+    sample_store = SqlSampleStore(settings.database_url.get_secret_value())
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -135,6 +139,7 @@ def create_api(settings: Settings, *, clock: Clock | None = None) -> FastAPI:
             await feed.start()
         sweeper.start()
         recorder.start()
+        api.state.samples.start()
         for companion in servers:
             await companion.start()
         yield
@@ -142,6 +147,8 @@ def create_api(settings: Settings, *, clock: Clock | None = None) -> FastAPI:
             await companion.stop()
         await recorder.close()  # the counts since the last flush are written first
         await usage_store.close()
+        await api.state.samples.close()  # the samples queued since the last flush first
+        await sample_store.close()
         await sweeper.close()
         if feed is not None:
             await feed.close()
@@ -172,7 +179,11 @@ def create_api(settings: Settings, *, clock: Clock | None = None) -> FastAPI:
         configured_checks=[ProviderProfiles()],  # `llmProfiles` in a subject's config
     )
     api.state.usage = recorder
-    api.state.validation = DataValidation(api.state.registry, recorder)
+    api.state.samples = SampleService(
+        api.state.registry, sample_store, settings.usage_flush_seconds
+    )
+    api.state.registry.add_gate(api.state.samples)  # samplesGate
+    api.state.validation = DataValidation(api.state.registry, recorder, api.state.samples)
     api.state.governance = GovernanceService(store, api.state.registry)
     api.state.lineage = Lineage(api.state.registry, api.state.governance.consumers)
     api.state.impact = ImpactAnalysis(api.state.registry, api.state.governance.consumers)
@@ -191,6 +202,7 @@ def create_api(settings: Settings, *, clock: Clock | None = None) -> FastAPI:
         governance.router,
         export.router,
         prompts.router,
+        samples.router,
         security.router,
         lineage.router,
         usage.router,

@@ -11,6 +11,7 @@ from llm_schema_registry.api.deps import (
     BodyCache,
     Flag,
     Registry,
+    Samples,
     Subject,
     Usage,
     page,
@@ -151,13 +152,16 @@ async def register_schema(
     registry: Registry,
     subject: Subject,
     body: RegisterSchemaRequest,
+    keeper: Samples,
     normalize: Flag = False,
     format: str | None = None,
     state: str | None = Query(default=None, description="DRAFT registers a draft version"),
+    samples: Annotated[Flag, Query(description="Replay the stored samples and report")] = False,
 ) -> dict[str, Any]:
     registration = to_request(body)
     if state is not None:
         registration.state = state.upper()
+    report = await keeper.replay(subject, registration) if samples else None
     with reporting() as checks:  # registration checks' warnings (registry/checks.py)
         found = await registry.register(subject, registration, normalize=normalize)
     payload = version_json(found)
@@ -165,6 +169,8 @@ async def register_schema(
     payload.pop("deleted")
     if checks.warnings:
         payload["warnings"] = [warning.as_json() for warning in checks.warnings]
+    if report is not None:
+        payload["samples"] = report.as_json()
     return payload
 
 
