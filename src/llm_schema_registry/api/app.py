@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from fastapi import FastAPI
+from starlette.routing import Route
 
 from llm_schema_registry import __version__
 from llm_schema_registry.api import docs, errors
-from llm_schema_registry.api.access import declared_routes
+from llm_schema_registry.api.access import READ, declared_routes, requires
 from llm_schema_registry.api.front import FrontLayer, SchemaBodyCache
 from llm_schema_registry.api.media import RegistryJSONResponse
 from llm_schema_registry.api.observe import ObservabilityLayer
@@ -59,6 +60,9 @@ from llm_schema_registry.ui import PREFIX as UI_PREFIX
 from llm_schema_registry.ui import refuse_page
 from llm_schema_registry.ui import router as ui_router
 
+if TYPE_CHECKING:
+    from llm_schema_registry.mcp_server import McpEndpoint
+
 
 class _Server(Protocol):
     """A server beside the HTTP API, started and stopped with it (the gRPC edge)."""
@@ -90,6 +94,8 @@ def create_app(
         errors.send_error,
         pages=(UI_PREFIX, refuse_page),  # the dashboard: session cookies, CSRF, HTML refusals
     )
+    if api.state.mcp is not None:  # MCP tool calls go through the security layer, as REST's
+        api.state.mcp.bind(app)
     if serve_grpc and settings.grpc_port:
         api.state.servers.append(_grpc_server(api, settings))
     return app
@@ -122,7 +128,8 @@ def create_api(settings: Settings, *, clock: Clock | None = None) -> FastAPI:
         feed = PostgresChangeFeed(sql.listen_dsn, store.invalidate)
     body_cache = SchemaBodyCache()
     store.on_ids_removed.append(body_cache.clear)  # permanent deletes, on any node
-    servers: list[_Server] = []  # beside the HTTP API, in its event loop: the gRPC edge
+    mcp = _mcp_endpoint()  # MCP over streamable HTTP at /mcp (mcp_server/)
+    servers: list[_Server] = [mcp] if mcp else []  # beside the HTTP API: MCP, gRPC
 
     async def ready() -> Readiness:
         """Every probe's answer (REST `/health/ready`, gRPC health)."""
@@ -169,6 +176,7 @@ def create_api(settings: Settings, *, clock: Clock | None = None) -> FastAPI:
     api.state.body_cache = body_cache
     api.state.readiness = ready
     api.state.servers = servers
+    api.state.mcp = mcp
     policies = Policies.from_settings(settings)  # registration checks, run by the registry
     api.state.registry = RegistryService(
         store,
@@ -210,4 +218,25 @@ def create_api(settings: Settings, *, clock: Clock | None = None) -> FastAPI:
         ui_router,
     ):
         api.include_router(router)
+    if mcp is not None:
+        api.router.routes.append(_mcp_route(mcp))
     return api
+
+
+def _mcp_endpoint() -> McpEndpoint | None:
+    """The MCP endpoint, when the `mcp` extra is installed (else no `/mcp`)."""
+    try:
+        from llm_schema_registry.mcp_server import McpEndpoint
+    except ImportError:
+        return None
+    return McpEndpoint()
+
+
+def _mcp_route(endpoint: McpEndpoint) -> Route:
+    """`/mcp`: any authenticated caller who may read; what each tool does is then authorized
+    as the REST call it makes."""
+    from llm_schema_registry.mcp_server import PATH
+
+    route = Route(PATH, endpoint=endpoint, methods=["GET", "POST", "DELETE"])
+    route.dependencies = [requires(READ)]  # type: ignore[attr-defined]  # read by declared_routes
+    return route
