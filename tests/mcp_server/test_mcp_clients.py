@@ -12,7 +12,6 @@ import sys
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import httpx
@@ -58,9 +57,9 @@ GREETING = {
 
 def create_key(database_url: str, role: str) -> str:
     env = {**os.environ, "REGISTRY_DATABASE_URL": database_url}
+    command = ["-m", "llm_schema_registry.cli.main", "--output", "json"]
     done = subprocess.run(
-        [sys.executable, "-m", "llm_schema_registry.cli.main", "--output", "json"]
-        + ["keys", "create", "--role", role],
+        [sys.executable, *command, "keys", "create", "--role", role],
         env=env,
         capture_output=True,
         text=True,
@@ -225,9 +224,11 @@ async def test_a_consumer_reads_but_cannot_register_or_deprecate(
             "deprecate_version", {"subject": "answers", "version": 1, **deprecation}
         )
         assert refused.isError
-    with RegistryClient(live.server.url, api_key=live.admin) as client:
-        with pytest.raises(NotFoundError):
-            client.versions(subject)
+    with (
+        RegistryClient(live.server.url, api_key=live.admin) as client,
+        pytest.raises(NotFoundError),
+    ):
+        client.versions(subject)  # nothing was stored
     assert state_of(live, "answers", 1) == "ACTIVE"
 
 
