@@ -18,6 +18,7 @@ from llm_schema_registry.registry.changes import record_change
 from llm_schema_registry.registry.checks import (
     ConfiguredCheck,
     RegistrationCheck,
+    RegistrationGate,
     configured_violations,
     run_checks,
     run_configured,
@@ -97,6 +98,12 @@ class RegistryService(RegistryReads):
         # switched on per subject by their config keys (llmProfiles): registration and
         # compatibility checks
         self._configured = tuple(configured_checks)
+        self._gates: list[RegistrationGate] = []  # see add_gate
+
+    def add_gate(self, gate: RegistrationGate) -> None:
+        """Run `gate` on every new version before it is stored (services built on this
+        registry add themselves: the samples gate)."""
+        self._gates.append(gate)
 
     # ---- registration ------------------------------------------------------------------
 
@@ -164,6 +171,9 @@ class RegistryService(RegistryReads):
             found = await self._incompatibilities(tx, policy.level, parsed, content, live)
             if found:
                 raise IncompatibleSchemaError(subject, found)
+        if not importing:
+            for gate in self._gates:
+                await gate.check_gate(subject, policy.config, fmt, parsed)
         stored = await self._store_content(tx, content, request.id)
         number = request.version if importing and request.version else None
         if number is None:
