@@ -18,6 +18,7 @@ from starlette.responses import Response
 
 from llm_schema_registry.api.media import V1_JSON, RegistryJSONResponse
 from llm_schema_registry.asgi import Send
+from llm_schema_registry.events.feed import InvalidEventRequestError
 from llm_schema_registry.registry import errors as e
 from llm_schema_registry.registry.checks import ConfiguredCheckError, RegistrationBlockedError
 from llm_schema_registry.registry.validation import InvalidValidationRequestError
@@ -72,6 +73,7 @@ ERROR_CODES: dict[type[Exception], int] = {
     NotExportableError: 42260,
     NotAcceptableError: 406,
     BodyTooLargeError: 41301,
+    InvalidEventRequestError: 42280,
     e.NotAPromptError: 42261,
     e.InvalidVariablesError: 42262,
     e.PromptRenderError: 42263,

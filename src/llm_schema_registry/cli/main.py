@@ -9,6 +9,7 @@ from llm_schema_registry.cli.audit import audit_app
 from llm_schema_registry.cli.backup import backup, restore
 from llm_schema_registry.cli.bundle import bundle_app
 from llm_schema_registry.cli.context import CliContext
+from llm_schema_registry.cli.events import events_app
 from llm_schema_registry.cli.keys import keys_app
 from llm_schema_registry.cli.migration.command import import_command
 from llm_schema_registry.cli.prompts import render
@@ -31,6 +32,7 @@ app.add_typer(seed_app, name="seed")
 app.add_typer(keys_app, name="keys")
 app.add_typer(audit_app, name="audit")
 app.add_typer(grpc_app, name="grpc")
+app.add_typer(events_app, name="events")
 app.command("verify")(verify)
 app.command("import")(import_command)
 app.command("backup")(backup)

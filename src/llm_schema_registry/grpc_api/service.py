@@ -8,6 +8,9 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 
+from llm_schema_registry.events.cloudevent import encode as encode_cloudevent
+from llm_schema_registry.events.cloudevent import rfc3339
+from llm_schema_registry.events.feed import EventFeed, reader_filter
 from llm_schema_registry.governance.search import SubjectQuery, is_glob
 from llm_schema_registry.governance.service import GovernanceService
 from llm_schema_registry.grpc_api import convert
@@ -21,6 +24,7 @@ from llm_schema_registry.registry.validation import (
     ValidationTarget,
 )
 from llm_schema_registry.rpc.v1 import registry_pb2 as pb
+from llm_schema_registry.security.principals import Principal
 
 ALL_CONTEXTS = ":*:"  # Confluent's "all contexts" prefix; we serve the default context only
 
@@ -33,6 +37,7 @@ class RegistryServices:
     registry: RegistryService
     validation: DataValidation
     governance: GovernanceService
+    events: EventFeed
 
 
 class SchemaRegistryService:
@@ -42,6 +47,7 @@ class SchemaRegistryService:
         self.registry = services.registry
         self.validation = services.validation
         self.governance = services.governance
+        self.events = services.events
         # Encoded `GetSchemaById` replies: content by id never changes, so entries stay until
         # a permanent delete may have removed ids (`forget_schemas`), like REST's body cache.
         self._by_id: dict[int, bytes] = {}
@@ -170,6 +176,25 @@ class SchemaRegistryService:
             if following is None:
                 return reply
             texts = following.records
+
+    @rpc(READ, subject=None)
+    async def WatchEvents(
+        self, request: pb.WatchEventsRequest, principal: Principal
+    ) -> AsyncIterator[pb.ChangeEvent]:
+        only = reader_filter(request.types, request.subjects, principal.read_scope())
+        after = request.after_sequence if request.HasField("after_sequence") else None
+        start = await self.events.start(after)
+        # gRPC keeps the connection alive itself: the feed's heartbeats are not sent on.
+        async for event in self.events.follow(only, start):
+            if event is not None:
+                yield pb.ChangeEvent(
+                    sequence=event.sequence or 0,
+                    id=event.id,
+                    type=str(event.type),
+                    subject=event.subject or "",
+                    time=rfc3339(event),
+                    cloudevent=encode_cloudevent(event, self.events.source).decode(),
+                )
 
     async def _target(self, target: pb.ValidationTarget) -> ValidationTarget:
         return await self.validation.target(

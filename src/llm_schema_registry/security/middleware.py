@@ -89,6 +89,8 @@ class SecurityLayer:
         except SecurityError as refusal:
             await self.refuse(send, refusal, rid)
             return
+        # For routes that cut what they return to the caller's scope themselves (the feeds).
+        scope.setdefault("state", {})["principal"] = principal
         if found.rule.mutation and self.auditor.enabled:
             await self.auditor.mutation(self.app, ctx, principal.actor, receive, send)
         else:
