@@ -22,6 +22,9 @@ class TxState:
         self.removed_ids = False
         # Settings read along with the subject lock (PostgreSQL); dropped on any edit.
         self._settings: dict[str, ScopeSettings] = {}
+        # Change events: written unless the store turned them off; how many this one wrote.
+        self.events_enabled = True
+        self.emitted = 0
 
     def _learn(self, schema: StoredSchema) -> StoredSchema:
         self.learned[schema.id] = schema
