@@ -37,9 +37,9 @@ LAYERS: dict[str, set[str]] = {
     | {"rpc"}
     | NEUTRAL,
     # the gRPC API beside REST: the same services, the contract from rpc
-    "grpc_api": {"security", "governance", "llm", "registry", "rpc", *NEUTRAL},
+    "grpc_api": {"security", "governance", "events", "llm", "registry", "rpc", *NEUTRAL},
     # the dashboard: an edge beside the API (served by its app), over the same services
-    "ui": {"security", "governance", "llm", "registry", *NEUTRAL},
+    "ui": {"security", "governance", "events", "llm", "registry", *NEUTRAL},
     # services above the registry, side by side
     "security": {"registry", *NEUTRAL},
     "governance": {"registry", *NEUTRAL},

@@ -17,6 +17,7 @@ from llm_schema_registry.api.observe import ObservabilityLayer
 from llm_schema_registry.api.routes import (
     compatibility,
     config,
+    events,
     export,
     governance,
     health,
@@ -30,6 +31,8 @@ from llm_schema_registry.api.routes import (
     validate,
 )
 from llm_schema_registry.asgi import ASGIApp
+from llm_schema_registry.events.feed import EventFeed
+from llm_schema_registry.events.signal import Signal
 from llm_schema_registry.governance.catalog import Catalog
 from llm_schema_registry.governance.impact import ImpactAnalysis
 from llm_schema_registry.governance.lineage import Lineage
@@ -48,6 +51,7 @@ from llm_schema_registry.security.policy import Policies
 from llm_schema_registry.security.setup import install_security
 from llm_schema_registry.settings import Settings
 from llm_schema_registry.storage.cached import CachedStore
+from llm_schema_registry.storage.event_feed_sql import SqlEventFeed
 from llm_schema_registry.storage.feed import PostgresChangeFeed, RedisChangeFeed
 from llm_schema_registry.storage.security_sql import SqlSecurityStore
 from llm_schema_registry.storage.sql import SqlStore
@@ -95,7 +99,9 @@ def create_app(
 def _grpc_server(api: FastAPI, settings: Settings) -> GrpcServer:
     """The gRPC edge over the very services, caches and security guards of the HTTP API."""
     state = api.state
-    services = RegistryServices(state.registry, state.validation, state.governance)
+    services = RegistryServices(
+        state.registry, state.validation, state.governance, state.event_feed
+    )
     server = GrpcServer(services, state.guards, state.readiness, settings, _error_code)
     state.store.on_ids_removed.append(server.forget_schemas)
     return server
@@ -126,6 +132,10 @@ def create_api(settings: Settings, *, clock: Clock | None = None) -> FastAPI:
         return await readiness(store, feed, [store.cache, body_cache])
 
     usage_store = SqlUsageStore(settings.database_url.get_secret_value())
+    # The change feed's readers (SSE, GET /events, gRPC WatchEvents, the dashboard): woken by
+    # `events_sequenced`, which this node's relay notifies when it numbers new events.
+    event_log = SqlEventFeed(settings.database_url.get_secret_value())
+    events_sequenced = Signal()
     recorder = UsageRecorder(usage_store, settings.usage_flush_seconds)
 
     @asynccontextmanager
@@ -142,6 +152,7 @@ def create_api(settings: Settings, *, clock: Clock | None = None) -> FastAPI:
             await companion.stop()
         await recorder.close()  # the counts since the last flush are written first
         await usage_store.close()
+        await event_log.close()
         await sweeper.close()
         if feed is not None:
             await feed.close()
@@ -172,6 +183,8 @@ def create_api(settings: Settings, *, clock: Clock | None = None) -> FastAPI:
         configured_checks=[ProviderProfiles()],  # `llmProfiles` in a subject's config
     )
     api.state.usage = recorder
+    api.state.events_sequenced = events_sequenced
+    api.state.event_feed = EventFeed(event_log, events_sequenced)
     api.state.validation = DataValidation(api.state.registry, recorder)
     api.state.governance = GovernanceService(store, api.state.registry)
     api.state.lineage = Lineage(api.state.registry, api.state.governance.consumers)
@@ -192,6 +205,7 @@ def create_api(settings: Settings, *, clock: Clock | None = None) -> FastAPI:
         export.router,
         prompts.router,
         security.router,
+        events.router,
         lineage.router,
         usage.router,
         docs.router,
