@@ -26,7 +26,8 @@ _log = logging.getLogger("llm_schema_registry.grpc")
 Context = grpc.aio.ServicerContext[Any, Any]
 Unary = Callable[[Any], Awaitable[Any]]
 Streaming = Callable[[Any, AsyncIterator[Any]], Awaitable[Any]]
-Watching = Callable[[Any, Principal], AsyncIterator[Any]]  # a reply stream, for one caller
+# A reply stream for one caller: awaited once it is established, then iterated.
+Watching = Callable[[Any, Principal], Awaitable[AsyncIterator[Any]]]
 
 
 class RpcDeclarationError(Exception):
@@ -124,7 +125,9 @@ class Handlers:
     def _watching(
         self, name: str, rule: Declared, method: Watching
     ) -> Callable[..., AsyncIterator[Any]]:
-        """A reply stream: the gate admits the caller, whom the method serves as it goes."""
+        """A reply stream: the gate admits the caller, whom the method serves as it goes. The
+        initial metadata goes out once the method has set the stream up, so a client awaiting
+        it knows that whatever happens from then on reaches it."""
         path = method_path(name)
 
         async def handle(request: Any, context: Context) -> AsyncIterator[Any]:
@@ -132,7 +135,9 @@ class Handlers:
             try:
                 call = CallInfo.of(path, tuple(context.invocation_metadata() or ()), context.peer())
                 principal = await self.gate.admit(rule, request, call)
-                async for reply in method(request, principal):
+                replies = await method(request, principal)
+                await context.send_initial_metadata(())
+                async for reply in replies:
                     yield reply
             except Exception as error:
                 status = self._failed(path, error, started)

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from llm_schema_registry.events.cloudevent import encode as encode_cloudevent
 from llm_schema_registry.events.cloudevent import rfc3339
 from llm_schema_registry.events.feed import EventFeed, reader_filter
+from llm_schema_registry.events.filters import EventFilter
 from llm_schema_registry.governance.search import SubjectQuery, is_glob
 from llm_schema_registry.governance.service import GovernanceService
 from llm_schema_registry.grpc_api import convert
@@ -183,9 +184,11 @@ class SchemaRegistryService:
     ) -> AsyncIterator[pb.ChangeEvent]:
         only = reader_filter(request.types, request.subjects, principal.read_scope())
         after = request.after_sequence if request.HasField("after_sequence") else None
-        start = await self.events.start(after)
+        return self._changes(only, await self.events.start(after))
+
+    async def _changes(self, only: EventFilter, after: int) -> AsyncIterator[pb.ChangeEvent]:
         # gRPC keeps the connection alive itself: the feed's heartbeats are not sent on.
-        async for event in self.events.follow(only, start):
+        async for event in self.events.follow(only, after):
             if event is not None:
                 yield pb.ChangeEvent(
                     sequence=event.sequence or 0,

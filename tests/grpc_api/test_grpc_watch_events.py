@@ -1,0 +1,87 @@
+"""`WatchEvents`: a registration made over REST streams to a gRPC watcher within 1 s; a watcher
+that reconnects with the last sequence it saw gets every event it missed, once; filters,
+scopes and bad requests behave as on `GET /events/stream`."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+import uuid
+from typing import Any
+
+import grpc
+import pytest
+from grpcsupport import failure, grpc_registry, make_key
+
+from llm_schema_registry.rpc.v1 import registry_pb2 as pb
+
+SCHEMA = '{"type":"record","name":"W%s","fields":[{"name":"a","type":"string"}]}'
+
+
+async def _register(http: Any, subject: str, headers: dict[str, str] | None = None) -> float:
+    reply = await http.post(
+        f"/subjects/{subject}/versions",
+        json={"schema": SCHEMA % uuid.uuid4().hex},
+        headers=headers or {},
+    )
+    assert reply.status_code == 200, reply.text
+    return time.monotonic()
+
+
+async def test_a_rest_registration_arrives_within_a_second_and_resume_has_no_gaps(
+    database_url: str,
+) -> None:
+    async with grpc_registry(database_url) as registry:
+        subject = f"orders-{uuid.uuid4().hex[:6]}"
+        watch = registry.stub.WatchEvents(pb.WatchEventsRequest(subjects=["orders-*"]))
+        await watch.initial_metadata()  # the watch is established
+        await _register(registry.http, "payments")  # filtered out
+        committed = await _register(registry.http, subject)
+        first = await asyncio.wait_for(watch.read(), 1.0)
+        assert time.monotonic() - committed < 1.0
+        assert (first.type, first.subject) == ("schema.registered", subject)
+        cloudevent = json.loads(first.cloudevent)
+        assert (cloudevent["id"], cloudevent["sequence"]) == (first.id, first.sequence)
+        assert cloudevent["data"]["subject"] == subject
+        watch.cancel()  # the watcher goes away ...
+        for _ in range(3):  # ... and misses these
+            await _register(registry.http, subject)
+        request = pb.WatchEventsRequest(subjects=[subject], after_sequence=first.sequence)
+        again = registry.stub.WatchEvents(request)
+        missed = [await asyncio.wait_for(again.read(), 5) for _ in range(3)]
+        with pytest.raises(TimeoutError):  # and nothing more
+            await asyncio.wait_for(again.read(), 1.0)
+        again.cancel()
+    sequences = [event.sequence for event in missed]
+    assert sequences == sorted(set(sequences)) and sequences[0] > first.sequence
+    assert {event.subject for event in missed} == {subject}
+
+
+async def test_types_filter_scope_and_bad_requests(sqlite_url: str) -> None:
+    team_a = (await make_key(sqlite_url, "consumer", ("team-a.*",)))[1]
+    admin = {"X-API-Key": (await make_key(sqlite_url, "admin"))[1]}
+    async with grpc_registry(sqlite_url, auth_enabled=True) as registry:
+        for subject in ("team-b.x", "team-a.x"):
+            await _register(registry.http, subject, admin)
+        config = await registry.http.put(
+            "/config/team-a.x", json={"compatibility": "NONE"}, headers=admin
+        )
+        assert config.status_code == 200
+        metadata = (("x-api-key", team_a),)
+        watch = registry.stub.WatchEvents(
+            pb.WatchEventsRequest(after_sequence=0, types=["schema.registered"]), metadata=metadata
+        )
+        seen = await asyncio.wait_for(watch.read(), 5)
+        assert (seen.subject, seen.type) == ("team-a.x", "schema.registered")
+        with pytest.raises(TimeoutError):  # team-b's and the config change never come
+            await asyncio.wait_for(watch.read(), 1.0)
+        watch.cancel()
+        bad = registry.stub.WatchEvents(pb.WatchEventsRequest(types=["nope"]), metadata=metadata)
+        with pytest.raises(grpc.aio.AioRpcError) as refused:
+            await bad.read()
+        assert failure(refused.value) == (grpc.StatusCode.INVALID_ARGUMENT, 42280)
+        anonymous = registry.stub.WatchEvents(pb.WatchEventsRequest())
+        with pytest.raises(grpc.aio.AioRpcError) as unknown:
+            await anonymous.read()
+        assert failure(unknown.value) == (grpc.StatusCode.UNAUTHENTICATED, 40101)
