@@ -41,9 +41,7 @@ async def test_a_rest_registration_arrives_within_a_second_and_resume_has_no_gap
         first = await asyncio.wait_for(watch.read(), 1.0)
         assert time.monotonic() - committed < 1.0
         assert (first.type, first.subject) == ("schema.registered", subject)
-        cloudevent = json.loads(first.cloudevent)
-        assert (cloudevent["id"], cloudevent["sequence"]) == (first.id, first.sequence)
-        assert cloudevent["data"]["subject"] == subject
+        assert json.loads(first.data)["subject"] == subject and first.time.endswith("Z")
         watch.cancel()  # the watcher goes away ...
         for _ in range(3):  # ... and misses these
             await _register(registry.http, subject)

@@ -8,7 +8,8 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 
-from llm_schema_registry.events.cloudevent import encode as encode_cloudevent
+import orjson
+
 from llm_schema_registry.events.cloudevent import rfc3339
 from llm_schema_registry.events.feed import EventFeed, reader_filter
 from llm_schema_registry.events.filters import EventFilter
@@ -194,9 +195,10 @@ class SchemaRegistryService:
                     sequence=event.sequence or 0,
                     id=event.id,
                     type=str(event.type),
-                    subject=event.subject or "",
+                    subject=event.subject,
                     time=rfc3339(event),
-                    cloudevent=encode_cloudevent(event, self.events.source).decode(),
+                    data=orjson.dumps(event.data).decode(),
+                    traceparent=event.traceparent,
                 )
 
     async def _target(self, target: pb.ValidationTarget) -> ValidationTarget:

@@ -419,20 +419,22 @@ class WatchEventsRequest(_message.Message):
     def __init__(self, types: _Optional[_Iterable[str]] = ..., subjects: _Optional[_Iterable[str]] = ..., after_sequence: _Optional[int] = ...) -> None: ...
 
 class ChangeEvent(_message.Message):
-    __slots__ = ("sequence", "id", "type", "subject", "time", "cloudevent")
+    __slots__ = ("sequence", "id", "type", "subject", "time", "data", "traceparent")
     SEQUENCE_FIELD_NUMBER: _ClassVar[int]
     ID_FIELD_NUMBER: _ClassVar[int]
     TYPE_FIELD_NUMBER: _ClassVar[int]
     SUBJECT_FIELD_NUMBER: _ClassVar[int]
     TIME_FIELD_NUMBER: _ClassVar[int]
-    CLOUDEVENT_FIELD_NUMBER: _ClassVar[int]
+    DATA_FIELD_NUMBER: _ClassVar[int]
+    TRACEPARENT_FIELD_NUMBER: _ClassVar[int]
     sequence: int
     id: str
     type: str
     subject: str
     time: str
-    cloudevent: str
-    def __init__(self, sequence: _Optional[int] = ..., id: _Optional[str] = ..., type: _Optional[str] = ..., subject: _Optional[str] = ..., time: _Optional[str] = ..., cloudevent: _Optional[str] = ...) -> None: ...
+    data: str
+    traceparent: str
+    def __init__(self, sequence: _Optional[int] = ..., id: _Optional[str] = ..., type: _Optional[str] = ..., subject: _Optional[str] = ..., time: _Optional[str] = ..., data: _Optional[str] = ..., traceparent: _Optional[str] = ...) -> None: ...
 
 class ErrorDetail(_message.Message):
     __slots__ = ("error_code", "message", "violations", "retry_after_seconds")
