@@ -196,10 +196,10 @@ async def test_the_json_page_for_pollers(registry: Registry) -> None:
 @pytest.mark.parametrize(
     ("path", "params", "headers", "status", "code"),
     [
-        ("/events/stream", {"types": "schema.exploded"}, {}, 422, 42280),
-        ("/events/stream", {}, {"Last-Event-ID": "yesterday"}, 422, 42280),
-        ("/events/stream", {"after": "-3"}, {}, 422, 42280),
-        ("/events", {"types": "schema.registered,nope"}, {}, 422, 42280),
+        ("/events/stream", {"types": "schema.exploded"}, {}, 422, 42282),
+        ("/events/stream", {}, {"Last-Event-ID": "yesterday"}, 422, 42282),
+        ("/events/stream", {"after": "-3"}, {}, 422, 42282),
+        ("/events", {"types": "schema.registered,nope"}, {}, 422, 42282),
         ("/events", {"limit": 0}, {}, 400, 400),
         ("/events", {"limit": 5000}, {}, 400, 400),
     ],
@@ -300,4 +300,4 @@ def test_cli_events_tail(registry: Registry, tmp_path: Path) -> None:
         text=True,
         timeout=30,
     )
-    assert refused.returncode == 1 and json.loads(refused.stdout)["error_code"] == 42280
+    assert refused.returncode == 1 and json.loads(refused.stdout)["error_code"] == 42282

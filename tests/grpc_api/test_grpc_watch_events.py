@@ -78,7 +78,7 @@ async def test_types_filter_scope_and_bad_requests(sqlite_url: str) -> None:
         bad = registry.stub.WatchEvents(pb.WatchEventsRequest(types=["nope"]), metadata=metadata)
         with pytest.raises(grpc.aio.AioRpcError) as refused:
             await bad.read()
-        assert failure(refused.value) == (grpc.StatusCode.INVALID_ARGUMENT, 42280)
+        assert failure(refused.value) == (grpc.StatusCode.INVALID_ARGUMENT, 42282)
         anonymous = registry.stub.WatchEvents(pb.WatchEventsRequest())
         with pytest.raises(grpc.aio.AioRpcError) as unknown:
             await anonymous.read()

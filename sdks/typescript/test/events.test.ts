@@ -151,7 +151,7 @@ describe("the change stream", () => {
     const events = client.events({ types: ["schema.exploded"] });
     await assert.rejects(events.next(), (error: unknown) => {
       assert.ok(error instanceof InvalidRequestError);
-      assert.equal(error.errorCode, 42280);
+      assert.equal(error.errorCode, 42282);
       return true;
     });
     assert.equal(client.transport.attempts, before); // the stream does not count as a call

@@ -18,6 +18,7 @@ from starlette.responses import Response
 
 from llm_schema_registry.api.media import V1_JSON, RegistryJSONResponse
 from llm_schema_registry.asgi import Send
+from llm_schema_registry.events import errors as ev
 from llm_schema_registry.events.feed import InvalidEventRequestError
 from llm_schema_registry.registry import errors as e
 from llm_schema_registry.registry.checks import ConfiguredCheckError, RegistrationBlockedError
@@ -73,10 +74,14 @@ ERROR_CODES: dict[type[Exception], int] = {
     NotExportableError: 42260,
     NotAcceptableError: 406,
     BodyTooLargeError: 41301,
-    InvalidEventRequestError: 42280,
+    InvalidEventRequestError: 42282,
     e.NotAPromptError: 42261,
     e.InvalidVariablesError: 42262,
     e.PromptRenderError: 42263,
+    ev.WebhookNotFoundError: 40460,
+    ev.EventsDisabledError: 40960,
+    ev.InvalidWebhookError: 42280,
+    ev.UnsafeWebhookUrlError: 42281,
     e.StorageError: 50001,
     e.StorageUnavailableError: 50301,
     InvalidValidationRequestError: 422,

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 import orjson
 
 from llm_schema_registry.events.cloudevent import rfc3339
+from llm_schema_registry.events.errors import EventsDisabledError
 from llm_schema_registry.events.feed import EventFeed, reader_filter
 from llm_schema_registry.events.filters import EventFilter
 from llm_schema_registry.governance.search import SubjectQuery, is_glob
@@ -39,7 +40,7 @@ class RegistryServices:
     registry: RegistryService
     validation: DataValidation
     governance: GovernanceService
-    events: EventFeed
+    events: EventFeed | None  # None when change events are turned off
 
 
 class SchemaRegistryService:
@@ -183,13 +184,18 @@ class SchemaRegistryService:
     async def WatchEvents(
         self, request: pb.WatchEventsRequest, principal: Principal
     ) -> AsyncIterator[pb.ChangeEvent]:
+        if self.events is None:
+            raise EventsDisabledError()
         only = reader_filter(request.types, request.subjects, principal.read_scope())
         after = request.after_sequence if request.HasField("after_sequence") else None
-        return self._changes(only, await self.events.start(after))
+        return self._changes(self.events, only, await self.events.start(after))
 
-    async def _changes(self, only: EventFilter, after: int) -> AsyncIterator[pb.ChangeEvent]:
+    @staticmethod
+    async def _changes(
+        feed: EventFeed, only: EventFilter, after: int
+    ) -> AsyncIterator[pb.ChangeEvent]:
         # gRPC keeps the connection alive itself: the feed's heartbeats are not sent on.
-        async for event in self.events.follow(only, after):
+        async for event in feed.follow(only, after):
             if event is not None:
                 yield pb.ChangeEvent(
                     sequence=event.sequence or 0,

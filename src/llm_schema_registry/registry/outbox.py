@@ -12,6 +12,7 @@ from __future__ import annotations
 from enum import StrEnum
 
 from llm_schema_registry.registry.model import JsonObject, SubjectVersion
+from llm_schema_registry.registry.store import EventTx, Tx
 
 
 class ChangeKind(StrEnum):
@@ -42,3 +43,39 @@ def registered(version: SubjectVersion, new_id: bool) -> JsonObject:
 def scoped(subject: str | None) -> JsonObject:
     """Where a config or mode change applies: a subject, or the whole registry."""
     return {"scope": "subject" if subject else "global", "subject": subject or None}
+
+
+async def emit_registered(tx: EventTx, version: SubjectVersion, new_id: bool) -> None:
+    await tx.emit(ChangeKind.SCHEMA_REGISTERED, version.subject, registered(version, new_id))
+
+
+async def emit_state_changed(
+    tx: Tx,
+    subject: str,
+    version: int,
+    old: str,
+    new: str,
+    *,
+    reason: str | None,
+    sunset_date: str | None,
+) -> None:
+    """`version.state_changed`, naming the consumers registered on that version (whom a
+    deprecation concerns)."""
+    consumers = [c for c, at, _ in await tx.consumers(subject) if at == version]
+    data: JsonObject = {
+        "subject": subject,
+        "version": version,
+        "from": old,
+        "to": new,
+        "reason": reason,
+        "sunset_date": sunset_date,
+        "consumers": consumers,
+    }
+    await tx.emit(ChangeKind.VERSION_STATE_CHANGED, subject, data)
+
+
+async def emit_setting_changed(
+    tx: EventTx, kind: ChangeKind, subject: str | None, old: object, new: object
+) -> None:
+    """`config.changed` / `mode.changed`: None stands for "not set" (before or after)."""
+    await tx.emit(kind, subject or None, {**scoped(subject), "old": old, "new": new})

@@ -13,7 +13,7 @@ from typing import Any
 from llm_schema_registry.compatibility import CompatibilityLevel
 from llm_schema_registry.formats import format_for
 from llm_schema_registry.observability import metrics
-from llm_schema_registry.registry import deletion
+from llm_schema_registry.registry import deletion, outbox
 from llm_schema_registry.registry.changes import record_change
 from llm_schema_registry.registry.checks import (
     ConfiguredCheck,
@@ -174,7 +174,9 @@ class RegistryService(RegistryReads):
         if state is not None:
             await tx.set_lifecycle(subject, number, state, None, None)
         await archive_over_limit(tx, versions, version_limit(policy.config), ts)
-        return SubjectVersion(subject, number, stored, False, ts, state or State.ACTIVE)
+        made = SubjectVersion(subject, number, stored, False, ts, state or State.ACTIVE)
+        await outbox.emit_registered(tx, made, tx.added_here(stored.id))
+        return made
 
     @staticmethod
     def _contract(
@@ -287,6 +289,11 @@ class RegistryService(RegistryReads):
             await self.config.check_writable(tx, subject)
             found = await self.versions_in(tx, subject)
             targets = await deletion.delete_subject(tx, found, permanent=permanent)
+            await tx.emit(
+                outbox.ChangeKind.SUBJECT_DELETED,
+                subject,
+                {"subject": subject, "versions": targets, "permanent": permanent},
+            )
         record_change({"subject": subject, "versions": targets, "permanent": permanent}, None)
         return targets
 
@@ -298,5 +305,10 @@ class RegistryService(RegistryReads):
             await self.config.check_writable(tx, subject)
             found = await self.versions_in(tx, subject)
             deleted = await deletion.delete_version(tx, found, number, permanent=permanent)
+            await tx.emit(
+                outbox.ChangeKind.VERSION_DELETED,
+                subject,
+                {"subject": subject, "version": deleted, "permanent": permanent},
+            )
         record_change({"subject": subject, "version": deleted, "permanent": permanent}, None)
         return deleted

@@ -64,6 +64,10 @@ class SchemaTx(Protocol):
 
     async def max_schema_id(self) -> int: ...
 
+    def added_here(self, schema_id: int) -> bool:
+        """True when this transaction stored `schema_id` (a new id, not one found)."""
+        ...
+
     async def referencing_schema_ids(self, subject: str, version: int) -> list[SchemaId]:
         """Ids of schemas whose references name (subject, version)."""
         ...

@@ -278,7 +278,13 @@ class SqlEventStore(SqlEventFeed):
                 cutoff = self._now() - milliseconds(older_than)
                 query = (
                     select(events.c.event_id)
-                    .where(events.c.sequence.is_not(None), events.c.time_ms < cutoff, ~unfinished)
+                    .where(
+                        events.c.sequence.is_not(None),
+                        # Reminders stay: their key is what keeps a lead time from repeating.
+                        events.c.once_key.is_(None),
+                        events.c.time_ms < cutoff,
+                        ~unfinished,
+                    )
                     .limit(PURGE_BATCH)
                 )
                 ids = list((await conn.execute(query)).scalars())

@@ -13,6 +13,7 @@ from llm_schema_registry.api.access import READ, requires
 from llm_schema_registry.api.models import ERRORS
 from llm_schema_registry.events import sse
 from llm_schema_registry.events.cloudevent import to_cloudevent
+from llm_schema_registry.events.errors import EventsDisabledError
 from llm_schema_registry.events.feed import MAX_PAGE, EventFeed, reader_filter, sequence_of
 from llm_schema_registry.events.filters import EventFilter
 from llm_schema_registry.security.principals import ANONYMOUS, Principal
@@ -35,7 +36,9 @@ class EventPage(BaseModel):
 
 
 def _feed(request: Request) -> EventFeed:
-    feed: EventFeed = request.app.state.event_feed
+    feed: EventFeed | None = request.app.state.event_feed
+    if feed is None:
+        raise EventsDisabledError()
     return feed
 
 
