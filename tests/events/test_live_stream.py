@@ -26,7 +26,11 @@ from llm_schema_registry.storage.sql import SqlStore
 from support import ServerProcess
 
 V1 = "application/vnd.schemaregistry.v1+json"
-SCHEMA = '{"type":"record","name":"E%s","fields":[{"name":"a","type":"string"}]}'
+# Every registration a new version: the same record with one more optional field (BACKWARD).
+SCHEMA = (
+    '{"type":"record","name":"E","fields":[{"name":"a","type":"string"},'
+    '{"name":"f%s","type":"string","default":""}]}'
+)
 
 
 async def _key(url: str, role: str, subjects: tuple[str, ...] = ()) -> str:

@@ -16,7 +16,11 @@ from grpcsupport import failure, grpc_registry, make_key
 
 from llm_schema_registry.rpc.v1 import registry_pb2 as pb
 
-SCHEMA = '{"type":"record","name":"W%s","fields":[{"name":"a","type":"string"}]}'
+# Every registration a new version: the same record with one more optional field (BACKWARD).
+SCHEMA = (
+    '{"type":"record","name":"W","fields":[{"name":"a","type":"string"},'
+    '{"name":"f%s","type":"string","default":""}]}'
+)
 
 
 async def _register(http: Any, subject: str, headers: dict[str, str] | None = None) -> float:

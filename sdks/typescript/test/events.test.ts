@@ -30,10 +30,14 @@ let counter = 0;
 
 function schema(): string {
   counter += 1;
+  // the same record with another optional field: every registration a compatible new version
   return JSON.stringify({
     type: "record",
-    name: `Change${counter}x${process.pid}`,
-    fields: [{ name: "a", type: "string" }],
+    name: "Change",
+    fields: [
+      { name: "a", type: "string" },
+      { name: `f${counter}`, type: "string", default: "" },
+    ],
   });
 }
 
