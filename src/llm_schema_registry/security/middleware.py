@@ -86,13 +86,12 @@ class SecurityLayer:
         try:
             principal, receive = await self._admit(ctx, headers, receive)
             receive, send = await self._shape(ctx, principal, receive, send)
-            # For routes that act on the caller's scope (a webhook keeps its creator's).
+            # For routes that act on the caller's scope (a webhook keeps its creator's; the
+            # feeds cut what they stream to it).
             scope.setdefault("state", {})["principal"] = principal
         except SecurityError as refusal:
             await self.refuse(send, refusal, rid)
             return
-        # For routes that cut what they return to the caller's scope themselves (the feeds).
-        scope.setdefault("state", {})["principal"] = principal
         if found.rule.mutation and self.auditor.enabled:
             await self.auditor.mutation(self.app, ctx, principal.actor, receive, send)
         else:
