@@ -20,7 +20,13 @@ import {
   verifyWebhook,
 } from "@llm-schema-registry/client";
 
-import { type RunningRegistry, serveCommand, startRegistry } from "./support.js";
+import {
+  type RunningRegistry,
+  reply,
+  serveCommand,
+  startRegistry,
+  startServer,
+} from "./support.js";
 
 const run = promisify(execFile);
 
@@ -193,6 +199,48 @@ describe("verifyWebhook", () => {
     );
     const rotated = { ...headers, "webhook-signature": `v1,AAAA ${headers["webhook-signature"]}` };
     assert.equal((await verifyWebhook(rotated, body, secret))["id"], "evt-1");
+  });
+
+  test("verifies a real delivery of the registry's webhook relay", async () => {
+    const receiving = await startRegistry({ REGISTRY_WEBHOOK_ALLOW_PRIVATE: "true" });
+    const deliveries: { headers: Record<string, string>; body: Buffer }[] = [];
+    const receiver = await startServer((request, body, response) => {
+      const headers: Record<string, string> = {};
+      for (const [name, value] of Object.entries(request.headers)) {
+        if (typeof value === "string") headers[name] = value;
+      }
+      deliveries.push({ headers, body });
+      reply(response, 204, {});
+    });
+    try {
+      const admin = new RegistryClient({ url: receiving.url, backoffMs: 10 });
+      const subject = subjectFor("ts-hooked");
+      const created = (await admin.transport.request({
+        method: "POST",
+        path: "/webhooks",
+        body: { url: `${receiver.url}/hook`, subjects: [subject] },
+      })) as { id: string; secret: string };
+      await admin.register(subject, schema());
+      const deadline = Date.now() + 10_000;
+      while (deliveries.length === 0 && Date.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      const delivery = deliveries[0];
+      assert.ok(delivery, "no delivery within 10 s");
+      assert.equal(delivery.headers["content-type"], "application/cloudevents+json");
+      const event = await verifyWebhook(delivery.headers, delivery.body, created.secret);
+      assert.equal(event["type"], "schema.registered");
+      assert.equal(event["subject"], subject);
+      assert.equal(event["id"], delivery.headers["webhook-id"]);
+      const other = "whsec_" + Buffer.from("not the webhook's key").toString("base64");
+      await assert.rejects(
+        verifyWebhook(delivery.headers, delivery.body, other),
+        WebhookVerificationError,
+      );
+    } finally {
+      await receiver.close();
+      await receiving.stop();
+    }
   });
 
   test("refuses a tampered body, another secret, a stale timestamp, missing headers", async () => {
