@@ -13,6 +13,7 @@ def test_public_names() -> None:
         "CacheStats",
         "ChangeEvent",
         "CompatibilityResult",
+        "EventPage",
         "ExportResult",
         "IncompatibleSchemaError",
         "InvalidRequestError",

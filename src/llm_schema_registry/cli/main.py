@@ -17,6 +17,7 @@ from llm_schema_registry.cli.rpc import grpc_app
 from llm_schema_registry.cli.seed import seed_app
 from llm_schema_registry.cli.serve import serve
 from llm_schema_registry.cli.verify import verify
+from llm_schema_registry.cli.webhooks import webhooks_app
 
 app = typer.Typer(
     name="llm-schema",
@@ -33,6 +34,7 @@ app.add_typer(keys_app, name="keys")
 app.add_typer(audit_app, name="audit")
 app.add_typer(grpc_app, name="grpc")
 app.add_typer(events_app, name="events")
+app.add_typer(webhooks_app, name="webhooks")
 app.command("verify")(verify)
 app.command("import")(import_command)
 app.command("backup")(backup)

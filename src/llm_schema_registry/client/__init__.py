@@ -12,7 +12,7 @@ from llm_schema_registry.client.errors import (
     RegistryUnavailableError,
     SchemaRegistryError,
 )
-from llm_schema_registry.client.events import ChangeEvent
+from llm_schema_registry.client.events import ChangeEvent, EventPage
 from llm_schema_registry.client.models import (
     CacheStats,
     CompatibilityResult,
@@ -36,6 +36,7 @@ __all__ = [
     "CacheStats",
     "ChangeEvent",
     "CompatibilityResult",
+    "EventPage",
     "ExportResult",
     "IncompatibleSchemaError",
     "InvalidRequestError",

@@ -51,6 +51,14 @@ class ChangeEvent:
         )
 
 
+@dataclass(frozen=True, slots=True)
+class EventPage:
+    """A page of `GET /events`: the events, and where the next page starts."""
+
+    events: list[ChangeEvent]
+    next_after: int
+
+
 @dataclass(slots=True)
 class EventCursor:
     """Where one `events()` iteration is, and what it asks for next.
