@@ -14,6 +14,8 @@ import grpc
 import pytest
 from grpcsupport import failure, grpc_registry, make_key
 
+from events.eventsupport import TcpProxy  # tests/events: a cuttable loopback TCP path
+from llm_schema_registry.client import AsyncRegistryClient
 from llm_schema_registry.rpc.v1 import registry_pb2 as pb
 
 # Every registration a new version: the same record with one more optional field (BACKWARD).
@@ -87,3 +89,33 @@ async def test_types_filter_scope_and_bad_requests(sqlite_url: str) -> None:
         with pytest.raises(grpc.aio.AioRpcError) as unknown:
             await anonymous.read()
         assert failure(unknown.value) == (grpc.StatusCode.UNAUTHENTICATED, 40101)
+
+
+async def test_the_sdk_over_grpc_follows_and_resumes_over_a_cut_connection(
+    sqlite_url: str,
+) -> None:
+    async with grpc_registry(sqlite_url) as registry:
+        host, port = registry.target.split(":")
+        proxy = TcpProxy(host, int(port))
+        await proxy.start()
+        client = AsyncRegistryClient(f"grpc://127.0.0.1:{proxy.port}", retries=20, backoff=0.05)
+        subject = f"sdk-watch-{uuid.uuid4().hex[:6]}"
+        try:
+            events = client.events(subjects=[subject])
+            first = asyncio.ensure_future(anext(events))
+            await asyncio.sleep(0.5)  # watching
+            await _register(registry.http, subject)
+            got = [await asyncio.wait_for(first, 5)]
+            await proxy.stop()  # the link drops
+            for _ in range(2):
+                await _register(registry.http, subject)
+            await proxy.start()  # the same port again
+            got += [await asyncio.wait_for(anext(events), 10) for _ in range(2)]
+            await events.aclose()  # type: ignore[attr-defined]
+        finally:
+            await client.close()
+            await proxy.stop()
+    sequences = [event.sequence for event in got]
+    assert sequences == sorted(set(sequences)) and len(sequences) == 3
+    assert got[0].cloudevent["source"] == "llm-schema-registry"
+    assert got[0].cloudevent["data"]["subject"] == subject == got[2].subject

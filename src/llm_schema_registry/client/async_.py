@@ -49,17 +49,24 @@ class AsyncRegistryClient(RegistryMethods[httpx.AsyncClient, AsyncGrpcTransport]
         cursor = EventCursor.of(self.options, after, types, subjects)
         while True:
             try:
-                async with aconnect_sse(
-                    self._http, "GET", STREAM_PATH, **cursor.request()
-                ) as source:
-                    if source.response.is_error:
-                        await source.response.aread()
-                    cursor.opened(source.response)
-                    async for frame in source.aiter_sse():
-                        if (event := cursor.take(frame)) is not None:
-                            yield event
+                async for event in self._follow(cursor):
+                    yield event
             except Exception as error:
                 await asyncio.sleep(cursor.dropped(error))
+
+    async def _follow(self, cursor: EventCursor) -> AsyncIterator[ChangeEvent]:
+        """One connection's events: over gRPC (`WatchEvents`) or SSE."""
+        if self._grpc is not None:
+            async for watched in self._grpc.watch(cursor):
+                yield watched
+            return
+        async with aconnect_sse(self._http, "GET", STREAM_PATH, **cursor.request()) as source:
+            if source.response.is_error:
+                await source.response.aread()
+            cursor.opened(source.response)
+            async for frame in source.aiter_sse():
+                if (event := cursor.take(frame)) is not None:
+                    yield event
 
     async def close(self) -> None:
         if self._grpc is not None:

@@ -107,16 +107,22 @@ class EventCursor:
             except ValueError:
                 body = None
             raise error_for(response.status_code, body)
-        started = response.headers.get(RESUME_HEADER)
-        if self.after is None and started is not None and started.isdigit():
-            self.after = int(started)
+        self.started(response.headers.get(RESUME_HEADER))
+
+    def started(self, resume_after: str | None) -> None:
+        """A stream is open; `resume_after`: where the server started it (header or gRPC
+        metadata), kept when no event told us more yet."""
+        if self.after is None and resume_after is not None and resume_after.isdigit():
+            self.after = int(resume_after)
         self.failures = 0
 
     def take(self, frame: ServerSentEvent) -> ChangeEvent | None:
         """The event a frame carries (None for anything else); it is now delivered."""
         if not frame.data or not frame.id:
             return None
-        event = ChangeEvent.from_cloudevent(json.loads(frame.data))
+        return self.delivered(ChangeEvent.from_cloudevent(json.loads(frame.data)))
+
+    def delivered(self, event: ChangeEvent) -> ChangeEvent:
         self.after = event.sequence
         return event
 

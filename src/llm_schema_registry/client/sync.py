@@ -49,15 +49,22 @@ class RegistryClient(RegistryMethods[httpx.Client, GrpcTransport], Blocking):
         cursor = EventCursor.of(self.options, after, types, subjects)
         while True:
             try:
-                with connect_sse(self._http, "GET", STREAM_PATH, **cursor.request()) as source:
-                    if source.response.is_error:
-                        source.response.read()
-                    cursor.opened(source.response)
-                    for frame in source.iter_sse():
-                        if (event := cursor.take(frame)) is not None:
-                            yield event
+                yield from self._follow(cursor)
             except Exception as error:
                 time.sleep(cursor.dropped(error))
+
+    def _follow(self, cursor: EventCursor) -> Iterator[ChangeEvent]:
+        """One connection's events: over gRPC (`WatchEvents`) or SSE."""
+        if self._grpc is not None:
+            yield from self._grpc.watch(cursor)
+            return
+        with connect_sse(self._http, "GET", STREAM_PATH, **cursor.request()) as source:
+            if source.response.is_error:
+                source.response.read()
+            cursor.opened(source.response)
+            for frame in source.iter_sse():
+                if (event := cursor.take(frame)) is not None:
+                    yield event
 
     def close(self) -> None:
         if self._grpc is not None:

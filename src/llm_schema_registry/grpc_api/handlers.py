@@ -26,8 +26,10 @@ _log = logging.getLogger("llm_schema_registry.grpc")
 Context = grpc.aio.ServicerContext[Any, Any]
 Unary = Callable[[Any], Awaitable[Any]]
 Streaming = Callable[[Any, AsyncIterator[Any]], Awaitable[Any]]
-# A reply stream for one caller: awaited once it is established, then iterated.
-Watching = Callable[[Any, Principal], Awaitable[AsyncIterator[Any]]]
+# A reply stream for one caller: set up (its initial metadata and replies), then iterated.
+Watching = Callable[
+    [Any, Principal], Awaitable[tuple[tuple[tuple[str, str], ...], AsyncIterator[Any]]]
+]
 
 
 class RpcDeclarationError(Exception):
@@ -135,8 +137,8 @@ class Handlers:
             try:
                 call = CallInfo.of(path, tuple(context.invocation_metadata() or ()), context.peer())
                 principal = await self.gate.admit(rule, request, call)
-                replies = await method(request, principal)
-                await context.send_initial_metadata(())
+                metadata, replies = await method(request, principal)
+                await context.send_initial_metadata(metadata)
                 async for reply in replies:
                     yield reply
             except Exception as error:

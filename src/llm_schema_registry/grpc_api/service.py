@@ -29,7 +29,11 @@ from llm_schema_registry.registry.validation import (
 from llm_schema_registry.rpc.v1 import registry_pb2 as pb
 from llm_schema_registry.security.principals import Principal
 
-ALL_CONTEXTS = ":*:"  # Confluent's "all contexts" prefix; we serve the default context only
+ALL_CONTEXTS = ":*:"
+RESUME_AFTER = "x-resume-after"  # where a watch starts, as the SSE stream's header says
+Metadata = tuple[
+    tuple[str, str], ...
+]  # Confluent's "all contexts" prefix; we serve the default context only
 
 
 @dataclass(frozen=True)
@@ -183,12 +187,15 @@ class SchemaRegistryService:
     @rpc(READ, subject=None)
     async def WatchEvents(
         self, request: pb.WatchEventsRequest, principal: Principal
-    ) -> AsyncIterator[pb.ChangeEvent]:
+    ) -> tuple[Metadata, AsyncIterator[pb.ChangeEvent]]:
+        """The initial metadata says where the watch starts (`x-resume-after`), so a client
+        whose link drops before the first event resumes from there."""
         if self.events is None:
             raise EventsDisabledError()
         only = reader_filter(request.types, request.subjects, principal.read_scope())
         after = request.after_sequence if request.HasField("after_sequence") else None
-        return self._changes(self.events, only, await self.events.start(after))
+        start = await self.events.start(after)
+        return ((RESUME_AFTER, str(start)),), self._changes(self.events, only, start)
 
     @staticmethod
     async def _changes(
@@ -205,6 +212,7 @@ class SchemaRegistryService:
                     time=rfc3339(event),
                     data=orjson.dumps(event.data).decode(),
                     traceparent=event.traceparent,
+                    source=feed.source,
                 )
 
     async def _target(self, target: pb.ValidationTarget) -> ValidationTarget:

@@ -419,7 +419,7 @@ class WatchEventsRequest(_message.Message):
     def __init__(self, types: _Optional[_Iterable[str]] = ..., subjects: _Optional[_Iterable[str]] = ..., after_sequence: _Optional[int] = ...) -> None: ...
 
 class ChangeEvent(_message.Message):
-    __slots__ = ("sequence", "id", "type", "subject", "time", "data", "traceparent")
+    __slots__ = ("sequence", "id", "type", "subject", "time", "data", "traceparent", "source")
     SEQUENCE_FIELD_NUMBER: _ClassVar[int]
     ID_FIELD_NUMBER: _ClassVar[int]
     TYPE_FIELD_NUMBER: _ClassVar[int]
@@ -427,6 +427,7 @@ class ChangeEvent(_message.Message):
     TIME_FIELD_NUMBER: _ClassVar[int]
     DATA_FIELD_NUMBER: _ClassVar[int]
     TRACEPARENT_FIELD_NUMBER: _ClassVar[int]
+    SOURCE_FIELD_NUMBER: _ClassVar[int]
     sequence: int
     id: str
     type: str
@@ -434,7 +435,8 @@ class ChangeEvent(_message.Message):
     time: str
     data: str
     traceparent: str
-    def __init__(self, sequence: _Optional[int] = ..., id: _Optional[str] = ..., type: _Optional[str] = ..., subject: _Optional[str] = ..., time: _Optional[str] = ..., data: _Optional[str] = ..., traceparent: _Optional[str] = ...) -> None: ...
+    source: str
+    def __init__(self, sequence: _Optional[int] = ..., id: _Optional[str] = ..., type: _Optional[str] = ..., subject: _Optional[str] = ..., time: _Optional[str] = ..., data: _Optional[str] = ..., traceparent: _Optional[str] = ..., source: _Optional[str] = ...) -> None: ...
 
 class ErrorDetail(_message.Message):
     __slots__ = ("error_code", "message", "violations", "retry_after_seconds")
