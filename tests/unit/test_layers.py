@@ -39,9 +39,9 @@ LAYERS: dict[str, set[str]] = {
     # the MCP server: an edge over the SDK (each call a REST call with the caller's credential)
     "mcp_server": {"client", "llm", "", "asgi"},
     # the gRPC API beside REST: the same services, the contract from rpc
-    "grpc_api": {"security", "governance", "llm", "registry", "rpc", *NEUTRAL},
+    "grpc_api": {"security", "governance", "events", "llm", "registry", "rpc", *NEUTRAL},
     # the dashboard: an edge beside the API (served by its app), over the same services
-    "ui": {"security", "governance", "llm", "registry", *NEUTRAL},
+    "ui": {"security", "governance", "events", "llm", "registry", *NEUTRAL},
     # services above the registry, side by side
     "security": {"registry", *NEUTRAL},
     "governance": {"registry", *NEUTRAL},

@@ -19,6 +19,7 @@ from llm_schema_registry.api.observe import ObservabilityLayer
 from llm_schema_registry.api.routes import (
     compatibility,
     config,
+    event_feed,
     export,
     governance,
     health,
@@ -34,6 +35,7 @@ from llm_schema_registry.api.routes import (
     webhooks,
 )
 from llm_schema_registry.asgi import ASGIApp
+from llm_schema_registry.events.feed import EventFeed
 from llm_schema_registry.events.relay import RelayOptions
 from llm_schema_registry.events.service import EventsConfig, EventsService
 from llm_schema_registry.events.ssrf import UrlGuard
@@ -112,7 +114,9 @@ def create_app(
 def _grpc_server(api: FastAPI, settings: Settings) -> GrpcServer:
     """The gRPC edge over the very services, caches and security guards of the HTTP API."""
     state = api.state
-    services = RegistryServices(state.registry, state.validation, state.governance)
+    services = RegistryServices(
+        state.registry, state.validation, state.governance, state.event_feed
+    )
     server = GrpcServer(services, state.guards, state.readiness, settings, _error_code)
     state.store.on_ids_removed.append(server.forget_schemas)
     return server
@@ -238,6 +242,13 @@ def create_api(settings: Settings, *, clock: Clock | None = None) -> FastAPI:
     )
     api.state.registry.add_gate(api.state.samples)  # samplesGate
     api.state.validation = DataValidation(api.state.registry, recorder, api.state.samples)
+    # The change feed's readers (SSE, GET /events, gRPC WatchEvents, the dashboard), woken
+    # when this node's relay numbers new events; None when events are turned off.
+    api.state.event_feed = (
+        EventFeed(events.store, events.sequenced, source=events.config.source)
+        if events is not None
+        else None
+    )
     api.state.governance = GovernanceService(store, api.state.registry)
     api.state.lineage = Lineage(api.state.registry, api.state.governance.consumers)
     api.state.impact = ImpactAnalysis(api.state.registry, api.state.governance.consumers)
@@ -266,6 +277,7 @@ def create_api(settings: Settings, *, clock: Clock | None = None) -> FastAPI:
         prompts.router,
         samples.router,
         security.router,
+        event_feed.router,
         lineage.router,
         usage.router,
         webhooks.router,

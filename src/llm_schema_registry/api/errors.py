@@ -19,6 +19,7 @@ from starlette.responses import Response
 from llm_schema_registry.api.media import V1_JSON, RegistryJSONResponse
 from llm_schema_registry.asgi import Send
 from llm_schema_registry.events import errors as ev
+from llm_schema_registry.events.feed import InvalidEventRequestError
 from llm_schema_registry.registry import errors as e
 from llm_schema_registry.registry.checks import ConfiguredCheckError, RegistrationBlockedError
 from llm_schema_registry.registry.samples import (
@@ -83,6 +84,7 @@ ERROR_CODES: dict[type[Exception], int] = {
     NotAcceptableError: 406,
     UnsupportedMediaTypeError: 415,
     BodyTooLargeError: 41301,
+    InvalidEventRequestError: 42282,
     e.NotAPromptError: 42261,
     e.InvalidVariablesError: 42262,
     e.PromptRenderError: 42263,

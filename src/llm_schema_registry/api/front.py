@@ -32,7 +32,16 @@ from llm_schema_registry.observability.context import request_id_for
 SLASH_PLACEHOLDER = "\ue000"
 IDS_PREFIX = "/schemas/ids/"
 HOT_ENDPOINT = "/schemas/ids/{id}"
-_NEGOTIATION_EXEMPT = ("/metrics", "/health", "/docs", "/redoc", "/openapi.json", "/ui")
+# Not JSON: these answer their own media types (the live stream: `text/event-stream`).
+_NEGOTIATION_EXEMPT = (
+    "/metrics",
+    "/health",
+    "/docs",
+    "/redoc",
+    "/openapi.json",
+    "/ui",
+    "/events/stream",
+)
 CACHE_CONTROL = b"public, max-age=3600"
 BODY_METHODS = ("POST", "PUT", "PATCH")
 

@@ -111,6 +111,11 @@ class Gate:
             reply.subjects.extend(kept)
         return reply
 
+    async def admit(self, declared: Declared, request: Any, call: CallInfo) -> Principal:
+        """The caller of a streamed reply, let through (refusals raise `SecurityError`s): the
+        RPC cuts what it streams to the caller's scope itself, as it goes."""
+        return await self._admit(declared, declared.subject_of(request), call)
+
     async def _admit(self, declared: Declared, subject: str | None, call: CallInfo) -> Principal:
         if self.authenticator is None:
             return ANONYMOUS

@@ -34,6 +34,7 @@ STATIC_TYPES = {
     "ui.css": "text/css",
     "ui.js": "text/javascript",
     "lineage.js": "text/javascript",
+    "events.js": "text/javascript",
 }
 
 router = APIRouter(prefix=PREFIX, route_class=PageRoute)
