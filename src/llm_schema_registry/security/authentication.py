@@ -77,16 +77,15 @@ class Authenticator:
         the secret was verified before, so letting it through costs no hash)."""
         if self.failures is None:
             return await attempt()
-        names = attempt_names(client, key_id)
         if not remembered:
-            wait = self.failures.wait_seconds(names)
+            wait = self.failures.wait_seconds(attempt_names(client, key_id))
             if wait:
                 raise LoginThrottledError(wait)
         try:
             return await attempt()
         except UnauthenticatedError as refusal:
             if refusal.reason != NO_CREDENTIALS:
-                self.failures.failed(names)
+                self.failures.failed(attempt_names(client, key_id))
             raise
 
     def _remembered(self, api_key: str | None, authorization: str | None) -> bool:
