@@ -63,6 +63,26 @@ class Settings(BaseSettings):
     grpc_port: int = Field(default=9090, ge=0, le=65535)
     # Several processes may bind the gRPC port (SO_REUSEPORT): `serve --workers N` sets it.
     grpc_reuse_port: bool = False
+    # Change events (docs/events.md): written to the outbox with every change unless off.
+    events_enabled: bool = True
+    events_source: str = "llm-schema-registry"  # CloudEvents `source`: this registry's URL
+    events_nats_url: str | None = None  # NATS JetStream, e.g. nats://127.0.0.1:4222
+    events_nats_stream: str = "SCHEMA_REGISTRY_EVENTS"  # created when absent
+    events_nats_subject_prefix: str = "schema-registry.events"  # + "." + the event type
+    events_amqp_url: SecretStr | None = None  # RabbitMQ, e.g. amqp://guest:guest@host/
+    events_amqp_exchange: str = "schema-registry.events"  # a durable topic exchange
+    # How long a node's claim on an event lasts unrenewed: a killed node's events go to the
+    # others (or to it, restarted) after this.
+    events_lease_seconds: float = Field(default=60.0, gt=0)
+    events_retention_days: float = Field(default=7.0, gt=0)  # delivered events kept
+    webhook_allow_private: bool = False  # loopback, private and link-local receivers (SSRF)
+    webhook_retries: int = Field(default=3, ge=0, le=20)
+    webhook_retry_min_seconds: float = Field(default=0.5, ge=0)
+    webhook_retry_max_seconds: float = Field(default=5.0, ge=0)
+    webhook_timeout_seconds: float = Field(default=10.0, gt=0)
+    # Lead times of `version.sunset_approaching`, in days before a sunset date.
+    sunset_reminder_days: str = "30,7"
+    sunset_sweep_seconds: float = Field(default=60.0, gt=0)
     # TLS of both APIs (PEM files; `serve --tls-cert/--tls-key/--tls-client-ca` set them); a
     # client CA makes client certificates required (mTLS).
     tls_cert: Path | None = None

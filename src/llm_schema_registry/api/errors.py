@@ -18,6 +18,7 @@ from starlette.responses import Response
 
 from llm_schema_registry.api.media import V1_JSON, RegistryJSONResponse
 from llm_schema_registry.asgi import Send
+from llm_schema_registry.events import errors as ev
 from llm_schema_registry.registry import errors as e
 from llm_schema_registry.registry.checks import ConfiguredCheckError, RegistrationBlockedError
 from llm_schema_registry.registry.validation import InvalidValidationRequestError
@@ -28,6 +29,11 @@ from llm_schema_registry.security.apikeys import InvalidKeyRequestError
 class NotAcceptableError(e.RegistryError):
     def __init__(self) -> None:
         super().__init__("HTTP 406 Not Acceptable")
+
+
+class UnsupportedMediaTypeError(e.RegistryError):
+    def __init__(self) -> None:
+        super().__init__("HTTP 415 Unsupported Media Type")
 
 
 class BodyTooLargeError(e.RegistryError):
@@ -71,10 +77,15 @@ ERROR_CODES: dict[type[Exception], int] = {
     e.InvalidConfigError: 42253,
     NotExportableError: 42260,
     NotAcceptableError: 406,
+    UnsupportedMediaTypeError: 415,
     BodyTooLargeError: 41301,
     e.NotAPromptError: 42261,
     e.InvalidVariablesError: 42262,
     e.PromptRenderError: 42263,
+    ev.WebhookNotFoundError: 40460,
+    ev.EventsDisabledError: 40960,
+    ev.InvalidWebhookError: 42280,
+    ev.UnsafeWebhookUrlError: 42281,
     e.StorageError: 50001,
     e.StorageUnavailableError: 50301,
     InvalidValidationRequestError: 422,

@@ -92,6 +92,8 @@ class SecurityLayer:
         try:
             principal, receive = await self._admit(ctx, headers, receive)
             receive, send = await self._shape(ctx, principal, receive, send)
+            # For routes that act on the caller's scope (a webhook keeps its creator's).
+            scope.setdefault("state", {})["principal"] = principal
         except SecurityError as refusal:
             await self.refuse(send, refusal, rid)
             return

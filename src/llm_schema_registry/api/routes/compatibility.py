@@ -7,7 +7,7 @@ from typing import Any
 from fastapi import APIRouter
 
 from llm_schema_registry.api.access import VALIDATE, requires
-from llm_schema_registry.api.deps import Flag, Registry, Subject, to_request
+from llm_schema_registry.api.deps import Flag, Registry, Subject, Version, to_request
 from llm_schema_registry.api.models import ERRORS, CompatibilityResult, RegisterSchemaRequest
 
 router = APIRouter(tags=["compatibility"], responses=ERRORS)
@@ -29,7 +29,7 @@ def _result(messages: list[str], verbose: bool) -> dict[str, Any]:
 async def check_against_version(
     registry: Registry,
     subject: Subject,
-    version: str,
+    version: Version,
     body: RegisterSchemaRequest,
     normalize: Flag = False,
     verbose: Flag = False,
