@@ -123,10 +123,12 @@ class Authenticator:
         """A person signing in with an API key secret or a bearer token (one of them);
         raises `UnauthenticatedError`, or `LoginThrottledError` as `authenticate` does."""
         secret = api_key.strip()
+        if not secret:  # a token (or nothing): no slow hash to protect, as in `authenticate`
+            return await self._sign_in(secret, token)
         return await self._throttled(
             client,
-            secret.split(".", 1)[0] if secret else None,
-            bool(secret) and self.keys.remembers(secret),
+            secret.split(".", 1)[0],
+            self.keys.remembers(secret),
             lambda: self._sign_in(secret, token),
         )
 
