@@ -77,16 +77,15 @@ class Authenticator:
         the secret was verified before, so letting it through costs no hash)."""
         if self.failures is None:
             return await attempt()
-        names = attempt_names(client, key_id)
         if not remembered:
-            wait = self.failures.wait_seconds(names)
+            wait = self.failures.wait_seconds(attempt_names(client, key_id))
             if wait:
                 raise LoginThrottledError(wait)
         try:
             return await attempt()
         except UnauthenticatedError as refusal:
             if refusal.reason != NO_CREDENTIALS:
-                self.failures.failed(names)
+                self.failures.failed(attempt_names(client, key_id))
             raise
 
     def _remembered(self, api_key: str | None, authorization: str | None) -> bool:
@@ -124,10 +123,12 @@ class Authenticator:
         """A person signing in with an API key secret or a bearer token (one of them);
         raises `UnauthenticatedError`, or `LoginThrottledError` as `authenticate` does."""
         secret = api_key.strip()
+        if not secret:  # a token (or nothing): no slow hash to protect, as in `authenticate`
+            return await self._sign_in(secret, token)
         return await self._throttled(
             client,
-            secret.split(".", 1)[0] if secret else None,
-            bool(secret) and self.keys.remembers(secret),
+            secret.split(".", 1)[0],
+            self.keys.remembers(secret),
             lambda: self._sign_in(secret, token),
         )
 

@@ -38,8 +38,8 @@ class CsrfError(SecurityError):
 
 
 class RateLimitedError(SecurityError):
-    def __init__(self, retry_after_seconds: int) -> None:
-        super().__init__("Rate limit exceeded")
+    def __init__(self, retry_after_seconds: int, message: str = "Rate limit exceeded") -> None:
+        super().__init__(message)
         self.retry_after_seconds = retry_after_seconds
 
 
@@ -56,8 +56,8 @@ class LoginThrottledError(RateLimitedError):
     before the credentials are checked (`security/throttle.py`)."""
 
     def __init__(self, retry_after_seconds: int) -> None:
-        super().__init__(retry_after_seconds)
-        self.args = (
+        super().__init__(
+            retry_after_seconds,
             "Too many failed authentication attempts from this address or for this key; "
             f"retry after {retry_after_seconds} seconds",
         )
