@@ -110,6 +110,10 @@ def test_methods_grpc_does_not_serve_say_so(server: ServerProcess) -> None:
             rpc.get_config()
         with pytest.raises(InvalidRequestError, match="not served over gRPC"):
             rpc.deprecate("x", 1, "old", "2099-01-01")
+        with pytest.raises(InvalidRequestError, match="not served over gRPC"):
+            rpc.check_compatibility("x", AVRO_V1, samples=True)
+        with pytest.raises(InvalidRequestError, match="not served over gRPC"):
+            rpc.add_samples("x", [{"a": 1}])
 
 
 def test_errors_are_the_sdks_errors(server: ServerProcess) -> None:
