@@ -144,10 +144,11 @@ async def test_the_gate_refuses_a_version_rejecting_a_curated_sample(
 
 async def test_curated_samples_are_listed_and_deleted(client: httpx.AsyncClient) -> None:
     await register(client, "kept", answer_schema(["answer"]))
-    ids = (await ok(client.post("/subjects/kept/samples", json={"records": [{"a": 1}, 2]})))["ids"]
+    records = [{"a": 1}, 2**70]  # any JSON value, big integers too
+    ids = (await ok(client.post("/subjects/kept/samples", json={"records": records})))["ids"]
     listed = await ok(client.get("/subjects/kept/samples"))
     stored = [(s["id"], s["record"]) for s in listed["samples"]]
-    assert stored == list(zip(ids, [{"a": 1}, 2], strict=True))
+    assert stored == list(zip(ids, records, strict=True))
     assert await ok(client.delete("/subjects/kept/samples", params={"id": ids[0]})) == {
         "deleted": 1
     }
