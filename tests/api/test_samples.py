@@ -135,7 +135,7 @@ async def test_the_gate_refuses_a_version_rejecting_a_curated_sample(
 
     stricter = {"schema": answer_schema(["answer", "note"]), "schemaType": "JSON"}
     refused = await client.post("/subjects/gated/versions", json=stricter)
-    assert (refused.status_code, refused.json()["error_code"]) == (409, 40960)
+    assert (refused.status_code, refused.json()["error_code"]) == (409, 40961)
     samples = refused.json()["samples"]
     assert (samples["checked"], samples["rejected"]) == (2, 1)
     assert samples["examples"][0]["record"] == {"answer": "b"}

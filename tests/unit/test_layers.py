@@ -85,6 +85,10 @@ MODULES: dict[str, set[str]] = {
         "security.store",
         "security.model",
         "registry.usage",
+        # the change-event outbox: its records and protocols (events.store)
+        "events.model",
+        "events.store",
+        "events.filters",
         "registry.samples",
     },
     # the composition root builds the stores, the gRPC edge beside the HTTP API, and mounts

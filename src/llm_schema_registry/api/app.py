@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import TYPE_CHECKING, Protocol
@@ -30,11 +31,17 @@ from llm_schema_registry.api.routes import (
     subjects,
     usage,
     validate,
+    webhooks,
 )
 from llm_schema_registry.asgi import ASGIApp
+from llm_schema_registry.events.relay import RelayOptions
+from llm_schema_registry.events.service import EventsConfig, EventsService
+from llm_schema_registry.events.ssrf import UrlGuard
+from llm_schema_registry.events.webhook import RetryPolicy
 from llm_schema_registry.governance.catalog import Catalog
 from llm_schema_registry.governance.impact import ImpactAnalysis
 from llm_schema_registry.governance.lineage import Lineage
+from llm_schema_registry.governance.reminders import SunsetReminders, parse_lead_days
 from llm_schema_registry.governance.service import GovernanceService
 from llm_schema_registry.governance.sweeper import SunsetSweeper
 from llm_schema_registry.grpc_api.server import GrpcServer
@@ -51,6 +58,7 @@ from llm_schema_registry.security.policy import Policies
 from llm_schema_registry.security.setup import install_security
 from llm_schema_registry.settings import Settings
 from llm_schema_registry.storage.cached import CachedStore
+from llm_schema_registry.storage.events_sql import SqlEventStore
 from llm_schema_registry.storage.feed import PostgresChangeFeed, RedisChangeFeed
 from llm_schema_registry.storage.samples_sql import SqlSampleStore
 from llm_schema_registry.storage.security_sql import SqlSecurityStore
@@ -115,10 +123,43 @@ def _error_code(error: Exception) -> int | None:
     return errors.code_for(error) if isinstance(error, errors.HANDLED) else None
 
 
+def events_service(settings: Settings) -> EventsService | None:
+    """Change events from settings (docs/events.md); None when turned off."""
+    if not settings.events_enabled:
+        return None
+    config = EventsConfig(
+        source=settings.events_source,
+        guard=UrlGuard(allow_private=settings.webhook_allow_private),
+        policy=RetryPolicy(
+            retries=settings.webhook_retries,
+            min_delay=settings.webhook_retry_min_seconds,
+            max_delay=max(settings.webhook_retry_min_seconds, settings.webhook_retry_max_seconds),
+        ),
+        timeout=settings.webhook_timeout_seconds,
+        nats_url=settings.events_nats_url,
+        nats_stream=settings.events_nats_stream,
+        nats_subject_prefix=settings.events_nats_subject_prefix,
+        amqp_url=settings.events_amqp_url.get_secret_value() if settings.events_amqp_url else None,
+        amqp_exchange=settings.events_amqp_exchange,
+        relay=RelayOptions(
+            lease=dt.timedelta(seconds=settings.events_lease_seconds),
+            retention=dt.timedelta(days=settings.events_retention_days),
+        ),
+    )
+    return EventsService(SqlEventStore(settings.database_url.get_secret_value()), config)
+
+
 def create_api(settings: Settings, *, clock: Clock | None = None) -> FastAPI:
     """The framework application: routes, their services on `state`, the lifespan."""
     read_url = settings.database_read_url.get_secret_value() if settings.database_read_url else None
-    sql = SqlStore(settings.database_url.get_secret_value(), read_url=read_url)
+    sql = SqlStore(
+        settings.database_url.get_secret_value(),
+        read_url=read_url,
+        events=settings.events_enabled,
+    )
+    events = events_service(settings)
+    if events is not None:
+        sql.on_events.append(events.wake)  # a commit that wrote events: deliver now
     store = CachedStore(sql)
     feed: PostgresChangeFeed | RedisChangeFeed | None = None
     if settings.redis_url is not None:
@@ -126,7 +167,7 @@ def create_api(settings: Settings, *, clock: Clock | None = None) -> FastAPI:
         store.publish = feed.publish
     elif sql.dialect == "postgresql":
         feed = PostgresChangeFeed(sql.listen_dsn, store.invalidate)
-    body_cache = SchemaBodyCache()
+    body_cache = SchemaBodyCache(settings.schema_body_cache_bytes)
     store.on_ids_removed.append(body_cache.clear)  # permanent deletes, on any node
     mcp = _mcp_endpoint()  # MCP over streamable HTTP at /mcp (mcp_server/)
     servers: list[_Server] = [mcp] if mcp else []  # beside the HTTP API: MCP, gRPC
@@ -142,6 +183,8 @@ def create_api(settings: Settings, *, clock: Clock | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         await store.start()
+        if events is not None:
+            await events.start()
         if feed is not None:
             await feed.start()
         sweeper.start()
@@ -157,6 +200,8 @@ def create_api(settings: Settings, *, clock: Clock | None = None) -> FastAPI:
         await api.state.samples.close()  # the samples queued since the last flush first
         await sample_store.close()
         await sweeper.close()
+        if events is not None:
+            await events.close()
         if feed is not None:
             await feed.close()
         await store.close()
@@ -176,6 +221,7 @@ def create_api(settings: Settings, *, clock: Clock | None = None) -> FastAPI:
     api.state.body_cache = body_cache
     api.state.readiness = ready
     api.state.servers = servers
+    api.state.events = events
     api.state.mcp = mcp
     policies = Policies.from_settings(settings)  # registration checks, run by the registry
     api.state.registry = RegistryService(
@@ -196,7 +242,15 @@ def create_api(settings: Settings, *, clock: Clock | None = None) -> FastAPI:
     api.state.lineage = Lineage(api.state.registry, api.state.governance.consumers)
     api.state.impact = ImpactAnalysis(api.state.registry, api.state.governance.consumers)
     api.state.catalog = Catalog(api.state.registry)
-    sweeper = SunsetSweeper(api.state.governance)
+    reminders = SunsetReminders(
+        store, api.state.registry.clock, parse_lead_days(settings.sunset_reminder_days)
+    )
+    api.state.reminders = reminders
+    sweeper = SunsetSweeper(
+        api.state.governance,
+        settings.sunset_sweep_seconds,
+        reminders if events is not None else None,
+    )
     errors.install(api)
     for router in (
         server.router,
@@ -214,6 +268,7 @@ def create_api(settings: Settings, *, clock: Clock | None = None) -> FastAPI:
         security.router,
         lineage.router,
         usage.router,
+        webhooks.router,
         docs.router,
         ui_router,
     ):

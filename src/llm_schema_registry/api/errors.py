@@ -18,6 +18,7 @@ from starlette.responses import Response
 
 from llm_schema_registry.api.media import V1_JSON, RegistryJSONResponse
 from llm_schema_registry.asgi import Send
+from llm_schema_registry.events import errors as ev
 from llm_schema_registry.registry import errors as e
 from llm_schema_registry.registry.checks import ConfiguredCheckError, RegistrationBlockedError
 from llm_schema_registry.registry.samples import (
@@ -32,6 +33,11 @@ from llm_schema_registry.security.apikeys import InvalidKeyRequestError
 class NotAcceptableError(e.RegistryError):
     def __init__(self) -> None:
         super().__init__("HTTP 406 Not Acceptable")
+
+
+class UnsupportedMediaTypeError(e.RegistryError):
+    def __init__(self) -> None:
+        super().__init__("HTTP 415 Unsupported Media Type")
 
 
 class BodyTooLargeError(e.RegistryError):
@@ -75,11 +81,16 @@ ERROR_CODES: dict[type[Exception], int] = {
     e.InvalidConfigError: 42253,
     NotExportableError: 42260,
     NotAcceptableError: 406,
+    UnsupportedMediaTypeError: 415,
     BodyTooLargeError: 41301,
     e.NotAPromptError: 42261,
     e.InvalidVariablesError: 42262,
     e.PromptRenderError: 42263,
-    SamplesRejectedError: 40960,
+    ev.WebhookNotFoundError: 40460,
+    ev.EventsDisabledError: 40960,
+    ev.InvalidWebhookError: 42280,
+    ev.UnsafeWebhookUrlError: 42281,
+    SamplesRejectedError: 40961,
     InvalidSamplesRequestError: 42270,
     e.StorageError: 50001,
     e.StorageUnavailableError: 50301,
@@ -89,6 +100,8 @@ ERROR_CODES: dict[type[Exception], int] = {
     s.CsrfError: 40302,
     s.UnknownRouteError: 404,
     s.RateLimitedError: 42901,
+    s.LoginThrottledError: 42902,
+    s.BodyTooLargeError: 41301,
     s.ApiKeyNotFoundError: 40401,
     s.SigningNotConfiguredError: 40403,
     InvalidKeyRequestError: 422,

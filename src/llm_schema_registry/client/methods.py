@@ -4,6 +4,7 @@ offline `Registry` answers the reads from its bundle, so the three cannot drift 
 
 from __future__ import annotations
 
+import ssl
 from collections.abc import Mapping
 from typing import Any, Generic, TypeVar
 
@@ -101,7 +102,8 @@ class RegistryMethods(SchemaReads, Generic[H, G]):
     methods the gRPC API serves). Schemas by id are cached for good, a subject's latest
     version for `latest_ttl` seconds; connection errors and 5xx are retried `retries` times
     with exponential backoff and jitter. Auth: `api_key`, `basic_auth=(key_id, secret)` or
-    `bearer_token`."""
+    `bearer_token`; TLS: `verify` (a CA bundle file, or an `ssl.SSLContext` holding a client
+    certificate for mTLS)."""
 
     _http_class: type[H]  # httpx.Client or httpx.AsyncClient, as the driver needs
     _http: H
@@ -119,6 +121,7 @@ class RegistryMethods(SchemaReads, Generic[H, G]):
         retries: int = 3,
         backoff: float = 0.2,
         timeout: float = 10.0,
+        verify: ssl.SSLContext | str | bool = True,
         headers: Mapping[str, str] | None = None,
         transport: httpx.BaseTransport | httpx.AsyncBaseTransport | None = None,
     ) -> None:
@@ -133,6 +136,7 @@ class RegistryMethods(SchemaReads, Generic[H, G]):
             retries,
             backoff,
             timeout=timeout,
+            verify=verify,
             headers=dict(headers or {}),
         )
         extra: dict[str, Any] = {"transport": transport} if transport is not None else {}

@@ -20,6 +20,7 @@ from llm_schema_registry.registry.errors import (
     SubjectNotFoundError,
 )
 from llm_schema_registry.registry.model import GLOBAL_SCOPE, JsonObject, Mode
+from llm_schema_registry.registry.outbox import ChangeKind, emit_setting_changed
 from llm_schema_registry.registry.samples import MAX_SAMPLE_RECORDS
 from llm_schema_registry.registry.store import Store, Tx
 
@@ -149,6 +150,9 @@ class ConfigService:
         async with self._store.write(lock=scope or None) as tx:
             current = await tx.config(scope) or {}
             await tx.set_config(scope, {**current, **update})
+            await emit_setting_changed(
+                tx, ChangeKind.CONFIG_CHANGED, subject, current or None, {**current, **update}
+            )
         record_change(current or None, {**current, **update})
         reply = {k: v for k, v in update.items() if k != "compatibilityLevel"}
         if "compatibilityLevel" in update:
@@ -166,6 +170,7 @@ class ConfigService:
                 raise SubjectNotFoundError(subject)
             previous = await tx.config(scope)
             await tx.delete_config(scope)
+            await emit_setting_changed(tx, ChangeKind.CONFIG_CHANGED, subject, previous, None)
         record_change(previous, None)
         if subject is None:
             return {"compatibilityLevel": DEFAULT_LEVEL.value, **(previous or {})}
@@ -198,6 +203,7 @@ class ConfigService:
                     )
             before = await tx.mode(scope)
             await tx.set_mode(scope, mode.value)
+            await emit_setting_changed(tx, ChangeKind.MODE_CHANGED, subject, before, mode.value)
         record_change({"mode": before} if before else None, {"mode": mode.value})
         return mode.value
 
@@ -208,5 +214,6 @@ class ConfigService:
             if subject is not None and previous is None and not await tx.versions(subject):
                 raise SubjectNotFoundError(subject)
             await tx.delete_mode(scope)
+            await emit_setting_changed(tx, ChangeKind.MODE_CHANGED, subject, previous, None)
         record_change({"mode": previous} if previous else None, None)
         return previous or Mode.READWRITE.value

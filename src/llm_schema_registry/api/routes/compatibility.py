@@ -7,7 +7,7 @@ from typing import Any
 from fastapi import APIRouter
 
 from llm_schema_registry.api.access import VALIDATE, requires
-from llm_schema_registry.api.deps import Flag, Registry, Samples, Subject, to_request
+from llm_schema_registry.api.deps import Flag, Registry, Samples, Subject, Version, to_request
 from llm_schema_registry.api.models import ERRORS, CompatibilityResult, RegisterSchemaRequest
 
 router = APIRouter(tags=["compatibility"], responses=ERRORS)
@@ -37,7 +37,7 @@ async def _with_samples(
 async def check_against_version(
     registry: Registry,
     subject: Subject,
-    version: str,
+    version: Version,
     body: RegisterSchemaRequest,
     keeper: Samples,
     normalize: Flag = False,
