@@ -124,8 +124,11 @@ async def test_pii_tagged_fields_never_reach_the_table(
 async def test_the_gate_refuses_a_version_rejecting_a_curated_sample(
     client: httpx.AsyncClient,
 ) -> None:
-    await ok(client.put("/config/gated", json={"compatibility": "NONE", "samplesGate": True}))
+    gate = {"compatibility": "NONE", "samplesGate": True, "sampleRecords": 10}
+    await ok(client.put("/config/gated", json=gate))
     await register(client, "gated", answer_schema(["answer"]))
+    # a recent sample waiting in this node's queue: the gate judges by the curated set only
+    await ok(client.post("/validate", json={"subject": "gated", "data": {"answer": "c"}}))
     curated = [{"answer": "a", "note": "n"}, {"answer": "b"}]
     added = await ok(client.post("/subjects/gated/samples", json={"records": curated}))
     assert len(added["ids"]) == 2
@@ -144,10 +147,11 @@ async def test_the_gate_refuses_a_version_rejecting_a_curated_sample(
 
 async def test_curated_samples_are_listed_and_deleted(client: httpx.AsyncClient) -> None:
     await register(client, "kept", answer_schema(["answer"]))
-    ids = (await ok(client.post("/subjects/kept/samples", json={"records": [{"a": 1}, 2]})))["ids"]
+    records = [{"a": 1}, 2**70]  # any JSON value, big integers too
+    ids = (await ok(client.post("/subjects/kept/samples", json={"records": records})))["ids"]
     listed = await ok(client.get("/subjects/kept/samples"))
     stored = [(s["id"], s["record"]) for s in listed["samples"]]
-    assert stored == list(zip(ids, [{"a": 1}, 2], strict=True))
+    assert stored == list(zip(ids, records, strict=True))
     assert await ok(client.delete("/subjects/kept/samples", params={"id": ids[0]})) == {
         "deleted": 1
     }

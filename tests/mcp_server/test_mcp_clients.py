@@ -164,6 +164,10 @@ async def test_every_tool_answers_against_the_registry(live: Live, transport: st
 
         valid = await call(opened, "validate", subject="answers", data={"answer": "yes"})
         assert valid["valid"] is True and valid["errors"] == []
+        wrong = await call(opened, "validate", subject="answers", version=1, data={"answer": 1})
+        assert wrong["valid"] is False and wrong["repair_prompt"] and "extracted" not in wrong
+        scalar = await call(opened, "validate", subject="answers", data="text")
+        assert scalar["valid"] is False and scalar["errors"][0]["path"] == "$"
         reply = 'Sure! ```json\n{"answer": 42}\n```'
         invalid = await call(opened, "validate", subject="answers", llm_output=reply)
         assert invalid["valid"] is False and invalid["extracted"] == {"answer": 42}

@@ -4,6 +4,7 @@ let the same caller do: every call is a REST call with the caller's credentials.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
@@ -173,7 +174,12 @@ async def validate(client: AsyncRegistryClient, args: Json) -> Json:
         raise ValueError("Give exactly one of data (a record) or llm_output (raw model text)")
     if "llm_output" in args:
         return outcome_json(await client.check_output(args["llm_output"], **target))
-    [outcome] = await client.validate_remote([args["data"]], **target)
+    data = args["data"]
+    if isinstance(data, dict | list):
+        # an object or array is checked as a model's reply would be, for its repair prompt
+        found = outcome_json(await client.check_output(json.dumps(data), **target))
+        return {key: value for key, value in found.items() if key not in ("extracted", "notes")}
+    [outcome] = await client.validate_remote([data], **target)
     return outcome_json(outcome)
 
 
@@ -292,7 +298,7 @@ TOOLS: tuple[ToolSpec, ...] = (
         "Validate data or LLM output",
         "Check a record (`data`) or raw model text (`llm_output`: its JSON is extracted) "
         "against a registered schema (subject and version, or id): every error with its "
-        "path, and for model text a repair prompt to send back when it is invalid.",
+        "path, and when invalid a repair prompt to send back to the model.",
         shape(
             {
                 "subject": STRING,

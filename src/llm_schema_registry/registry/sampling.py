@@ -20,6 +20,7 @@ from typing import Any
 
 from llm_schema_registry.formats import format_for
 from llm_schema_registry.formats.base import SchemaFormat
+from llm_schema_registry.registry.errors import RegistryError
 from llm_schema_registry.registry.model import JsonObject, RegisterRequest, StoredSchema
 from llm_schema_registry.registry.samples import (
     SAMPLE_RECORDS_KEY,
@@ -78,7 +79,10 @@ class SampleService:
         samples, with their PII-tagged fields removed."""
         if not subject or not records:
             return
-        config = await self._registry.config.get_config(subject, default_to_global=True)
+        try:
+            config = await self._registry.config.get_config(subject, default_to_global=True)
+        except RegistryError:  # storage down and the config not cached: keep nothing
+            return
         limit = sample_limit(config)
         if not limit:
             return
@@ -164,7 +168,10 @@ class SampleService:
     async def replay_parsed(
         self, subject: str, fmt: SchemaFormat[Any], parsed: Any, kinds: Sequence[SampleKind]
     ) -> SampleReport:
-        await self.flush()
+        if SampleKind.RECENT in kinds:
+            # (not for the gate's curated set: it runs inside a registration's write
+            # transaction, and on SQLite a write from another connection would wait for it)
+            await self.flush()
         samples: list[Sample] = await self._store.samples(subject, kinds)
         return replay(fmt.validator(parsed), samples)
 

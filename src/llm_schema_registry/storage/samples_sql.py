@@ -7,18 +7,47 @@ own autoincrement, so "newest" is "highest id" on every node.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import json
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any
 
 import orjson
 from sqlalchemy import delete, func, insert, select
 from sqlalchemy.ext.asyncio import create_async_engine
 
+from llm_schema_registry.registry.errors import StorageUnavailableError
 from llm_schema_registry.registry.samples import Sample, SampleKind
+from llm_schema_registry.storage.cached import is_unavailable
 from llm_schema_registry.storage.engine import async_url, configure_sqlite
 from llm_schema_registry.storage.tables import schema_samples
 
 _c = schema_samples.c
+
+
+def encoded(record: Any) -> str:
+    try:
+        return orjson.dumps(record).decode()
+    except TypeError:  # integers past 64 bits: the standard library writes them
+        return json.dumps(record)
+
+
+def decoded(text: str) -> Any:
+    try:
+        return orjson.loads(text)
+    except ValueError:  # integers past 64 bits
+        return json.loads(text)
+
+
+@contextmanager
+def reachable() -> Iterator[None]:
+    """An unreachable database as the registry's 503 / 50301, like the main store's."""
+    try:
+        yield
+    except Exception as exc:
+        if is_unavailable(exc):
+            raise StorageUnavailableError() from exc
+        raise
 
 
 class SqlSampleStore:
@@ -41,11 +70,17 @@ class SqlSampleStore:
             {
                 "subject": subject,
                 "kind": kind.value,
-                "record_json": orjson.dumps(record).decode(),
+                "record_json": encoded(record),
                 "created_ms": created_ms,
             }
             for record in records
         ]
+        with reachable():
+            return sorted(await self._insert(rows, subject, kind, keep))
+
+    async def _insert(
+        self, rows: list[dict[str, Any]], subject: str, kind: SampleKind, keep: int
+    ) -> list[int]:
         async with self._engine.connect() as conn:
             conn = await conn.execution_options(sqlite_write=True)
             async with conn.begin():
@@ -55,7 +90,7 @@ class SqlSampleStore:
                 ]
                 if keep > 0:
                     await conn.execute(self._trim(subject, kind, keep))
-        return sorted(ids)
+        return ids
 
     @staticmethod
     def _trim(subject: str, kind: SampleKind, keep: int) -> Any:
@@ -71,17 +106,19 @@ class SqlSampleStore:
             .where((_c.subject == subject) & _c.kind.in_(wanted))
             .order_by(_c.id)
         )
-        async with self._engine.connect() as conn:
-            rows = (await conn.execute(statement)).all()
+        with reachable():
+            async with self._engine.connect() as conn:
+                rows = (await conn.execute(statement)).all()
         return [
-            Sample(int(i), subject, SampleKind(kind), orjson.loads(text), int(ms))
+            Sample(int(i), subject, SampleKind(kind), decoded(text), int(ms))
             for i, kind, text, ms in rows
         ]
 
     async def count_samples(self, subject: str) -> dict[SampleKind, int]:
         statement = select(_c.kind, func.count()).where(_c.subject == subject).group_by(_c.kind)
-        async with self._engine.connect() as conn:
-            rows = (await conn.execute(statement)).all()
+        with reachable():
+            async with self._engine.connect() as conn:
+                rows = (await conn.execute(statement)).all()
         return {SampleKind(kind): int(count) for kind, count in rows}
 
     async def delete_samples(
@@ -90,8 +127,9 @@ class SqlSampleStore:
         where = (_c.subject == subject) & (_c.kind == kind.value)
         if ids is not None:
             where = where & _c.id.in_(list(ids))
-        async with self._engine.connect() as conn:
-            conn = await conn.execution_options(sqlite_write=True)
-            async with conn.begin():
-                result = await conn.execute(delete(schema_samples).where(where))
+        with reachable():
+            async with self._engine.connect() as conn:
+                conn = await conn.execution_options(sqlite_write=True)
+                async with conn.begin():
+                    result = await conn.execute(delete(schema_samples).where(where))
         return int(result.rowcount or 0)
