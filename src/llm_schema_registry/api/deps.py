@@ -18,6 +18,7 @@ from llm_schema_registry.registry.model import (
     StoredSchema,
     SubjectVersion,
 )
+from llm_schema_registry.registry.sampling import SampleService
 from llm_schema_registry.registry.service import RegistryService
 from llm_schema_registry.registry.usage import UsageRecorder
 from llm_schema_registry.registry.versions import parse_version
@@ -100,7 +101,14 @@ async def _usage(request: Request) -> UsageRecorder:
     return recorder
 
 
+async def _samples(request: Request) -> SampleService:
+    service: SampleService = request.app.state.samples
+    return service
+
+
 Registry = Annotated[RegistryService, Depends(_registry)]
+# Recent and curated samples of subjects, replayed against proposed versions.
+Samples = Annotated[SampleService, Depends(_samples)]
 # Where reads of a version are counted (lookups, per subject version, cluster-wide).
 Usage = Annotated[UsageRecorder, Depends(_usage)]
 BodyCache = Annotated[SchemaBodyCache, Depends(_body_cache)]

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import time
+from collections import OrderedDict
 from typing import Any
 from urllib.parse import unquote
 
@@ -58,28 +59,64 @@ class CachedBody:
         ]
 
 
-class SchemaBodyCache:
-    """Pre-encoded `GET /schemas/ids/{id}` bodies. Content by id never changes, so entries
-    stay until a permanent delete removes the id (`clear`)."""
+# What an entry costs beyond its body: the object, its headers and the dict slot (measured
+# with tracemalloc over 10,000 small schemas: ~790 bytes), so tiny schemas are bounded too.
+ENTRY_OVERHEAD_BYTES = 800
+DEFAULT_BODY_CACHE_BYTES = 64 * 1024 * 1024
 
-    def __init__(self) -> None:
-        self._entries: dict[int, CachedBody] = {}
+
+class SchemaBodyCache:
+    """Pre-encoded `GET /schemas/ids/{id}` bodies, least recently used first out once they
+    take more than `max_bytes` (bodies plus a fixed overhead each), so a scan over every id
+    cannot grow memory without limit. Content by id never changes, so an entry is otherwise
+    only dropped by a permanent delete (`clear`)."""
+
+    def __init__(self, max_bytes: int = DEFAULT_BODY_CACHE_BYTES) -> None:
+        self.max_bytes = max_bytes
+        self.size_bytes = 0
+        self._entries: OrderedDict[int, CachedBody] = OrderedDict()
 
     def get(self, schema_id: int) -> CachedBody | None:
-        return self._entries.get(schema_id)
+        found = self._entries.get(schema_id)
+        if found is not None:
+            self._entries.move_to_end(schema_id)
+        return found
 
     def put(self, schema_id: int, payload: dict[str, Any]) -> CachedBody:
-        body = dumps(payload)
+        # A copy: orjson's own result keeps a 4 KiB buffer (measured with tracemalloc),
+        # which would make every small schema cost 4 KiB while cached.
+        body = bytes(memoryview(dumps(payload)))
         etag = b'"' + hashlib.sha256(body).hexdigest()[:32].encode() + b'"'
         entry = CachedBody(body, etag)
+        cost = _cost(entry)
+        if cost > self.max_bytes:
+            return entry  # served, never kept: it would push everything else out
+        self._forget(schema_id)
         self._entries[schema_id] = entry
+        self.size_bytes += cost
+        while self.size_bytes > self.max_bytes:
+            _, evicted = self._entries.popitem(last=False)
+            self.size_bytes -= _cost(evicted)
+            metrics.BODY_CACHE_EVICTIONS.inc()
+        metrics.BODY_CACHE_BYTES.set(self.size_bytes)
         return entry
+
+    def _forget(self, schema_id: int) -> None:
+        old = self._entries.pop(schema_id, None)
+        if old is not None:
+            self.size_bytes -= _cost(old)
 
     def clear(self) -> None:
         self._entries.clear()
+        self.size_bytes = 0
+        metrics.BODY_CACHE_BYTES.set(0)
 
     def __len__(self) -> int:
         return len(self._entries)
+
+
+def _cost(entry: CachedBody) -> int:
+    return len(entry.body) + ENTRY_OVERHEAD_BYTES
 
 
 def _plain_subject_query(query: bytes) -> bool:

@@ -42,6 +42,16 @@ class RegisterSchemaRequest(BaseModel):
     state: str | None = Field(default=None, description="DRAFT registers a draft version")
 
 
+class SamplesReport(BaseModel):
+    """Stored samples replayed against the proposed version (`?samples=true`)."""
+
+    checked: int
+    rejected: int
+    examples: list[dict[str, Any]] = Field(
+        description="The first five rejected samples, each with its errors"
+    )
+
+
 class SchemaObject(BaseModel):
     """A schema as Confluent returns it; AVRO omits `schemaType`, empty lists are omitted."""
 
@@ -63,6 +73,9 @@ class SchemaObject(BaseModel):
     warnings: list[dict[str, str]] | None = Field(
         default=None, description="Registration: what the registration policies warn about"
     )
+    samples: SamplesReport | None = Field(
+        default=None, description="Registration with ?samples=true: the samples replayed"
+    )
 
 
 class SubjectVersionPair(BaseModel):
@@ -73,6 +86,7 @@ class SubjectVersionPair(BaseModel):
 class CompatibilityResult(BaseModel):
     is_compatible: bool
     messages: list[str] | None = None
+    samples: SamplesReport | None = None
 
 
 class ConfigUpdate(BaseModel):
@@ -97,6 +111,14 @@ class ConfigUpdate(BaseModel):
         ge=1,
         le=2**31 - 1,
         description="Live versions kept; older ones are archived (100)",
+    )
+    sampleRecords: int | None = Field(
+        default=None,
+        strict=True,
+        description="Recent records that passed /validate kept for replay (0: none)",
+    )
+    samplesGate: bool | None = Field(
+        default=None, strict=True, description="Refuse a registration that rejects a curated sample"
     )
     llmProfiles: list[str] | None = Field(
         default=None,

@@ -13,11 +13,12 @@ from typing import Any
 from llm_schema_registry.compatibility import CompatibilityLevel
 from llm_schema_registry.formats import format_for
 from llm_schema_registry.observability import metrics
-from llm_schema_registry.registry import deletion
+from llm_schema_registry.registry import deletion, outbox
 from llm_schema_registry.registry.changes import record_change
 from llm_schema_registry.registry.checks import (
     ConfiguredCheck,
     RegistrationCheck,
+    RegistrationGate,
     configured_violations,
     run_checks,
     run_configured,
@@ -97,6 +98,12 @@ class RegistryService(RegistryReads):
         # switched on per subject by their config keys (llmProfiles): registration and
         # compatibility checks
         self._configured = tuple(configured_checks)
+        self._gates: list[RegistrationGate] = []  # see add_gate
+
+    def add_gate(self, gate: RegistrationGate) -> None:
+        """Run `gate` on every new version before it is stored (services built on this
+        registry add themselves: the samples gate)."""
+        self._gates.append(gate)
 
     # ---- registration ------------------------------------------------------------------
 
@@ -164,6 +171,9 @@ class RegistryService(RegistryReads):
             found = await self._incompatibilities(tx, policy.level, parsed, content, live)
             if found:
                 raise IncompatibleSchemaError(subject, found)
+        if not importing:
+            for gate in self._gates:
+                await gate.check_gate(subject, policy.config, fmt, parsed)
         stored = await self._store_content(tx, content, request.id)
         number = request.version if importing and request.version else None
         if number is None:
@@ -180,7 +190,9 @@ class RegistryService(RegistryReads):
         if state is not None:
             await tx.set_lifecycle(subject, number, state, None, None)
         await archive_over_limit(tx, versions, version_limit(policy.config), ts)
-        return SubjectVersion(subject, number, stored, False, ts, state or State.ACTIVE)
+        made = SubjectVersion(subject, number, stored, False, ts, state or State.ACTIVE)
+        await outbox.emit_registered(tx, made, tx.added_here(stored.id))
+        return made
 
     @staticmethod
     def _contract(
@@ -295,6 +307,11 @@ class RegistryService(RegistryReads):
             await self.config.check_writable(tx, subject)
             found = await self.versions_in(tx, subject)
             targets = await deletion.delete_subject(tx, found, permanent=permanent)
+            await tx.emit(
+                outbox.ChangeKind.SUBJECT_DELETED,
+                subject,
+                {"subject": subject, "versions": targets, "permanent": permanent},
+            )
         record_change({"subject": subject, "versions": targets, "permanent": permanent}, None)
         return targets
 
@@ -306,5 +323,10 @@ class RegistryService(RegistryReads):
             await self.config.check_writable(tx, subject)
             found = await self.versions_in(tx, subject)
             deleted = await deletion.delete_version(tx, found, number, permanent=permanent)
+            await tx.emit(
+                outbox.ChangeKind.VERSION_DELETED,
+                subject,
+                {"subject": subject, "version": deleted, "permanent": permanent},
+            )
         record_change({"subject": subject, "version": deleted, "permanent": permanent}, None)
         return deleted

@@ -9,6 +9,7 @@ the sum of four small concerns, so code that needs one of them can say so:
 - `LifecycleTx`: governance bookkeeping on versions: lifecycle states and their history,
   in-place metadata edits, registered consumers.
 - `SettingsTx`: compatibility config and mode, registry-wide ("" scope) and per subject.
+- `EventTx`: the change-event outbox, written in the transaction of the change it describes.
 """
 
 from __future__ import annotations
@@ -62,6 +63,10 @@ class SchemaTx(Protocol):
         ...
 
     async def max_schema_id(self) -> int: ...
+
+    def added_here(self, schema_id: int) -> bool:
+        """True when this transaction stored `schema_id` (a new id, not one found)."""
+        ...
 
     async def referencing_schema_ids(self, subject: str, version: int) -> list[SchemaId]:
         """Ids of schemas whose references name (subject, version)."""
@@ -150,7 +155,22 @@ class SettingsTx(Protocol):
     async def delete_mode(self, scope: str) -> None: ...
 
 
-class Tx(SchemaTx, VersionTx, LifecycleTx, SettingsTx, Protocol):
+class EventTx(Protocol):
+    """The outbox side of a write transaction (kinds and data: `registry.outbox`)."""
+
+    async def emit(
+        self, kind: str, subject: str | None, data: JsonObject, *, once: str | None = None
+    ) -> bool:
+        """Record a change event, committed or rolled back with this transaction.
+
+        `once`: an idempotency key; when an event with it exists nothing is written and False
+        is returned (two nodes' sunset sweeps emit one reminder). A store with events turned
+        off writes nothing and returns True.
+        """
+        ...
+
+
+class Tx(SchemaTx, VersionTx, LifecycleTx, SettingsTx, EventTx, Protocol):
     """One database transaction: every concern above, committed or rolled back together."""
 
 

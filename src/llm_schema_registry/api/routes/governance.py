@@ -131,6 +131,7 @@ class BulkSchema(BaseModel):
     schema_: str = Field(alias="schema")
     schemaType: str
     references: list[dict[str, Any]]
+    subjects: list[str] = Field(description="the subjects holding it (that the caller may read)")
 
 
 class BulkResult(BaseModel):
@@ -238,15 +239,17 @@ async def diff(
 
 @router.post(
     "/schemas/bulk",
-    dependencies=[requires(READ)],
+    dependencies=[requires(READ, listing="bulk")],
     response_model=BulkResult,
     response_model_by_alias=True,
 )
 async def bulk_schemas(request: Request, body: BulkRequest) -> dict[str, Any]:
-    """Many schemas by id in one call; unknown ids are listed under `missing`."""
+    """Many schemas by id in one call; unknown ids are listed under `missing`. A caller
+    limited to some subjects gets only schemas one of them holds (the security layer moves
+    the others to `missing`)."""
     found, missing = await _governance(request).bulk(body.ids)
     schemas = []
-    for schema in found:
+    for schema, subjects in found:
         item = schema_json(schema)
         schemas.append(
             {
@@ -254,6 +257,7 @@ async def bulk_schemas(request: Request, body: BulkRequest) -> dict[str, Any]:
                 "schema": item["schema"],
                 "schemaType": schema.schema_type.value,
                 "references": item.get("references", []),
+                "subjects": subjects,
             }
         )
     return {"schemas": schemas, "missing": missing}

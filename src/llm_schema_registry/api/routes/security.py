@@ -17,6 +17,7 @@ from llm_schema_registry.api.deps import QueryInt, Registry, schema_id
 from llm_schema_registry.registry.changes import record_change
 from llm_schema_registry.security.apikeys import new_key, now_ms
 from llm_schema_registry.security.audit import AuditLog
+from llm_schema_registry.security.audit_head import head_of
 from llm_schema_registry.security.errors import ApiKeyNotFoundError, SigningNotConfiguredError
 from llm_schema_registry.security.model import AuditQuery
 from llm_schema_registry.security.signing import Signer
@@ -94,6 +95,15 @@ async def audit_entries(
     audit: AuditLog = request.app.state.audit
     query = AuditQuery(actor, subject, action, since, until, limit, offset)
     return [entry.as_json() for entry in await audit.entries(query)]
+
+
+@router.get("/audit/head", dependencies=[requires("audit.read")], response_model=dict[str, Any])
+async def audit_head(request: Request) -> dict[str, Any]:
+    """The chain's head `{count, hash, time}` (signed when a signing key is configured):
+    save it elsewhere, and `llm-schema audit verify --head FILE` detects a log cut short."""
+    head = head_of(await _store(request).newest())
+    signer = _signer(request)
+    return signer.signed_head(head) if signer is not None else head
 
 
 def _signer(request: Request) -> Signer | None:

@@ -12,6 +12,7 @@ from llm_schema_registry.api.deps import (
     Flag,
     QueryInt,
     Registry,
+    Samples,
     Subject,
     Usage,
     Version,
@@ -154,13 +155,16 @@ async def register_schema(
     request: Request,
     subject: Subject,
     body: RegisterSchemaRequest,
+    keeper: Samples,
     normalize: Flag = False,
     format: str | None = None,
     state: str | None = Query(default=None, description="DRAFT registers a draft version"),
+    samples: Annotated[Flag, Query(description="Replay the stored samples and report")] = False,
 ) -> dict[str, Any]:
     registration = to_request(body)
     if state is not None:
         registration.state = state.upper()
+    report = await keeper.replay(subject, registration) if samples else None
     with reporting() as checks:  # registration checks' warnings (registry/checks.py)
         found = await registry.register(subject, registration, normalize=normalize)
     # Confluent's RegisterSchemaResponse fields only, unless the client says it tolerates more
@@ -171,6 +175,8 @@ async def register_schema(
     payload.pop("deleted", None)
     if checks.warnings and extras:
         payload["warnings"] = [warning.as_json() for warning in checks.warnings]
+    if report is not None:
+        payload["samples"] = report.as_json()
     return payload
 
 

@@ -75,6 +75,8 @@ async def validate(registry: Registry, request: Request, body: ValidateRequest) 
     if body.llm_output is not None:
         checked = await llm_output_result(registry, target.schema, body.llm_output, body.message)
         service.count(target, int(checked["valid"]), int(not checked["valid"]))
+        if checked["valid"]:
+            await service.keep(target, [checked["extracted"]])
         return checked
     records = body.records if body.records is not None else [body.data]
     results = await service.validate(target, records, body.message)
