@@ -53,9 +53,9 @@ def _integer_query_parameters() -> Iterator[tuple[str, str, str]]:
     for path, operations in API.openapi()["paths"].items():
         for method, operation in operations.items():
             for parameter in operation.get("parameters", []):
-                kinds = {parameter["schema"].get("type")} | {
-                    option.get("type") for option in parameter["schema"].get("anyOf", [])
-                }
+                options = [parameter["schema"], *parameter["schema"].get("anyOf", [])]
+                options += [option.get("items", {}) for option in options]  # lists of ints
+                kinds = {option.get("type") for option in options}
                 if parameter["in"] == "query" and "integer" in kinds:
                     yield method.upper(), path, parameter["name"]
 
