@@ -95,7 +95,7 @@ def _body(method: str) -> dict[str, Any] | None:
     return {"schema": USER_V1} if method in ("POST", "PUT") else None
 
 
-def test_the_routes_were_found() -> None:
+async def test_the_routes_were_found() -> None:
     paths = {path for _, path, _ in ROUTES}
     assert "/schemas/ids/{id}" in paths and "/subjects/{subject}/versions/{version}" in paths
     assert ("GET", "/subjects", "limit") in QUERY_PARAMETERS
