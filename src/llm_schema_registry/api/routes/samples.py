@@ -9,7 +9,7 @@ from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
 
 from llm_schema_registry.api.access import READ, requires
-from llm_schema_registry.api.deps import Samples, Subject
+from llm_schema_registry.api.deps import QueryInt, Samples, Subject
 from llm_schema_registry.api.models import ERRORS
 from llm_schema_registry.registry.samples import SampleKind
 
@@ -73,7 +73,7 @@ async def delete_samples(
     samples: Samples,
     subject: Subject,
     kind: Literal["curated", "recent"] = "curated",
-    id: Annotated[list[int] | None, Query(description="Only these samples")] = None,
+    id: Annotated[list[QueryInt] | None, Query(description="Only these samples")] = None,
 ) -> dict[str, int]:
     """Delete the curated samples (`kind=recent`: empty the reservoir), or only those `id`
     names; answers how many went."""
