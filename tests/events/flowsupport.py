@@ -53,11 +53,13 @@ def state_of(app: Any) -> Any:
     return app.state
 
 
-async def eventually(check: Callable[[], bool], timeout: float = 15.0) -> None:
+async def eventually(
+    check: Callable[[], bool], timeout: float = 15.0, status: Callable[[], object] = str
+) -> None:
     deadline = time.monotonic() + timeout
     while not check():
         if time.monotonic() > deadline:
-            raise AssertionError("timed out waiting")
+            raise AssertionError(f"timed out waiting {status()}")
         await asyncio.sleep(0.02)
 
 
