@@ -43,7 +43,7 @@ async def registry_app(
         async with httpx.AsyncClient(
             transport=transport, base_url="http://registry", headers={"Content-Type": V1}
         ) as client:
-            yield client, manager.app
+            yield client, app
 
 
 def state_of(app: Any) -> Any:
