@@ -37,7 +37,7 @@ import orjson
 
 sys.path.insert(0, str(Path(__file__).parent))
 from common import PYTHON, Server, WrkResult, free_port, pinned, wrk
-from registrations import SCRIPT, SUBJECTS, fresh_store, median
+from registrations import SCRIPT, SUBJECTS, cpu_seconds, fresh_store, median
 
 STEADY = 200  # registrations at 20/s for the unloaded latency
 
@@ -166,11 +166,21 @@ def run(
                         time.sleep(0.1)
                 hook = {"url": f"http://127.0.0.1:{port}/hook"}
                 client.post("/webhooks", json=hook).raise_for_status()
+            before = cpu_seconds(server.process.pid, database_url)
             registered = wrk(server.url, 32, seconds, SCRIPT, core=1)
+            done = sum(len(client.get(f"/subjects/w{n}/versions").json()) for n in range(SUBJECTS))
+            if collector is not None:
+                loaded = wait_for(stats, done)  # the relay catches up after the load
+            after = cpu_seconds(server.process.pid, database_url)
+            registry_ms, postgres_ms = (
+                (a - b) / done * 1000 for a, b in zip(after, before, strict=True)
+            )
+            print(
+                f"      CPU per registration (events delivered included): registry "
+                f"{registry_ms:.2f} ms, PostgreSQL {postgres_ms:.2f} ms"
+            )
             if collector is None:
                 return registered, None
-            done = sum(len(client.get(f"/subjects/w{n}/versions").json()) for n in range(SUBJECTS))
-            loaded = wait_for(stats, done)
             stats.post("/reset")
             for n in range(STEADY):
                 body = {"schema": orjson.dumps(steady_schema(n)).decode()}
