@@ -33,6 +33,9 @@ class RelayOptions:
     batch: int = 100  # events sequenced, and claimed per sink, in one step
     lease: timedelta = timedelta(seconds=60)
     idle_seconds: float = 1.0  # poll interval when nothing woke the relay
+    # At most one step per this long: under a burst of commits each step (a few short
+    # transactions) then carries many events instead of one, at a cost of this much latency.
+    min_step_seconds: float = 0.05
     concurrency: int = 8  # subjects delivered at once, per sink
     down_backoff: tuple[float, float] = (1.0, 60.0)  # retry delay bounds for a sink that is down
     housekeeping_seconds: float = 30.0  # lag and dead-letter gauges, retention purge
@@ -108,8 +111,13 @@ class Relay:
         """Step until cancelled; storage errors are logged and the loop goes on."""
         housekeeping_due = 0.0
         loop = asyncio.get_running_loop()
+        last_step = -self._options.min_step_seconds
         try:
             while True:
+                pause = last_step + self._options.min_step_seconds - loop.time()
+                if pause > 0:
+                    await asyncio.sleep(pause)
+                last_step = loop.time()
                 ticket = self._wake.ticket()
                 try:
                     busy = await self.step()
