@@ -43,6 +43,9 @@ def test_alert_rules_cover_the_operations_spec() -> None:
         "SchemaRegistryStorageDown",
         "SchemaRegistryLowCacheHitRate",
         "SchemaRegistryCompatibilityFailures",
+        "SchemaRegistryOutboxLag",
+        "SchemaRegistryEventDeadLetters",
+        "SchemaRegistryEventSinkDown",
     }
 
 

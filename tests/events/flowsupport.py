@@ -43,7 +43,7 @@ async def registry_app(
         async with httpx.AsyncClient(
             transport=transport, base_url="http://registry", headers={"Content-Type": V1}
         ) as client:
-            yield client, manager.app
+            yield client, app
 
 
 def state_of(app: Any) -> Any:
@@ -53,11 +53,13 @@ def state_of(app: Any) -> Any:
     return app.state
 
 
-async def eventually(check: Callable[[], bool], timeout: float = 15.0) -> None:
+async def eventually(
+    check: Callable[[], bool], timeout: float = 15.0, status: Callable[[], object] = str
+) -> None:
     deadline = time.monotonic() + timeout
     while not check():
         if time.monotonic() > deadline:
-            raise AssertionError("timed out waiting")
+            raise AssertionError(f"timed out waiting {status()}")
         await asyncio.sleep(0.02)
 
 

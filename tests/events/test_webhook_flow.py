@@ -9,6 +9,7 @@ from typing import Any
 import httpx
 from eventsupport import Receiver, closed_port, running
 from flowsupport import delivered, eventually, registry_app, schema
+from prometheus_client import REGISTRY
 
 FOUR = ["schema.registered", "version.state_changed", "config.changed", "version.deleted"]
 
@@ -74,20 +75,28 @@ async def test_register_deprecate_configure_delete_arrive_in_order_with_their_da
     assert first["source"] == "llm-schema-registry" and first["time"].endswith("Z")
 
 
+def deliveries(outcome: str) -> float:
+    labels = {"sink": "webhook", "outcome": outcome}
+    return REGISTRY.get_sample_value("schema_registry_event_deliveries_total", labels) or 0.0
+
+
 async def test_two_failures_then_success_keep_one_webhook_id(database_url: str) -> None:
+    before = deliveries("retried"), deliveries("delivered")
     async with (
         running(Receiver(script=[500, 500])) as receiver,
         registry_app(database_url) as (client, _app),
     ):
         hook = await add_webhook(client, receiver)
         await client.post("/subjects/a/versions", json={"schema": schema("A")})
-        await eventually(lambda: len(receiver.received) >= 3)
+        await eventually(lambda: deliveries("delivered") == before[1] + 1)
         history = (await client.get(f"/webhooks/{hook}/deliveries")).json()
     ids = {r.headers["webhook-id"] for r in receiver.received}
     assert len(receiver.received) == 3 and len(ids) == 1
     assert [r.verified["type"] for r in receiver.received] == ["schema.registered"] * 3
     assert [(h["attempt"], h["status"]) for h in history] == [(3, 200), (2, 500), (1, 500)]
     assert {h["event_id"] for h in history} == ids
+    # The metrics saw it too: two retries, one delivery.
+    assert deliveries("retried") == before[0] + 2
 
 
 async def test_a_receiver_down_too_long_leaves_a_dead_letter_that_replays(

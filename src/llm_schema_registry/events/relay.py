@@ -14,7 +14,7 @@ import contextlib
 import logging
 import random
 from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import timedelta
 
 from llm_schema_registry.events import metrics
@@ -33,6 +33,9 @@ class RelayOptions:
     batch: int = 100  # events sequenced, and claimed per sink, in one step
     lease: timedelta = timedelta(seconds=60)
     idle_seconds: float = 1.0  # poll interval when nothing woke the relay
+    # At most one step per this long: under a burst of commits each step (a few short
+    # transactions) then carries many events instead of one, at a cost of this much latency.
+    min_step_seconds: float = 0.05
     concurrency: int = 8  # subjects delivered at once, per sink
     down_backoff: tuple[float, float] = (1.0, 60.0)  # retry delay bounds for a sink that is down
     housekeeping_seconds: float = 30.0  # lag and dead-letter gauges, retention purge
@@ -53,14 +56,25 @@ def by_subject(claims: Sequence[Claim]) -> list[list[Claim]]:
     return list(groups.values())
 
 
+SETTLE_EVERY = 50  # deliveries written back to the outbox together (two transactions)
+
+
 @dataclass(slots=True)
 class _Batch:
-    """One sink's claimed batch: what is still ours to finish, and whether the sink went down."""
+    """One sink's claimed batch: what is still ours to finish, and whether the sink went down.
+
+    Deliveries that succeeded are written back in groups (`settled`, `attempts`): two short
+    transactions per group instead of two per event. Until written they stay `unfinished`, so
+    their leases are still renewed; a node dying before writing them redelivers them (same
+    ids), as for any claim it held.
+    """
 
     sink: Sink
     unfinished: set[EventId]
     down: bool = False
     finished: int = 0
+    settled: list[EventId] = field(default_factory=list)
+    attempts: list[Attempt] = field(default_factory=list)
 
 
 class Relay:
@@ -97,8 +111,13 @@ class Relay:
         """Step until cancelled; storage errors are logged and the loop goes on."""
         housekeeping_due = 0.0
         loop = asyncio.get_running_loop()
+        last_step = -self._options.min_step_seconds
         try:
             while True:
+                pause = last_step + self._options.min_step_seconds - loop.time()
+                if pause > 0:
+                    await asyncio.sleep(pause)
+                last_step = loop.time()
                 ticket = self._wake.ticket()
                 try:
                     busy = await self.step()
@@ -184,6 +203,8 @@ class Relay:
                 return_exceptions=True,
             )
         except asyncio.CancelledError:
+            with contextlib.suppress(Exception):  # best effort: else redelivered, same ids
+                await self._write_settled(batch)
             await self._hand_back(batch)
             raise
         finally:
@@ -193,6 +214,7 @@ class Relay:
         for outcome in outcomes:
             if isinstance(outcome, Exception):  # storage trouble: those leases will expire
                 log.error("delivering to %s failed", sink.key, exc_info=outcome)
+        await self._write_settled(batch)
         return batch.finished
 
     async def _deliver(self, batch: _Batch, group: list[Claim], gate: asyncio.Semaphore) -> None:
@@ -220,17 +242,30 @@ class Relay:
     async def _settle(self, batch: _Batch, claim: Claim, delivery: Delivery) -> None:
         sink, event_id = batch.sink, claim.event.id
         attempts = [replace(a, number=claim.attempts + a.number) for a in delivery.attempts]
-        await self._outbox.record_attempts(sink.key, attempts)
         metrics.count_delivery(sink.kind, Outcome.RETRIED, max(0, len(attempts) - 1))
-        if delivery.delivered:
-            await self._outbox.delivered(sink.key, [event_id])
-            metrics.count_delivery(sink.kind, Outcome.DELIVERED)
-        else:
-            await self._outbox.dead_letter(sink.key, event_id, error=delivery.error or "gave up")
-            metrics.count_delivery(sink.kind, Outcome.DEAD_LETTER)
-            log.warning("event %s dead-lettered at %s: %s", event_id, sink.key, delivery.error)
-        batch.unfinished.discard(event_id)
         batch.finished += 1
+        if delivery.delivered:
+            metrics.count_delivery(sink.kind, Outcome.DELIVERED)
+            batch.settled.append(event_id)
+            batch.attempts += attempts
+            if len(batch.settled) >= SETTLE_EVERY:
+                await self._write_settled(batch)
+            return
+        await self._outbox.record_attempts(sink.key, attempts)
+        await self._outbox.dead_letter(sink.key, event_id, error=delivery.error or "gave up")
+        metrics.count_delivery(sink.kind, Outcome.DEAD_LETTER)
+        log.warning("event %s dead-lettered at %s: %s", event_id, sink.key, delivery.error)
+        batch.unfinished.discard(event_id)
+
+    async def _write_settled(self, batch: _Batch) -> None:
+        """Record the delivered events of `batch` not yet written (see `_Batch`)."""
+        settled, attempts = batch.settled, batch.attempts
+        if not settled:
+            return
+        batch.settled, batch.attempts = [], []
+        await self._outbox.record_attempts(batch.sink.key, attempts)
+        await self._outbox.delivered(batch.sink.key, settled)
+        batch.unfinished.difference_update(settled)
 
     async def _hand_back(self, batch: _Batch) -> None:
         """Shutting down: other nodes may take our unfinished claims now, not at lease expiry."""

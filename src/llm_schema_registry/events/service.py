@@ -12,7 +12,6 @@ import contextlib
 import logging
 import os
 import socket
-import time
 import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -37,7 +36,6 @@ from llm_schema_registry.events.webhook import RetryPolicy, WebhookSink, webhook
 from llm_schema_registry.webhooks import generate_secret, secret_key
 
 log = logging.getLogger(__name__)
-WEBHOOKS_FRESH_SECONDS = 5.0  # another node's webhook changes reach this one within this
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,7 +68,6 @@ class EventsService:
         self._client: httpx.AsyncClient | None = None
         self._brokers: list[Sink] = []
         self._hooks: dict[WebhookId, WebhookSink] = {}
-        self._hooks_read = -1.0
         self._relay: Relay | None = None
         self._task: asyncio.Task[None] | None = None
 
@@ -122,10 +119,10 @@ class EventsService:
         await self.store.close()
 
     async def sinks(self) -> Sequence[Sink]:
-        """Brokers, then one sink per webhook (re-read every few seconds: other nodes add
-        and remove webhooks too)."""
-        if time.monotonic() - self._hooks_read >= WEBHOOKS_FRESH_SECONDS:
-            await self._refresh_hooks()
+        """Brokers, then one sink per webhook. The webhooks are read afresh for every relay
+        step (one small query): events are routed when they are sequenced, and a webhook
+        another node just added must get every event sequenced after it."""
+        await self._refresh_hooks()
         return [*self._brokers, *self._hooks.values()]
 
     async def _refresh_hooks(self) -> None:
@@ -142,7 +139,6 @@ class EventsService:
                     policy=self.config.policy,
                     source=self.config.source,
                 )
-        self._hooks_read = time.monotonic()
 
     # ---- webhooks ----------------------------------------------------------------------
 
@@ -183,7 +179,6 @@ class EventsService:
             created_by=created_by,
         )
         await self.store.add_webhook(hook)
-        self._hooks_read = -1.0  # the relay picks it up at its next step
         self.wake()
         return hook
 

@@ -53,6 +53,11 @@ SET_SEQUENCE = (
 )
 ADD_DELIVERY = insert(event_deliveries)
 ADD_ATTEMPT = insert(event_attempts)
+COUNT_ATTEMPTS = (
+    update(event_deliveries)
+    .where(_d.sink == bindparam("s"), _d.event_id == bindparam("e"))
+    .values(attempts=_d.attempts + bindparam("n"))
+)
 
 
 def claim_lock_key(sink: str) -> int:
@@ -236,12 +241,10 @@ class SqlEventStore(SqlEventFeed):
                     for a in attempts
                 ],
             )
-            for event_id, count in counts.items():
-                await conn.execute(
-                    update(event_deliveries)
-                    .where(_d.sink == sink, _d.event_id == event_id)
-                    .values(attempts=_d.attempts + count)
-                )
+            await conn.execute(
+                COUNT_ATTEMPTS,
+                [{"s": sink, "e": event_id, "n": n} for event_id, n in counts.items()],
+            )
 
     async def dead_letter(self, sink: SinkKey, event_id: EventId, *, error: str) -> None:
         async with self._write() as conn:

@@ -1,0 +1,247 @@
+"""Change events: registrations/s with events on (a webhook + NATS JetStream) against off, and
+commit-to-receipt latency at the webhook and at a JetStream consumer.
+
+Each round starts a real `llm-schema serve` (one worker on core 0, wrk on core 1) on a fresh
+store, with `REGISTRY_EVENTS_ENABLED=false` ("off") or with a webhook and JetStream ("on"),
+the two interleaved over `--repeat` rounds since this host's speed drifts. wrk POSTs a new
+Avro schema per request over 100 subjects (compatibility NONE) from 32 connections. A
+collector process (also on core 1) receives the webhook's POSTs and subscribes to the stream;
+latency is receipt time minus the event's `time` (taken inside the committing transaction),
+both on this machine's clock: once under wrk's saturating load, and once at a steady 20
+registrations/s (what a registry usually sees).
+
+    REGISTRY_BENCH_PG_DSN=postgresql://postgres@127.0.0.1:5432/test \\
+        .venv/bin/python bench/events.py [--seconds 8] [--repeat 3]
+
+Without REGISTRY_BENCH_PG_DSN the store is SQLite. NATS: REGISTRY_BENCH_NATS_URL
+(default nats://127.0.0.1:4222).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import httpx
+import orjson
+
+sys.path.insert(0, str(Path(__file__).parent))
+from common import PYTHON, Server, WrkResult, free_port, pinned, wrk
+from registrations import SCRIPT, SUBJECTS, cpu_seconds, fresh_store, median
+
+STEADY = 200  # registrations at 20/s for the unloaded latency
+
+
+# ---- the collector (a process of its own: `events.py --collect PORT NATS STREAM PREFIX`) ----
+
+
+def received_at(body: bytes) -> float | None:
+    """Seconds from a registration event's `time` to now (None for other events: the
+    configuration each round starts with)."""
+    event = orjson.loads(body)
+    if event["type"] != "schema.registered":
+        return None
+    sent = datetime.fromisoformat(event["time"].replace("Z", "+00:00"))
+    return time.time() - sent.timestamp()
+
+
+async def collect(port: int, nats_url: str, stream: str, prefix: str) -> None:
+    import nats
+    import uvicorn
+    from nats.js.api import StreamConfig
+
+    latencies: dict[str, list[float]] = {"webhook": [], "nats": []}
+
+    async def app(scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            return
+        body, more = b"", True
+        while more:
+            message = await receive()
+            body += message.get("body", b"")
+            more = message.get("more_body", False)
+        reply = b"ok"
+        if scope["path"] == "/hook":
+            if (seconds := received_at(body)) is not None:
+                latencies["webhook"].append(seconds)
+        elif scope["path"] == "/stats":
+            reply = orjson.dumps(latencies)
+        elif scope["path"] == "/reset":
+            for found in latencies.values():
+                found.clear()
+        await send({"type": "http.response.start", "status": 200, "headers": []})
+        await send({"type": "http.response.body", "body": reply})
+
+    connection = await nats.connect(nats_url)
+    js = connection.jetstream()
+    await js.add_stream(StreamConfig(name=stream, subjects=[f"{prefix}.>"]))
+
+    async def on_message(msg: Any) -> None:
+        if (seconds := received_at(msg.data)) is not None:
+            latencies["nats"].append(seconds)
+        await msg.ack()
+
+    await js.subscribe(f"{prefix}.>", stream=stream, cb=on_message)
+    server = uvicorn.Server(
+        uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="off")
+    )
+    try:
+        await server.serve()
+    finally:
+        await js.delete_stream(stream)
+        await connection.close()
+
+
+# ---- the benchmark --------------------------------------------------------------------
+
+
+def percentiles(values: list[float]) -> tuple[float, float]:
+    """(p50, p99) in milliseconds."""
+    if len(values) < 2:
+        return (values[0] * 1000, values[0] * 1000) if values else (float("nan"),) * 2
+    cuts = statistics.quantiles(values, n=100)
+    return cuts[49] * 1000, cuts[98] * 1000
+
+
+def registry(database_url: str, work: Path, extra: dict[str, str]) -> Server:
+    command = [PYTHON, "-m", "llm_schema_registry.cli.main", "serve", "--port", "{port}"]
+    env = {
+        "REGISTRY_DATABASE_URL": database_url,
+        "REGISTRY_LOG_LEVEL": "WARNING",
+        "REGISTRY_GRPC_PORT": "0",
+        **extra,
+    }
+    return Server(command, env, work, core=0)
+
+
+def wait_for(stats: httpx.Client, expected: int, timeout: float = 120.0) -> dict[str, Any]:
+    """The collector's figures once both sinks got `expected` events (or time ran out)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        found: dict[str, Any] = stats.get("/stats").json()
+        if min(len(v) for v in found.values()) >= expected or time.monotonic() > deadline:
+            return found
+        time.sleep(0.2)
+
+
+def run(
+    database_url: str, work: Path, seconds: int, on: bool, nats_url: str
+) -> tuple[WrkResult, dict[str, Any] | None]:
+    collector = None
+    extra = {"REGISTRY_EVENTS_ENABLED": "false"}
+    if on:
+        tag = uuid.uuid4().hex[:8]
+        stream, prefix, port = f"BENCH_{tag}", f"bench-{tag}.events", free_port()
+        collector = subprocess.Popen(
+            pinned([PYTHON, __file__, "--collect", str(port), nats_url, stream, prefix], 1)
+        )
+        extra = {
+            "REGISTRY_WEBHOOK_ALLOW_PRIVATE": "true",
+            "REGISTRY_EVENTS_NATS_URL": nats_url,
+            "REGISTRY_EVENTS_NATS_STREAM": stream,
+            "REGISTRY_EVENTS_NATS_SUBJECT_PREFIX": prefix,
+        }
+    server = registry(database_url, work, extra)
+    try:
+        with httpx.Client(base_url=server.url, timeout=30) as client:
+            for n in range(SUBJECTS):
+                client.put(f"/config/w{n}", json={"compatibility": "NONE"}).raise_for_status()
+            if collector is not None:
+                stats = httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=10)
+                for _ in range(100):
+                    try:
+                        stats.get("/stats")
+                        break
+                    except httpx.HTTPError:
+                        time.sleep(0.1)
+                hook = {"url": f"http://127.0.0.1:{port}/hook"}
+                client.post("/webhooks", json=hook).raise_for_status()
+            before = cpu_seconds(server.process.pid, database_url)
+            registered = wrk(server.url, 32, seconds, SCRIPT, core=1)
+            done = sum(len(client.get(f"/subjects/w{n}/versions").json()) for n in range(SUBJECTS))
+            if collector is not None:
+                loaded = wait_for(stats, done)  # the relay catches up after the load
+            after = cpu_seconds(server.process.pid, database_url)
+            registry_ms, postgres_ms = (
+                (a - b) / done * 1000 for a, b in zip(after, before, strict=True)
+            )
+            print(
+                f"      CPU per registration (events delivered included): registry "
+                f"{registry_ms:.2f} ms, PostgreSQL {postgres_ms:.2f} ms"
+            )
+            if collector is None:
+                return registered, None
+            stats.post("/reset")
+            for n in range(STEADY):
+                body = {"schema": orjson.dumps(steady_schema(n)).decode()}
+                client.post(f"/subjects/steady{n}/versions", json=body).raise_for_status()
+                time.sleep(0.05)
+            steady = wait_for(stats, STEADY, timeout=30)
+            return registered, {"loaded": loaded, "steady": steady}
+    finally:
+        server.stop()
+        if collector is not None:
+            collector.terminate()
+            collector.wait(timeout=30)
+
+
+def steady_schema(n: int) -> dict[str, Any]:
+    return {"type": "record", "name": f"S{n}", "fields": [{"name": "a", "type": "int"}]}
+
+
+def latency_line(found: dict[str, list[float]]) -> str:
+    parts = []
+    for sink in ("webhook", "nats"):
+        p50, p99 = percentiles(found[sink])
+        parts.append(f"{sink} n={len(found[sink])} p50 {p50:.1f} ms p99 {p99:.1f} ms")
+    return "; ".join(parts)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=int, default=8)
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--collect", nargs=4, metavar=("PORT", "NATS", "STREAM", "PREFIX"))
+    args = parser.parse_args()
+    if args.collect:
+        port, nats_url, stream, prefix = args.collect
+        asyncio.run(collect(int(port), nats_url, stream, prefix))
+        return
+    admin = os.environ.get("REGISTRY_BENCH_PG_DSN")
+    nats_url = os.environ.get("REGISTRY_BENCH_NATS_URL", "nats://127.0.0.1:4222")
+    print(f"store: {'PostgreSQL' if admin else 'SQLite'}; registry on core 0, wrk on core 1")
+    rates: dict[bool, list[WrkResult]] = {False: [], True: []}
+    with tempfile.TemporaryDirectory() as tmp:
+        for round_number in range(1, args.repeat + 1):
+            for on in (False, True):
+                with fresh_store(admin, Path(tmp)) as url:
+                    registered, latencies = run(url, Path(tmp), args.seconds, on, nats_url)
+                rates[on].append(registered)
+                label = "events on " if on else "events off"
+                print(f"  round {round_number} {label}  {registered.line()}")
+                if latencies is not None:
+                    print(f"      under load: {latency_line(latencies['loaded'])}")
+                    print(f"      at 20/s:    {latency_line(latencies['steady'])}")
+    off, on_ = median(rates[False]), median(rates[True])
+    print(f"medians of {args.repeat} rounds:")
+    print(f"  events off {off.line()}")
+    print(f"  events on  {on_.line()}")
+    pairs = zip(rates[False], rates[True], strict=True)
+    ratios = [b.requests_per_second / a.requests_per_second for a, b in pairs]
+    overall = on_.requests_per_second / off.requests_per_second
+    listed = ", ".join(f"{r:.2f}" for r in ratios)
+    print(f"  on/off per round: {listed}; of the medians {overall:.2f}")
+
+
+if __name__ == "__main__":
+    main()
