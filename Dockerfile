@@ -1,11 +1,12 @@
 # syntax=docker/dockerfile:1
-# Multi-stage: build a wheel with its dependencies, then run it as a non-root user.
+# Multi-stage: build a wheel with its dependencies (and the MCP server's, for /mcp), then run
+# it as a non-root user.
 FROM python:3.11-slim AS build
 WORKDIR /src
 COPY pyproject.toml README.md ./
 COPY src ./src
 RUN pip install --no-cache-dir --upgrade pip \
- && pip wheel --no-cache-dir --wheel-dir /wheels .
+ && pip wheel --no-cache-dir --wheel-dir /wheels '.[mcp]'
 
 FROM python:3.11-slim
 RUN groupadd --system --gid 10001 registry && useradd --system --uid 10001 --gid registry --home /var/lib/registry registry \

@@ -29,12 +29,17 @@ class Settings(BaseSettings):
     max_schema_bytes: int = Field(default=1024 * 1024, ge=1024)
     cluster_id: str = "llm-schema-registry"
     log_level: str = "INFO"
+    # The most memory the pre-encoded `GET /schemas/ids/{id}` bodies may take (LRU beyond it).
+    schema_body_cache_bytes: int = Field(default=64 * 1024 * 1024, ge=64 * 1024)
     # How many parsed schemas to keep in memory for compatibility checks.
     parsed_cache_size: int = Field(default=4096, ge=16)
     # Security (docs/security.md). Off by default only on loopback; `serve` enforces that.
     auth_enabled: bool = False
     # How long a verified API key is trusted before its row (revoked? expired?) is re-read.
     api_key_cache_seconds: float = Field(default=5.0, ge=0)
+    # Failed authentications allowed per client address and per key id, per minute (a burst
+    # of this many, then refused with 429 before any hash is paid).
+    auth_failures_per_minute: int = Field(default=10, ge=1)
     audit_enabled: bool = True  # mutations, denials and login failures
     jwt_jwks_url: str | None = None
     jwt_public_key_file: Path | None = None

@@ -34,6 +34,11 @@ def registry(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Registry]:
         "REGISTRY_UI_SESSION_KEYS": SESSION_KEYS,
         "REGISTRY_JWT_SECRET": JWT_SECRET,
         "REGISTRY_USAGE_FLUSH_SECONDS": "1",
+        # the events page's webhooks: receivers on loopback, dead letters within moments
+        "REGISTRY_WEBHOOK_ALLOW_PRIVATE": "true",
+        "REGISTRY_WEBHOOK_RETRIES": "1",
+        "REGISTRY_WEBHOOK_RETRY_MIN_SECONDS": "0.05",
+        "REGISTRY_WEBHOOK_RETRY_MAX_SECONDS": "0.1",
     }
     server = ServerProcess(url, workdir, env)
     try:

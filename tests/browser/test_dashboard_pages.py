@@ -20,6 +20,7 @@ PAGES = {
     "export": "/ui/subjects/llm.reply/versions/1/export?target=openai",
     "usage": "/ui/usage",
     "audit": "/ui/audit",
+    "events": "/ui/events",
     "lifecycle": "/ui/subjects/orders.deprecations/versions/2/lifecycle?action=deprecate",
     "rollback": "/ui/subjects/orders.deprecations/rollback?target=1",
     "not-found": "/ui/subjects/no.such.subject",

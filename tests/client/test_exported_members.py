@@ -11,7 +11,9 @@ def test_public_names() -> None:
         "AuthenticationError",
         "BundleError",
         "CacheStats",
+        "ChangeEvent",
         "CompatibilityResult",
+        "EventPage",
         "ExportResult",
         "IncompatibleSchemaError",
         "InvalidRequestError",
@@ -26,10 +28,12 @@ def test_public_names() -> None:
         "RuleWarning",
         "SchemaRegistryError",
         "ValidationOutcome",
+        "WebhookVerificationError",
         "export_bundle",
         "extract_json",
         "model_from_schema",
         "repair_prompt",
+        "verify_webhook",
     ]
     for name in sdk.__all__:
         assert getattr(sdk, name) is not None

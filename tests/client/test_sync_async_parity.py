@@ -1,11 +1,12 @@
 """The sync and async clients are one SDK: the same public methods, properties and attributes,
-with the same signatures (parameters, kinds, defaults, annotations; the async ones awaitable),
+with the same signatures (parameters, kinds, defaults, annotations; the async ones awaitable,
+streams async iterators where the sync ones are iterators),
 so neither can grow a method or a parameter the other lacks."""
 
 from __future__ import annotations
 
 import inspect
-from collections.abc import Awaitable, Callable, Coroutine
+from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Iterator
 from typing import Any, get_args, get_origin
 
 from llm_schema_registry.client import AsyncRegistryClient, RegistryClient
@@ -21,6 +22,8 @@ def _plain(annotation: Any, cls: type) -> Any:
         return "Self"
     if get_origin(annotation) in (Awaitable, Coroutine):
         return _plain(get_args(annotation)[-1], cls)
+    if get_origin(annotation) is AsyncIterator:  # a stream: iterated with `async for`
+        return Iterator[get_args(annotation)[0]]  # type: ignore[valid-type]
     return annotation
 
 
@@ -59,7 +62,11 @@ def _public_methods(cls: type) -> dict[str, Callable[..., Any]]:
 
 def _awaitable(method: Callable[..., Any]) -> bool:
     returns = inspect.signature(method, eval_str=True).return_annotation
-    return inspect.iscoroutinefunction(method) or get_origin(returns) in (Awaitable, Coroutine)
+    return (
+        inspect.iscoroutinefunction(method)
+        or inspect.isasyncgenfunction(method)
+        or get_origin(returns) in (Awaitable, Coroutine)
+    )
 
 
 def test_same_public_methods_with_the_same_signatures() -> None:

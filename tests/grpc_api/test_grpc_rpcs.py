@@ -30,7 +30,13 @@ async def registry(database_url: str) -> AsyncIterator[Registry]:
 
 
 async def test_rest_registration_is_read_over_grpc_with_the_same_id(registry: Registry) -> None:
-    made = (await registry.http.post("/subjects/a/versions", json={"schema": AVRO_V1})).json()
+    made = (
+        await registry.http.post(
+            "/subjects/a/versions",
+            json={"schema": AVRO_V1},
+            headers={"Confluent-Accept-Unknown-Properties": "true"},  # for `ts`
+        )
+    ).json()
     by_id = await registry.stub.GetSchemaById(pb.GetSchemaByIdRequest(id=made["id"]))
     assert (by_id.id, by_id.guid, by_id.schema) == (made["id"], made["guid"], AVRO_V1)
     assert by_id.schema_type == pb.SCHEMA_TYPE_AVRO

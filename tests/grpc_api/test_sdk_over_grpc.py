@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 from grpcsupport import AVRO_BREAKING, AVRO_V1, AVRO_V2, JSON_SCHEMA
 
@@ -110,6 +111,10 @@ def test_methods_grpc_does_not_serve_say_so(server: ServerProcess) -> None:
             rpc.get_config()
         with pytest.raises(InvalidRequestError, match="not served over gRPC"):
             rpc.deprecate("x", 1, "old", "2099-01-01")
+        with pytest.raises(InvalidRequestError, match="not served over gRPC"):
+            rpc.check_compatibility("x", AVRO_V1, samples=True)
+        with pytest.raises(InvalidRequestError, match="not served over gRPC"):
+            rpc.add_samples("x", [{"a": 1}])
 
 
 def test_errors_are_the_sdks_errors(server: ServerProcess) -> None:
@@ -138,3 +143,18 @@ async def test_the_async_client_over_grpc(server: ServerProcess, tmp_path: Path)
         assert [o.valid for o in outcomes] == [True, False]
         with pytest.raises(NotFoundError):
             await rpc.get_latest("async-missing")
+
+
+def test_the_samples_gate_refuses_registrations_over_grpc_too(server: ServerProcess) -> None:
+    closed = {"type": "object", "properties": {"a": {"type": "string"}}}
+    stricter = {**closed, "required": ["a"]}
+    with RegistryClient(server.url) as rest, RegistryClient(f"grpc://{server.grpc_target}") as rpc:
+        rest.register("gated-grpc", closed, "JSON")
+        rest.set_config("NONE", "gated-grpc")
+        config = {"samplesGate": True}
+        assert httpx.put(f"{server.url}/config/gated-grpc", json=config).status_code == 200
+        rest.add_samples("gated-grpc", [{"a": "x"}, {}])
+        with pytest.raises(IncompatibleSchemaError) as refused:
+            rpc.register("gated-grpc", stricter, "JSON")
+        assert refused.value.error_code == 40961
+        assert rest.versions("gated-grpc") == [1]

@@ -2,6 +2,7 @@
 
 import { DEFAULT_CACHE_SIZE, SchemaCache } from "./cache.js";
 import { NotFoundError } from "./errors.js";
+import { type ChangeEvent, type EventStreamOptions, followEvents } from "./events.js";
 import { LocalValidators, defaultAjvFactory } from "./local.js";
 import {
   type CacheStats,
@@ -73,6 +74,15 @@ export class RegistryClient {
 
   get cacheStats(): CacheStats {
     return this.cache.stats;
+  }
+
+  /**
+   * The registry's change events (`GET /events/stream`), then live ones, until `signal`
+   * aborts or the loop breaks: `for await (const event of client.events({ subjects:
+   * ["orders.*"] }))`. Resumes by itself after a dropped connection, missing nothing.
+   */
+  events(options: EventStreamOptions = {}): AsyncGenerator<ChangeEvent, void, undefined> {
+    return followEvents(this.transport, options);
   }
 
   private send(call: Call, options: RequestOptions): Promise<unknown> {

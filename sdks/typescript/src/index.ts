@@ -62,6 +62,10 @@ export type {
   VersionState,
 } from "./models.js";
 export { Transport, V1_JSON, segment } from "./transport.js";
+export { STREAM_PATH, followEvents } from "./events.js";
+export type { ChangeEvent, EventStreamOptions } from "./events.js";
+export { WebhookVerificationError, verifyWebhook } from "./webhooks.js";
+export type { VerifyOptions, WebhookHeaders } from "./webhooks.js";
 export type {
   BasicAuth,
   Call,

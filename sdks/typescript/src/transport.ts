@@ -2,8 +2,8 @@
  * HTTP to the registry over the platform's `fetch` (Node 20+, browsers): auth headers, one
  * timeout per attempt, the caller's `AbortSignal`, JSON in and out, replies decoded into SDK
  * errors, and retries with exponential backoff and full jitter on network errors, timeouts and
- * 5xx, never on 4xx. Everything that talks HTTP goes through `Transport`, so a later stream
- * (server-sent events) reuses its URL, headers and signal handling.
+ * 5xx, never on 4xx. Everything that talks HTTP goes through `Transport`; the change stream
+ * (`events.ts`) reuses its URL, headers, `fetch` and backoff.
  */
 
 import {
@@ -79,7 +79,8 @@ export class Transport {
   attempts = 0;
   readonly baseUrl: string;
   private readonly options: TransportOptions;
-  private readonly fetchImpl: typeof fetch;
+  /** The `fetch` every request goes through (also the change stream's). */
+  readonly fetchImpl: typeof fetch;
 
   constructor(options: TransportOptions) {
     this.options = options;
@@ -124,7 +125,7 @@ export class Transport {
 
   /** The reply's JSON (undefined when empty), or the SDK error it stands for. */
   async request(call: Call, options: RequestOptions = {}): Promise<unknown> {
-    const retries = Math.max(0, this.options.retries ?? 3);
+    const retries = this.retries;
     for (let attempt = 0; ; attempt += 1) {
       try {
         return await this.attempt(call, options);
@@ -137,7 +138,13 @@ export class Transport {
     }
   }
 
-  private backoff(attempt: number): number {
+  /** Retries after a first failed attempt (also reconnections in a row of the stream). */
+  get retries(): number {
+    return Math.max(0, this.options.retries ?? 3);
+  }
+
+  /** How long to wait before retry number `attempt` (from 0): full jitter, doubling. */
+  backoff(attempt: number): number {
     const base = this.options.backoffMs ?? 200;
     const cap = this.options.maxBackoffMs ?? 5000;
     return Math.random() * Math.min(cap, base * 2 ** attempt);

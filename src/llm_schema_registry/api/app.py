@@ -5,24 +5,27 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from fastapi import FastAPI
+from starlette.routing import Route
 
 from llm_schema_registry import __version__
 from llm_schema_registry.api import docs, errors
-from llm_schema_registry.api.access import declared_routes
+from llm_schema_registry.api.access import READ, declared_routes, requires
 from llm_schema_registry.api.front import FrontLayer, SchemaBodyCache
 from llm_schema_registry.api.media import RegistryJSONResponse
 from llm_schema_registry.api.observe import ObservabilityLayer
 from llm_schema_registry.api.routes import (
     compatibility,
     config,
+    event_feed,
     export,
     governance,
     health,
     lineage,
     prompts,
+    samples,
     schemas,
     security,
     server,
@@ -32,6 +35,7 @@ from llm_schema_registry.api.routes import (
     webhooks,
 )
 from llm_schema_registry.asgi import ASGIApp
+from llm_schema_registry.events.feed import EventFeed
 from llm_schema_registry.events.relay import RelayOptions
 from llm_schema_registry.events.service import EventsConfig, EventsService
 from llm_schema_registry.events.ssrf import UrlGuard
@@ -47,6 +51,7 @@ from llm_schema_registry.grpc_api.service import RegistryServices
 from llm_schema_registry.llm.profiles import ProviderProfiles
 from llm_schema_registry.observability.readiness import Readiness, readiness
 from llm_schema_registry.observability.tracing import configure_tracing
+from llm_schema_registry.registry.sampling import SampleService
 from llm_schema_registry.registry.service import RegistryService
 from llm_schema_registry.registry.usage import UsageRecorder
 from llm_schema_registry.registry.validation import DataValidation
@@ -57,12 +62,16 @@ from llm_schema_registry.settings import Settings
 from llm_schema_registry.storage.cached import CachedStore
 from llm_schema_registry.storage.events_sql import SqlEventStore
 from llm_schema_registry.storage.feed import PostgresChangeFeed, RedisChangeFeed
+from llm_schema_registry.storage.samples_sql import SqlSampleStore
 from llm_schema_registry.storage.security_sql import SqlSecurityStore
 from llm_schema_registry.storage.sql import SqlStore
 from llm_schema_registry.storage.usage_sql import SqlUsageStore
 from llm_schema_registry.ui import PREFIX as UI_PREFIX
 from llm_schema_registry.ui import refuse_page
 from llm_schema_registry.ui import router as ui_router
+
+if TYPE_CHECKING:
+    from llm_schema_registry.mcp_server import McpEndpoint
 
 
 class _Server(Protocol):
@@ -95,6 +104,8 @@ def create_app(
         errors.send_error,
         pages=(UI_PREFIX, refuse_page),  # the dashboard: session cookies, CSRF, HTML refusals
     )
+    if api.state.mcp is not None:  # MCP tool calls go through the security layer, as REST's
+        api.state.mcp.bind(app)
     if serve_grpc and settings.grpc_port:
         api.state.servers.append(_grpc_server(api, settings))
     return app
@@ -103,7 +114,9 @@ def create_app(
 def _grpc_server(api: FastAPI, settings: Settings) -> GrpcServer:
     """The gRPC edge over the very services, caches and security guards of the HTTP API."""
     state = api.state
-    services = RegistryServices(state.registry, state.validation, state.governance)
+    services = RegistryServices(
+        state.registry, state.validation, state.governance, state.event_feed
+    )
     server = GrpcServer(services, state.guards, state.readiness, settings, _error_code)
     state.store.on_ids_removed.append(server.forget_schemas)
     return server
@@ -158,9 +171,10 @@ def create_api(settings: Settings, *, clock: Clock | None = None) -> FastAPI:
         store.publish = feed.publish
     elif sql.dialect == "postgresql":
         feed = PostgresChangeFeed(sql.listen_dsn, store.invalidate)
-    body_cache = SchemaBodyCache()
+    body_cache = SchemaBodyCache(settings.schema_body_cache_bytes)
     store.on_ids_removed.append(body_cache.clear)  # permanent deletes, on any node
-    servers: list[_Server] = []  # beside the HTTP API, in its event loop: the gRPC edge
+    mcp = _mcp_endpoint()  # MCP over streamable HTTP at /mcp (mcp_server/)
+    servers: list[_Server] = [mcp] if mcp else []  # beside the HTTP API: MCP, gRPC
 
     async def ready() -> Readiness:
         """Every probe's answer (REST `/health/ready`, gRPC health)."""
@@ -168,6 +182,7 @@ def create_api(settings: Settings, *, clock: Clock | None = None) -> FastAPI:
 
     usage_store = SqlUsageStore(settings.database_url.get_secret_value())
     recorder = UsageRecorder(usage_store, settings.usage_flush_seconds)
+    sample_store = SqlSampleStore(settings.database_url.get_secret_value())
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -178,6 +193,7 @@ def create_api(settings: Settings, *, clock: Clock | None = None) -> FastAPI:
             await feed.start()
         sweeper.start()
         recorder.start()
+        api.state.samples.start()
         for companion in servers:
             await companion.start()
         yield
@@ -185,6 +201,8 @@ def create_api(settings: Settings, *, clock: Clock | None = None) -> FastAPI:
             await companion.stop()
         await recorder.close()  # the counts since the last flush are written first
         await usage_store.close()
+        await api.state.samples.close()  # the samples queued since the last flush first
+        await sample_store.close()
         await sweeper.close()
         if events is not None:
             await events.close()
@@ -208,6 +226,7 @@ def create_api(settings: Settings, *, clock: Clock | None = None) -> FastAPI:
     api.state.readiness = ready
     api.state.servers = servers
     api.state.events = events
+    api.state.mcp = mcp
     policies = Policies.from_settings(settings)  # registration checks, run by the registry
     api.state.registry = RegistryService(
         store,
@@ -218,7 +237,18 @@ def create_api(settings: Settings, *, clock: Clock | None = None) -> FastAPI:
         configured_checks=[ProviderProfiles()],  # `llmProfiles` in a subject's config
     )
     api.state.usage = recorder
-    api.state.validation = DataValidation(api.state.registry, recorder)
+    api.state.samples = SampleService(
+        api.state.registry, sample_store, settings.usage_flush_seconds
+    )
+    api.state.registry.add_gate(api.state.samples)  # samplesGate
+    api.state.validation = DataValidation(api.state.registry, recorder, api.state.samples)
+    # The change feed's readers (SSE, GET /events, gRPC WatchEvents, the dashboard), woken
+    # when this node's relay numbers new events; None when events are turned off.
+    api.state.event_feed = (
+        EventFeed(events.store, events.sequenced, source=events.config.source)
+        if events is not None
+        else None
+    )
     api.state.governance = GovernanceService(store, api.state.registry)
     api.state.lineage = Lineage(api.state.registry, api.state.governance.consumers)
     api.state.impact = ImpactAnalysis(api.state.registry, api.state.governance.consumers)
@@ -245,7 +275,9 @@ def create_api(settings: Settings, *, clock: Clock | None = None) -> FastAPI:
         governance.router,
         export.router,
         prompts.router,
+        samples.router,
         security.router,
+        event_feed.router,
         lineage.router,
         usage.router,
         webhooks.router,
@@ -253,4 +285,25 @@ def create_api(settings: Settings, *, clock: Clock | None = None) -> FastAPI:
         ui_router,
     ):
         api.include_router(router)
+    if mcp is not None:
+        api.router.routes.append(_mcp_route(mcp))
     return api
+
+
+def _mcp_endpoint() -> McpEndpoint | None:
+    """The MCP endpoint, when the `mcp` extra is installed (else no `/mcp`)."""
+    try:
+        from llm_schema_registry.mcp_server import McpEndpoint
+    except ImportError:
+        return None
+    return McpEndpoint()
+
+
+def _mcp_route(endpoint: McpEndpoint) -> Route:
+    """`/mcp`: any authenticated caller who may read; what each tool does is then authorized
+    as the REST call it makes."""
+    from llm_schema_registry.mcp_server import PATH
+
+    route = Route(PATH, endpoint=endpoint, methods=["GET", "POST", "DELETE"])
+    route.dependencies = [requires(READ)]  # type: ignore[attr-defined]  # read by declared_routes
+    return route

@@ -9,13 +9,16 @@ from llm_schema_registry.cli.audit import audit_app
 from llm_schema_registry.cli.backup import backup, restore
 from llm_schema_registry.cli.bundle import bundle_app
 from llm_schema_registry.cli.context import CliContext
+from llm_schema_registry.cli.events import events_app
 from llm_schema_registry.cli.keys import keys_app
+from llm_schema_registry.cli.mcp import mcp
 from llm_schema_registry.cli.migration.command import import_command
 from llm_schema_registry.cli.prompts import render
 from llm_schema_registry.cli.rpc import grpc_app
 from llm_schema_registry.cli.seed import seed_app
 from llm_schema_registry.cli.serve import serve
 from llm_schema_registry.cli.verify import verify
+from llm_schema_registry.cli.webhooks import webhooks_app
 
 app = typer.Typer(
     name="llm-schema",
@@ -26,11 +29,14 @@ app = typer.Typer(
 app.command("serve")(serve)
 commands.install(app)
 app.command("render")(render)
+app.command("mcp")(mcp)
 app.add_typer(bundle_app, name="bundle")
 app.add_typer(seed_app, name="seed")
 app.add_typer(keys_app, name="keys")
 app.add_typer(audit_app, name="audit")
 app.add_typer(grpc_app, name="grpc")
+app.add_typer(events_app, name="events")
+app.add_typer(webhooks_app, name="webhooks")
 app.command("verify")(verify)
 app.command("import")(import_command)
 app.command("backup")(backup)

@@ -12,6 +12,7 @@ from llm_schema_registry.client.errors import (
     RegistryUnavailableError,
     SchemaRegistryError,
 )
+from llm_schema_registry.client.events import ChangeEvent, EventPage
 from llm_schema_registry.client.models import (
     CacheStats,
     CompatibilityResult,
@@ -25,6 +26,7 @@ from llm_schema_registry.client.models import (
 )
 from llm_schema_registry.client.pydantic_models import model_from_schema
 from llm_schema_registry.client.sync import RegistryClient
+from llm_schema_registry.client.webhooks import WebhookVerificationError, verify_webhook
 from llm_schema_registry.llm.output import extract_json, repair_prompt
 
 __all__ = [
@@ -32,7 +34,9 @@ __all__ = [
     "AuthenticationError",
     "BundleError",
     "CacheStats",
+    "ChangeEvent",
     "CompatibilityResult",
+    "EventPage",
     "ExportResult",
     "IncompatibleSchemaError",
     "InvalidRequestError",
@@ -47,8 +51,10 @@ __all__ = [
     "RuleWarning",
     "SchemaRegistryError",
     "ValidationOutcome",
+    "WebhookVerificationError",
     "export_bundle",
     "extract_json",
     "model_from_schema",
     "repair_prompt",
+    "verify_webhook",
 ]

@@ -10,6 +10,8 @@ status follows; an unreachable registry is `RegistryUnavailableError` (retried).
 from __future__ import annotations
 
 import base64
+import json
+from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
 import grpc
@@ -20,6 +22,7 @@ from llm_schema_registry.client.errors import (
     SchemaRegistryError,
     error_for,
 )
+from llm_schema_registry.client.events import RESUME_HEADER, ChangeEvent, EventCursor
 from llm_schema_registry.client.rpc_calls import Translation, translate
 from llm_schema_registry.client.transport import Call, ClientOptions
 from llm_schema_registry.rpc import method_path
@@ -79,6 +82,39 @@ def sdk_error(
     return error_for(status, {"error_code": status, "message": details or code.name})
 
 
+WATCH = method_path("WatchEvents")
+
+
+def watch_request(cursor: EventCursor) -> pb.WatchEventsRequest:
+    request = pb.WatchEventsRequest(types=cursor.types, subjects=cursor.subjects)
+    if cursor.after is not None:
+        request.after_sequence = cursor.after
+    return request
+
+
+def change_event(message: pb.ChangeEvent) -> ChangeEvent:
+    """The event as REST streams it: its CloudEvent rebuilt from the message's fields."""
+    envelope: dict[str, Any] = {
+        "specversion": "1.0",
+        "id": message.id,
+        "source": message.source,
+        "type": message.type,
+    }
+    if message.HasField("subject"):
+        envelope["subject"] = message.subject
+    envelope.update(time=message.time, datacontenttype="application/json")
+    envelope["sequence"] = message.sequence
+    if message.HasField("traceparent"):
+        envelope["traceparent"] = message.traceparent
+    envelope["data"] = json.loads(message.data or "{}")
+    return ChangeEvent.from_cloudevent(envelope)
+
+
+def _resume_after(metadata: Any) -> str | None:
+    found = dict(metadata or ()).get(RESUME_HEADER)
+    return found if isinstance(found, str) else None
+
+
 class _Channel:
     """What both transports share: the target, credentials and the call's translation."""
 
@@ -116,6 +152,24 @@ class GrpcTransport(_Channel):
             raise error from None
         return rpc.decode(reply)
 
+    def watch(self, cursor: EventCursor) -> Iterator[ChangeEvent]:
+        """`WatchEvents` from where `cursor` is (no deadline: a stream lasts)."""
+        method = self._channel.unary_stream(
+            WATCH, request_serializer=_encode, response_deserializer=pb.ChangeEvent.FromString
+        )
+        call = method(watch_request(cursor), metadata=self.metadata)
+        try:
+            cursor.started(_resume_after(call.initial_metadata()))
+            for message in call:
+                yield cursor.delivered(change_event(message))
+        except grpc.RpcError as failed:
+            if not isinstance(failed, grpc.Call):
+                raise
+            error = sdk_error(self.url, failed.code(), failed.details(), failed.trailing_metadata())
+            raise error from None
+        finally:
+            call.cancel()
+
     def close(self) -> None:
         self._channel.close()
 
@@ -149,6 +203,22 @@ class AsyncGrpcTransport(_Channel):
             error = sdk_error(self.url, failed.code(), failed.details(), failed.trailing_metadata())
             raise error from None
         return rpc.decode(reply)
+
+    async def watch(self, cursor: EventCursor) -> AsyncIterator[ChangeEvent]:
+        """`WatchEvents` from where `cursor` is (no deadline: a stream lasts)."""
+        method = self._open().unary_stream(
+            WATCH, request_serializer=_encode, response_deserializer=pb.ChangeEvent.FromString
+        )
+        call = method(watch_request(cursor), metadata=self.metadata)
+        try:
+            cursor.started(_resume_after(await call.initial_metadata()))
+            async for message in call:
+                yield cursor.delivered(change_event(message))
+        except grpc.aio.AioRpcError as failed:
+            error = sdk_error(self.url, failed.code(), failed.details(), failed.trailing_metadata())
+            raise error from None
+        finally:
+            call.cancel()
 
     async def close(self) -> None:
         if self._channel is not None:

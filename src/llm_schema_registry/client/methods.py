@@ -4,7 +4,8 @@ offline `Registry` answers the reads from its bundle, so the three cannot drift 
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import ssl
+from collections.abc import Iterable, Mapping
 from typing import Any, Generic, TypeVar
 
 import httpx
@@ -13,6 +14,7 @@ from pydantic import BaseModel
 from llm_schema_registry.client import ops
 from llm_schema_registry.client.cache import DEFAULT_LATEST_TTL, SchemaCache
 from llm_schema_registry.client.driver import Operation, operation
+from llm_schema_registry.client.events import ChangeEvent, EventPage
 from llm_schema_registry.client.grpc_transport import AsyncGrpcTransport, GrpcTransport, is_grpc
 from llm_schema_registry.client.local import llm_outcome, outcome
 from llm_schema_registry.client.models import (
@@ -80,6 +82,13 @@ class SchemaReads:
         """A Pydantic model class built from the registered JSON Schema."""
         return ops.json_model(self.cache, subject, version)
 
+    @operation
+    def prompt_variables(
+        self, subject: str, version: Version = "latest"
+    ) -> Operation[dict[str, Any] | None]:
+        """The variables JSON Schema of a prompt template version (None: not a prompt)."""
+        return ops.prompt_variables(self.cache, subject, version)
+
     def _validator(
         self, subject: str | None, version: Version, schema_id: int | None
     ) -> Operation[tuple[Validator, RegisteredSchema]]:
@@ -94,7 +103,8 @@ class RegistryMethods(SchemaReads, Generic[H, G]):
     methods the gRPC API serves). Schemas by id are cached for good, a subject's latest
     version for `latest_ttl` seconds; connection errors and 5xx are retried `retries` times
     with exponential backoff and jitter. Auth: `api_key`, `basic_auth=(key_id, secret)` or
-    `bearer_token`."""
+    `bearer_token`; TLS: `verify` (a CA bundle file, or an `ssl.SSLContext` holding a client
+    certificate for mTLS)."""
 
     _http_class: type[H]  # httpx.Client or httpx.AsyncClient, as the driver needs
     _http: H
@@ -112,12 +122,26 @@ class RegistryMethods(SchemaReads, Generic[H, G]):
         retries: int = 3,
         backoff: float = 0.2,
         timeout: float = 10.0,
+        verify: ssl.SSLContext | str | bool = True,
+        headers: Mapping[str, str] | None = None,
+        transport: httpx.BaseTransport | httpx.AsyncBaseTransport | None = None,
     ) -> None:
+        """`headers`: sent with every request (a credential passed on as it came, say);
+        `transport`: httpx's, e.g. `httpx.ASGITransport(app)` to call an app in-process."""
         super().__init__(latest_ttl)
         self.options = ClientOptions(
-            url, api_key, basic_auth, bearer_token, retries, backoff, timeout=timeout
+            url,
+            api_key,
+            basic_auth,
+            bearer_token,
+            retries,
+            backoff,
+            timeout=timeout,
+            verify=verify,
+            headers=dict(headers or {}),
         )
-        self._http = self._http_class(**self.options.client_kwargs())
+        extra: dict[str, Any] = {"transport": transport} if transport is not None else {}
+        self._http = self._http_class(**self.options.client_kwargs(), **extra)
         self._grpc = self._grpc_class(self.options) if is_grpc(url) else None
         self.requests_sent = 0
 
@@ -166,6 +190,23 @@ class RegistryMethods(SchemaReads, Generic[H, G]):
         return list(reply)
 
     @operation
+    def search_subjects(
+        self,
+        query: str | None = None,
+        *,
+        prefix: str | None = None,
+        tag: str | None = None,
+        owner: str | None = None,
+        state: str | None = None,
+    ) -> Operation[list[str]]:
+        """Subjects by name or description substring, governance tag, owner or lifecycle
+        state of their latest version (`prefix` may be a glob)."""
+        wanted = {"query": query, "subjectPrefix": prefix, "tag": tag, "owner": owner}
+        params = {k: v for k, v in {**wanted, "state": state}.items() if v is not None}
+        reply = yield Call("GET", "/subjects", params or None)
+        return list(reply)
+
+    @operation
     def versions(self, subject: str) -> Operation[list[int]]:
         reply = yield Call("GET", f"/subjects/{segment(subject)}/versions")
         return list(reply)
@@ -179,9 +220,11 @@ class RegistryMethods(SchemaReads, Generic[H, G]):
         version: Version = "latest",
         *,
         references: list[dict[str, Any]] | None = None,
+        samples: bool = False,
     ) -> Operation[CompatibilityResult]:
+        """`samples`: also replay the subject's stored samples (`result.samples`)."""
         body = ops.schema_body(schema, schema_type, references)
-        return ops.compatibility(subject, body, version)
+        return ops.compatibility(subject, body, version, samples)
 
     @operation
     def get_config(self, subject: str | None = None) -> Operation[dict[str, Any]]:
@@ -282,6 +325,49 @@ class RegistryMethods(SchemaReads, Generic[H, G]):
         return ops.remote_validate(body)
 
     @operation
+    def check_output(
+        self,
+        reply: str,
+        *,
+        subject: str | None = None,
+        version: Version = "latest",
+        schema_id: int | None = None,
+    ) -> Operation[ValidationOutcome]:
+        """Raw model text checked by the registry (`POST /validate` with `llm_output`): its
+        JSON extracted and validated, a repair prompt when invalid."""
+        body: dict[str, Any] = {"llm_output": reply}
+        if schema_id is not None:
+            body["schema_id"] = schema_id
+        else:
+            body.update(subject=subject, version=str(version))
+        return ops.remote_validate(body)
+
+    # -- samples (replayed against proposed versions: `check_compatibility(samples=True)`) --
+    @operation
+    def add_samples(self, subject: str, records: list[Any]) -> Operation[list[int]]:
+        """Curated samples of `subject` (PII-tagged fields are removed); their ids."""
+        path = f"/subjects/{segment(subject)}/samples"
+        reply = yield Call("POST", path, None, {"records": records})
+        return [int(i) for i in reply["ids"]]
+
+    @operation
+    def list_samples(self, subject: str, kind: str = "curated") -> Operation[dict[str, Any]]:
+        """`{"samples": [{id, kind, record, created_ms}], "counts": {...}}`; `kind`:
+        curated, recent (records kept from /validate) or all."""
+        path = f"/subjects/{segment(subject)}/samples"
+        reply = yield Call("GET", path, {"kind": kind})
+        return dict(reply)
+
+    @operation
+    def delete_samples(
+        self, subject: str, kind: str = "curated", ids: list[int] | None = None
+    ) -> Operation[int]:
+        """Delete the samples of `kind` (only `ids`, if given); how many went."""
+        params: dict[str, Any] = {"kind": kind, **({"id": ids} if ids else {})}
+        reply = yield Call("DELETE", f"/subjects/{segment(subject)}/samples", params)
+        return int(reply["deleted"])
+
+    @operation
     def register_model(
         self,
         /,  # so that `**kwargs` cannot name `self`
@@ -292,3 +378,85 @@ class RegistryMethods(SchemaReads, Generic[H, G]):
         """Registers `model.model_json_schema()` as JSON Schema (compatibility checked)."""
         schema = model.model_json_schema()
         return RegistryMethods.register.build(self, subject, schema, "JSON", **kwargs)
+
+    # -- change events and webhooks (docs/events.md) -----------------------------------------
+    @operation
+    def event_page(
+        self,
+        after: int = 0,
+        *,
+        limit: int = 100,
+        types: Iterable[str] | None = None,
+        subjects: Iterable[str] | None = None,
+    ) -> Operation[EventPage]:
+        """Change events after sequence `after`, oldest first (`GET /events`); poll on with
+        `after=page.next_after`. `client.events()` follows them live instead."""
+        params: dict[str, Any] = {"after": after, "limit": limit}
+        if types:
+            params["types"] = list(types)
+        if subjects:
+            params["subjects"] = list(subjects)
+        reply = yield Call("GET", "/events", params)
+        found = [ChangeEvent.from_cloudevent(event) for event in reply["events"]]
+        return EventPage(found, int(reply["next_after"]))
+
+    @operation
+    def add_webhook(
+        self,
+        url: str,
+        *,
+        events: Iterable[str] | None = None,
+        subjects: Iterable[str] | None = None,
+        secret: str | None = None,
+    ) -> Operation[dict[str, Any]]:
+        """Registers a webhook (admin): `events` types and `subjects` globs (default all).
+        The reply holds its `id` and `secret` (generated when not given), shown only here."""
+        body: dict[str, Any] = {
+            "url": url,
+            "events": list(events or ()),
+            "subjects": list(subjects or ()),
+        }
+        if secret is not None:
+            body["secret"] = secret
+        reply = yield Call("POST", "/webhooks", None, body)
+        return dict(reply)
+
+    @operation
+    def webhooks(self) -> Operation[list[dict[str, Any]]]:
+        """Every webhook (admin), without secrets."""
+        reply = yield Call("GET", "/webhooks")
+        return list(reply)
+
+    @operation
+    def remove_webhook(self, webhook_id: str) -> Operation[dict[str, Any]]:
+        """Deletes a webhook with its delivery history and dead letters (admin)."""
+        reply = yield Call("DELETE", f"/webhooks/{segment(webhook_id)}")
+        return dict(reply)
+
+    @operation
+    def webhook_deliveries(
+        self, webhook_id: str, limit: int = 100
+    ) -> Operation[list[dict[str, Any]]]:
+        """Recent delivery attempts, newest first: event id, attempt, HTTP status or error."""
+        path = f"/webhooks/{segment(webhook_id)}/deliveries"
+        reply = yield Call("GET", path, {"limit": limit})
+        return list(reply)
+
+    @operation
+    def webhook_dead_letters(
+        self, webhook_id: str, limit: int = 100
+    ) -> Operation[list[dict[str, Any]]]:
+        """Events the webhook gave up on, oldest first, each with its CloudEvent."""
+        path = f"/webhooks/{segment(webhook_id)}/dead-letters"
+        reply = yield Call("GET", path, {"limit": limit})
+        return list(reply)
+
+    @operation
+    def replay_dead_letters(
+        self, webhook_id: str, event_ids: Iterable[str] | None = None
+    ) -> Operation[int]:
+        """Sends dead letters again (all, or these event ids); returns how many."""
+        path = f"/webhooks/{segment(webhook_id)}/dead-letters/replay"
+        body = {"event_ids": list(event_ids)} if event_ids is not None else {}
+        reply = yield Call("POST", path, None, body)
+        return int(reply["replayed"])

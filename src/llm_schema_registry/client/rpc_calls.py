@@ -112,6 +112,11 @@ def _lookup(call: Call, subject: str) -> Translation:
 
 
 def _compatibility(call: Call, subject: str, version: str | None = None) -> Translation:
+    if (call.params or {}).get("samples"):  # the gRPC contract has no samples report
+        raise InvalidRequestError(
+            "replaying samples is not served over gRPC: use the registry's REST URL "
+            "(http:// or https://) for check_compatibility(samples=True)"
+        )
     against = None if version is None else (_version(version) or -1)
     request = pb.CheckCompatibilityRequest(
         subject=subject, version=against, **_schema_fields(call.body)

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import time
+from collections.abc import Iterable, Iterator
 from types import TracebackType
 from typing import Any
 
 import httpx
+from httpx_sse import connect_sse
 from tenacity import Retrying
 
 from llm_schema_registry.client.driver import Blocking
+from llm_schema_registry.client.events import STREAM_PATH, ChangeEvent, EventCursor
 from llm_schema_registry.client.grpc_transport import GrpcTransport
 from llm_schema_registry.client.methods import RegistryMethods
 from llm_schema_registry.client.transport import Call, decode, reaching, request_kwargs
@@ -31,6 +35,36 @@ class RegistryClient(RegistryMethods[httpx.Client, GrpcTransport], Blocking):
         with reaching(self.options.url):
             response = self._http.request(call.method, call.path, **request_kwargs(call))
         return decode(call, response)
+
+    def events(
+        self,
+        after: int | None = None,
+        *,
+        types: Iterable[str] | None = None,
+        subjects: Iterable[str] | None = None,
+    ) -> Iterator[ChangeEvent]:
+        """The registry's change events after sequence `after` (None: from now on), then live
+        ones, forever; `types` and `subjects` (globs) narrow them. A dropped connection is
+        resumed where it stopped (`client/events.py`)."""
+        cursor = EventCursor.of(self.options, after, types, subjects)
+        while True:
+            try:
+                yield from self._follow(cursor)
+            except Exception as error:
+                time.sleep(cursor.dropped(error))
+
+    def _follow(self, cursor: EventCursor) -> Iterator[ChangeEvent]:
+        """One connection's events: over gRPC (`WatchEvents`) or SSE."""
+        if self._grpc is not None:
+            yield from self._grpc.watch(cursor)
+            return
+        with connect_sse(self._http, "GET", STREAM_PATH, **cursor.request()) as source:
+            if source.response.is_error:
+                source.response.read()
+            cursor.opened(source.response)
+            for frame in source.iter_sse():
+                if (event := cursor.take(frame)) is not None:
+                    yield event
 
     def close(self) -> None:
         if self._grpc is not None:

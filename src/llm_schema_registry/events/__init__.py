@@ -10,6 +10,7 @@ A service package above `registry/`. Layout (one idea per module):
     webhook.py     signed HTTP delivery with retries; ssrf.py its address guard
     jetstream.py   NATS JetStream;  rabbitmq.py  RabbitMQ
     relay.py       outbox → sinks, on every node;  signal.py  wake-ups
+    feed.py        reading the feed (pages, followers), shared by every edge
     sse.py         Server-Sent Events frames for the live stream
     metrics.py     the Prometheus series
 

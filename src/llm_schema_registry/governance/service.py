@@ -270,15 +270,20 @@ class GovernanceService:
             ],
         }
 
-    async def bulk(self, ids: Iterable[int]) -> tuple[list[StoredSchema], list[int]]:
-        """Schemas by id (archived versions' schemas included: old data stays readable)."""
-        found: list[StoredSchema] = []
+    async def bulk(
+        self, ids: Iterable[int]
+    ) -> tuple[list[tuple[StoredSchema, list[str]]], list[int]]:
+        """Schemas by id, each with the subjects holding it (archived versions' schemas
+        included: old data stays readable); unknown ids are `missing`. The subjects let the
+        edge cut the reply to what the caller may read."""
+        found: list[tuple[StoredSchema, list[str]]] = []
         missing: list[int] = []
         async with self._store.read() as tx:
             for schema_id in dict.fromkeys(ids):
                 schema = await tx.schema_by_id(schema_id)
-                if schema is None or not await tx.versions_of_schema(schema_id):
+                holders = await tx.versions_of_schema(schema_id) if schema is not None else []
+                if schema is None or not holders:
                     missing.append(schema_id)
                 else:
-                    found.append(schema)
+                    found.append((schema, sorted({subject for subject, _, _ in holders})))
         return found, missing

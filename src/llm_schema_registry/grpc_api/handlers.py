@@ -20,11 +20,16 @@ from llm_schema_registry.grpc_api.gate import CallInfo, Gate
 from llm_schema_registry.observability import metrics
 from llm_schema_registry.rpc import SERVICE, method_path
 from llm_schema_registry.rpc.v1 import registry_pb2 as pb
+from llm_schema_registry.security.principals import Principal
 
 _log = logging.getLogger("llm_schema_registry.grpc")
 Context = grpc.aio.ServicerContext[Any, Any]
 Unary = Callable[[Any], Awaitable[Any]]
 Streaming = Callable[[Any, AsyncIterator[Any]], Awaitable[Any]]
+# A reply stream for one caller: set up (its initial metadata and replies), then iterated.
+Watching = Callable[
+    [Any, Principal], Awaitable[tuple[tuple[tuple[str, str], ...], AsyncIterator[Any]]]
+]
 
 
 class RpcDeclarationError(Exception):
@@ -55,7 +60,12 @@ class Handlers:
                 continue
             request_class = getattr(pb, method.input_type.name)
             parse = request_class.FromString
-            if method.client_streaming:
+            if method.server_streaming:
+                watching = self._watching(method.name, rule, implementation)
+                handlers[method.name] = grpc.unary_stream_rpc_method_handler(
+                    watching, request_deserializer=parse, response_serializer=encode
+                )
+            elif method.client_streaming:
                 behaviour = self._streaming(method.name, rule, implementation, request_class)
                 handlers[method.name] = grpc.stream_unary_rpc_method_handler(
                     behaviour, request_deserializer=parse, response_serializer=encode
@@ -111,6 +121,30 @@ class Handlers:
                 await context.abort(status.code, status.details, status.trailing_metadata)
             metrics.REQUEST_STATS.record("GRPC", path, 200, time.perf_counter() - started)
             return reply
+
+        return handle
+
+    def _watching(
+        self, name: str, rule: Declared, method: Watching
+    ) -> Callable[..., AsyncIterator[Any]]:
+        """A reply stream: the gate admits the caller, whom the method serves as it goes. The
+        initial metadata goes out once the method has set the stream up, so a client awaiting
+        it knows that whatever happens from then on reaches it."""
+        path = method_path(name)
+
+        async def handle(request: Any, context: Context) -> AsyncIterator[Any]:
+            started = time.perf_counter()
+            try:
+                call = CallInfo.of(path, tuple(context.invocation_metadata() or ()), context.peer())
+                principal = await self.gate.admit(rule, request, call)
+                metadata, replies = await method(request, principal)
+                await context.send_initial_metadata(metadata)
+                async for reply in replies:
+                    yield reply
+            except Exception as error:
+                status = self._failed(path, error, started)
+                await context.abort(status.code, status.details, status.trailing_metadata)
+            metrics.REQUEST_STATS.record("GRPC", path, 200, time.perf_counter() - started)
 
         return handle
 

@@ -8,6 +8,12 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 
+import orjson
+
+from llm_schema_registry.events.cloudevent import rfc3339
+from llm_schema_registry.events.errors import EventsDisabledError
+from llm_schema_registry.events.feed import EventFeed, reader_filter
+from llm_schema_registry.events.filters import EventFilter
 from llm_schema_registry.governance.search import SubjectQuery, is_glob
 from llm_schema_registry.governance.service import GovernanceService
 from llm_schema_registry.grpc_api import convert
@@ -21,8 +27,13 @@ from llm_schema_registry.registry.validation import (
     ValidationTarget,
 )
 from llm_schema_registry.rpc.v1 import registry_pb2 as pb
+from llm_schema_registry.security.principals import Principal
 
-ALL_CONTEXTS = ":*:"  # Confluent's "all contexts" prefix; we serve the default context only
+ALL_CONTEXTS = ":*:"
+RESUME_AFTER = "x-resume-after"  # where a watch starts, as the SSE stream's header says
+Metadata = tuple[
+    tuple[str, str], ...
+]  # Confluent's "all contexts" prefix; we serve the default context only
 
 
 @dataclass(frozen=True)
@@ -33,6 +44,7 @@ class RegistryServices:
     registry: RegistryService
     validation: DataValidation
     governance: GovernanceService
+    events: EventFeed | None  # None when change events are turned off
 
 
 class SchemaRegistryService:
@@ -42,6 +54,7 @@ class SchemaRegistryService:
         self.registry = services.registry
         self.validation = services.validation
         self.governance = services.governance
+        self.events = services.events
         # Encoded `GetSchemaById` replies: content by id never changes, so entries stay until
         # a permanent delete may have removed ids (`forget_schemas`), like REST's body cache.
         self._by_id: dict[int, bytes] = {}
@@ -170,6 +183,37 @@ class SchemaRegistryService:
             if following is None:
                 return reply
             texts = following.records
+
+    @rpc(READ, subject=None)
+    async def WatchEvents(
+        self, request: pb.WatchEventsRequest, principal: Principal
+    ) -> tuple[Metadata, AsyncIterator[pb.ChangeEvent]]:
+        """The initial metadata says where the watch starts (`x-resume-after`), so a client
+        whose link drops before the first event resumes from there."""
+        if self.events is None:
+            raise EventsDisabledError()
+        only = reader_filter(request.types, request.subjects, principal.read_scope())
+        after = request.after_sequence if request.HasField("after_sequence") else None
+        start = await self.events.start(after)
+        return ((RESUME_AFTER, str(start)),), self._changes(self.events, only, start)
+
+    @staticmethod
+    async def _changes(
+        feed: EventFeed, only: EventFilter, after: int
+    ) -> AsyncIterator[pb.ChangeEvent]:
+        # gRPC keeps the connection alive itself: the feed's heartbeats are not sent on.
+        async for event in feed.follow(only, after):
+            if event is not None:
+                yield pb.ChangeEvent(
+                    sequence=event.sequence or 0,
+                    id=event.id,
+                    type=str(event.type),
+                    subject=event.subject,
+                    time=rfc3339(event),
+                    data=orjson.dumps(event.data).decode(),
+                    traceparent=event.traceparent,
+                    source=feed.source,
+                )
 
     async def _target(self, target: pb.ValidationTarget) -> ValidationTarget:
         return await self.validation.target(

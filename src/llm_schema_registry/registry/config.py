@@ -21,6 +21,7 @@ from llm_schema_registry.registry.errors import (
 )
 from llm_schema_registry.registry.model import GLOBAL_SCOPE, JsonObject, Mode
 from llm_schema_registry.registry.outbox import ChangeKind, emit_setting_changed
+from llm_schema_registry.registry.samples import MAX_SAMPLE_RECORDS
 from llm_schema_registry.registry.store import Store, Tx
 
 DEFAULT_LEVEL = CompatibilityLevel.BACKWARD
@@ -37,6 +38,8 @@ OPTIONAL_KEYS = {
     "defaultRuleSet": dict,
     "overrideRuleSet": dict,
     "maxVersions": int,  # visible versions kept before the oldest are archived (limits.py)
+    "sampleRecords": int,  # recent validated records kept for replay (samples.py)
+    "samplesGate": bool,  # refuse registrations rejecting a curated sample (samples.py)
 }
 
 
@@ -62,7 +65,7 @@ def config_update(body: JsonObject, configured: Sequence[ConfiguredCheck] = ()) 
     for key, kind in OPTIONAL_KEYS.items():
         if body.get(key) is None:
             continue
-        if not isinstance(body[key], kind):
+        if not isinstance(body[key], kind) or (kind is int and isinstance(body[key], bool)):
             raise InvalidCompatibilityLevelError(f"{key} must be of type {kind.__name__}")
         update[key] = body[key]
     for check in configured:
@@ -72,6 +75,9 @@ def config_update(body: JsonObject, configured: Sequence[ConfiguredCheck] = ()) 
         if problems:
             raise InvalidConfigError(f"Invalid {check.key}: {'; '.join(problems)}")
         update[check.key] = body[check.key]
+    sample_records = update.get("sampleRecords")
+    if sample_records is not None and not 0 <= sample_records <= MAX_SAMPLE_RECORDS:
+        raise InvalidConfigError(f"sampleRecords must be from 0 to {MAX_SAMPLE_RECORDS}")
     check_metadata(update.get("defaultMetadata"))
     check_metadata(update.get("overrideMetadata"))
     check_rule_set(update.get("defaultRuleSet"))

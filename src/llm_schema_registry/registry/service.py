@@ -18,6 +18,7 @@ from llm_schema_registry.registry.changes import record_change
 from llm_schema_registry.registry.checks import (
     ConfiguredCheck,
     RegistrationCheck,
+    RegistrationGate,
     configured_violations,
     run_checks,
     run_configured,
@@ -38,7 +39,6 @@ from llm_schema_registry.registry.errors import (
     InvalidSubjectError,
     OperationNotPermittedError,
     SchemaTooLargeError,
-    SubjectNotFoundError,
 )
 from llm_schema_registry.registry.limits import archive_over_limit, version_limit
 from llm_schema_registry.registry.model import (
@@ -50,7 +50,12 @@ from llm_schema_registry.registry.model import (
     SubjectVersion,
 )
 from llm_schema_registry.registry.reads import RegistryReads
-from llm_schema_registry.registry.schemas import ParsedCache, SchemaParser, new_schema
+from llm_schema_registry.registry.schemas import (
+    ParsedCache,
+    SchemaParser,
+    new_schema,
+    with_previous_schema,
+)
 from llm_schema_registry.registry.store import Store, Tx
 from llm_schema_registry.registry.verdicts import checked, describe, describe_refusals
 from llm_schema_registry.registry.versions import (
@@ -93,6 +98,12 @@ class RegistryService(RegistryReads):
         # switched on per subject by their config keys (llmProfiles): registration and
         # compatibility checks
         self._configured = tuple(configured_checks)
+        self._gates: list[RegistrationGate] = []  # see add_gate
+
+    def add_gate(self, gate: RegistrationGate) -> None:
+        """Run `gate` on every new version before it is stored (services built on this
+        registry add themselves: the samples gate)."""
+        self._gates.append(gate)
 
     # ---- registration ------------------------------------------------------------------
 
@@ -141,6 +152,8 @@ class RegistryService(RegistryReads):
         versions = Versions.as_of(subject, await tx.versions(subject), now)
         live = versions.checked
         normalize = normalize or policy.normalize
+        if not request.schema.strip():
+            request = with_previous_schema(request, live)
         parsed, refs = await self._parser.parse_request(
             tx, request.schema_type, request.schema, request.references
         )
@@ -158,6 +171,9 @@ class RegistryService(RegistryReads):
             found = await self._incompatibilities(tx, policy.level, parsed, content, live)
             if found:
                 raise IncompatibleSchemaError(subject, found)
+        if not importing:
+            for gate in self._gates:
+                await gate.check_gate(subject, policy.config, fmt, parsed)
         stored = await self._store_content(tx, content, request.id)
         number = request.version if importing and request.version else None
         if number is None:
@@ -256,15 +272,17 @@ class RegistryService(RegistryReads):
         normalize: bool = False,
     ) -> list[str]:
         """Messages explaining incompatibility; empty when compatible."""
-        if spec is not None:
-            parse_version(spec)
+        number = None if spec is None else parse_version(spec)
         async with self._store.read() as tx:
             versions = await self.versions_in(tx, subject)
             live = versions.checked
-            if spec is not None:
-                if not live:
-                    raise SubjectNotFoundError(subject)
-                live = [versions.pick(spec)]
+            if spec is not None and number is None:
+                # `latest` of a subject with no version is compatible: CI checks a schema
+                # before its first registration (Confluent's CompatibilityResource).
+                newest = versions.latest()
+                live = [newest] if newest is not None else []
+            elif number is not None:  # unknown, soft- or hard-deleted: 40402, subject or not
+                live = [versions.pick(number)]
             parsed, _refs = await self._parser.parse_request(
                 tx, request.schema_type, request.schema, request.references
             )

@@ -20,6 +20,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     "auditor": frozenset({"audit.read", "schema.read"}),
 }
 ROLES = tuple(ROLE_PERMISSIONS)
+NO_SUBJECT = "\x00"  # a glob only a control character matches: no subject name does
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,6 +57,17 @@ class Principal:
 
     def sees_every_subject(self, permission: str) -> bool:
         return any(grant.permits(permission) and not grant.subjects for grant in self.grants)
+
+    def read_scope(self, permission: str = "schema.read") -> tuple[str, ...]:
+        """The subject globs `permission` reaches, for readers that filter a feed themselves:
+        () when it reaches every subject. A principal without it gets a glob matching no
+        subject name (the route's own permission check refuses such callers first)."""
+        if self.sees_every_subject(permission):
+            return ()
+        globs = tuple(
+            g for grant in self.grants if grant.permits(permission) for g in grant.subjects
+        )
+        return globs or (NO_SUBJECT,)
 
     @property
     def roles(self) -> tuple[str, ...]:

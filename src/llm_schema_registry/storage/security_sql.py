@@ -98,16 +98,23 @@ class SqlSecurityStore:
 
     async def revoke_key(self, key_id: str, now_ms: int) -> bool:
         """True when the key existed (revoking twice keeps the first time)."""
-        async with self._engine.begin() as conn:
-            found = await conn.execute(select(api_keys.c.key_id).where(api_keys.c.key_id == key_id))
-            if found.first() is None:
-                return False
-            await conn.execute(
-                update(api_keys)
-                .where(api_keys.c.key_id == key_id, api_keys.c.revoked_ms.is_(None))
-                .values(revoked_ms=now_ms)
-            )
-            return True
+        async with self._engine.connect() as conn:
+            # A write transaction from the start (SQLite BEGIN IMMEDIATE): a read that turns
+            # into a write fails at once ("database is locked", WAL snapshot) when another
+            # connection wrote in between, whatever the busy timeout.
+            conn = await conn.execution_options(sqlite_write=True)
+            async with conn.begin():
+                found = await conn.execute(
+                    select(api_keys.c.key_id).where(api_keys.c.key_id == key_id)
+                )
+                if found.first() is None:
+                    return False
+                await conn.execute(
+                    update(api_keys)
+                    .where(api_keys.c.key_id == key_id, api_keys.c.revoked_ms.is_(None))
+                    .values(revoked_ms=now_ms)
+                )
+                return True
 
     # Audit log
 
@@ -144,6 +151,13 @@ class SqlSecurityStore:
         statement = statement.offset(max(query.offset, 0)).limit(max(query.limit, 0))
         async with self._engine.connect() as conn:
             return [entry_from_row(row) for row in await conn.execute(statement)]
+
+    async def newest(self) -> AuditEntry | None:
+        async with self._engine.connect() as conn:
+            row = (
+                await conn.execute(select(audit_log).order_by(audit_log.c.id.desc()).limit(1))
+            ).first()
+        return entry_from_row(row) if row is not None else None
 
     async def chain(self, batch: int = 1000) -> AsyncIterator[AuditEntry]:
         """Every entry in id order (read in batches)."""

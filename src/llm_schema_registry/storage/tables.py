@@ -229,3 +229,17 @@ webhooks = Table(
     Column("created_by", Text, nullable=False),
     Column("created_ms", BigInteger, nullable=False),
 )
+
+# Samples (migration 0007_samples): recent validated records and curated ones, per subject,
+# replayed against proposed versions (registry/samples.py). PII-tagged fields never get here.
+schema_samples = Table(
+    "schema_samples",
+    metadata,
+    # BIGINT on PostgreSQL; INTEGER on SQLite, so it is the rowid and autoincrements
+    Column("id", BigInteger().with_variant(Integer, "sqlite"), primary_key=True),
+    Column("subject", Text, nullable=False),
+    Column("kind", String(16), nullable=False),  # "recent" or "curated"
+    Column("record_json", Text, nullable=False),
+    Column("created_ms", BigInteger, nullable=False),
+    Index("ix_schema_samples_subject_kind", "subject", "kind", "id"),
+)

@@ -7,21 +7,22 @@ from typing import Any
 from fastapi import APIRouter, Response
 
 from llm_schema_registry.api.access import PUBLIC, READ, requires
-from llm_schema_registry.api.deps import BodyCache, Flag, Registry, page, schema_json, version_json
+from llm_schema_registry.api.deps import (
+    BodyCache,
+    Flag,
+    QueryInt,
+    Registry,
+    page,
+    schema_id,
+    schema_json,
+    version_json,
+)
 from llm_schema_registry.api.front import CACHE_CONTROL
 from llm_schema_registry.api.media import V1_JSON
 from llm_schema_registry.api.models import ERRORS, SchemaObject, SubjectVersionPair
-from llm_schema_registry.registry.errors import SchemaNotFoundError
 from llm_schema_registry.registry.model import StoredSchema
 
 router = APIRouter(tags=["schemas"], responses=ERRORS)
-
-
-def _schema_id(raw: str) -> int:
-    # JAX-RS answers 404 for a path id that is not an int; so do we, in Confluent's shape.
-    if not raw.isdigit() or int(raw) > 2**31 - 1:
-        raise SchemaNotFoundError(f"Schema {raw} not found")
-    return int(raw)
 
 
 def _by_id_json(schema: StoredSchema, text: str | None = None) -> dict[str, Any]:
@@ -39,8 +40,8 @@ async def list_schemas(
     subjectPrefix: str = "",
     deleted: Flag = False,
     latestOnly: Flag = False,
-    offset: int = 0,
-    limit: int = -1,
+    offset: QueryInt = 0,
+    limit: QueryInt = -1,
 ) -> list[dict[str, Any]]:
     found = await registry.all_versions(
         prefix=subjectPrefix, deleted=deleted, latest_only=latestOnly
@@ -69,7 +70,7 @@ async def schema_by_id(
     referenceFormat: str | None = None,
     reference_format: str | None = None,
 ) -> Response:
-    schema = await registry.schema_by_id(_schema_id(id))
+    schema = await registry.schema_by_id(schema_id(id))
     if not format and not fetchMaxId:
         # Plain reads are immutable: pre-encode once, the front layer serves them from now on.
         entry = cache.put(schema.id, _by_id_json(schema))
@@ -101,7 +102,7 @@ async def schema_by_id(
 async def schema_text_by_id(
     registry: Registry, id: str, subject: str | None = None, format: str | None = None
 ) -> Response:
-    schema = await registry.schema_by_id(_schema_id(id))
+    schema = await registry.schema_by_id(schema_id(id))
     return Response(await registry.render(schema, format), media_type=V1_JSON)
 
 
@@ -115,10 +116,10 @@ async def subjects_of_schema(
     id: str,
     subject: str | None = None,
     deleted: Flag = False,
-    offset: int = 0,
-    limit: int = -1,
+    offset: QueryInt = 0,
+    limit: QueryInt = -1,
 ) -> list[str]:
-    found = await registry.versions_of_schema(_schema_id(id), deleted=deleted)
+    found = await registry.versions_of_schema(schema_id(id), deleted=deleted)
     names = list(dict.fromkeys(s for s, _ in found if subject is None or s == subject))
     return list(page(names, offset, limit))
 
@@ -133,10 +134,10 @@ async def versions_of_schema(
     id: str,
     subject: str | None = None,
     deleted: Flag = False,
-    offset: int = 0,
-    limit: int = -1,
+    offset: QueryInt = 0,
+    limit: QueryInt = -1,
 ) -> list[dict[str, Any]]:
-    found = await registry.versions_of_schema(_schema_id(id), deleted=deleted)
+    found = await registry.versions_of_schema(schema_id(id), deleted=deleted)
     pairs = [{"subject": s, "version": v} for s, v in found if subject is None or s == subject]
     return list(page(pairs, offset, limit))
 

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Request
 
 from llm_schema_registry import __version__
 from llm_schema_registry.api.access import PUBLIC, READ, requires
+from llm_schema_registry.api.deps import QueryInt
 from llm_schema_registry.api.models import ClusterId, ServerVersion
 
 router = APIRouter(tags=["server"])
@@ -24,7 +25,7 @@ async def root_post() -> dict[str, Any]:
 
 
 @router.get("/contexts", dependencies=[requires(READ)], response_model=list[str])
-async def contexts(offset: int = 0, limit: int = -1) -> list[str]:
+async def contexts(offset: QueryInt = 0, limit: QueryInt = -1) -> list[str]:
     return ["."]
 
 

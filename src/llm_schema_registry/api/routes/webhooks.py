@@ -7,12 +7,13 @@ it gets only events on subjects that caller may read.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
 from pydantic import BaseModel, Field
 
 from llm_schema_registry.api.access import ADMIN_ONLY, requires
+from llm_schema_registry.api.deps import QueryInt
 from llm_schema_registry.events.cloudevent import to_cloudevent
 from llm_schema_registry.events.errors import EventsDisabledError
 from llm_schema_registry.events.model import Attempt, DeadLetter
@@ -117,7 +118,7 @@ async def delete_webhook(request: Request, webhook_id: str) -> dict[str, Any]:
 
 @router.get("/webhooks/{webhook_id}/deliveries", dependencies=ADMIN)
 async def webhook_deliveries(
-    request: Request, webhook_id: str, limit: int = Query(100, ge=1, le=1000)
+    request: Request, webhook_id: str, limit: Annotated[QueryInt, Query(ge=1, le=1000)] = 100
 ) -> list[dict[str, Any]]:
     attempts = await events_of(request).deliveries(webhook_id, limit)
     return [attempt_json(a) for a in attempts]
@@ -125,7 +126,7 @@ async def webhook_deliveries(
 
 @router.get("/webhooks/{webhook_id}/dead-letters", dependencies=ADMIN)
 async def webhook_dead_letters(
-    request: Request, webhook_id: str, limit: int = Query(100, ge=1, le=1000)
+    request: Request, webhook_id: str, limit: Annotated[QueryInt, Query(ge=1, le=1000)] = 100
 ) -> list[dict[str, Any]]:
     service = events_of(request)
     dead = await service.dead_letters(webhook_id, limit)

@@ -408,6 +408,36 @@ class ValidateDataResponse(_message.Message):
     llm_output: LlmOutputDetails
     def __init__(self, results: _Optional[_Iterable[_Union[RecordResult, _Mapping]]] = ..., llm_output: _Optional[_Union[LlmOutputDetails, _Mapping]] = ...) -> None: ...
 
+class WatchEventsRequest(_message.Message):
+    __slots__ = ("types", "subjects", "after_sequence")
+    TYPES_FIELD_NUMBER: _ClassVar[int]
+    SUBJECTS_FIELD_NUMBER: _ClassVar[int]
+    AFTER_SEQUENCE_FIELD_NUMBER: _ClassVar[int]
+    types: _containers.RepeatedScalarFieldContainer[str]
+    subjects: _containers.RepeatedScalarFieldContainer[str]
+    after_sequence: int
+    def __init__(self, types: _Optional[_Iterable[str]] = ..., subjects: _Optional[_Iterable[str]] = ..., after_sequence: _Optional[int] = ...) -> None: ...
+
+class ChangeEvent(_message.Message):
+    __slots__ = ("sequence", "id", "type", "subject", "time", "data", "traceparent", "source")
+    SEQUENCE_FIELD_NUMBER: _ClassVar[int]
+    ID_FIELD_NUMBER: _ClassVar[int]
+    TYPE_FIELD_NUMBER: _ClassVar[int]
+    SUBJECT_FIELD_NUMBER: _ClassVar[int]
+    TIME_FIELD_NUMBER: _ClassVar[int]
+    DATA_FIELD_NUMBER: _ClassVar[int]
+    TRACEPARENT_FIELD_NUMBER: _ClassVar[int]
+    SOURCE_FIELD_NUMBER: _ClassVar[int]
+    sequence: int
+    id: str
+    type: str
+    subject: str
+    time: str
+    data: str
+    traceparent: str
+    source: str
+    def __init__(self, sequence: _Optional[int] = ..., id: _Optional[str] = ..., type: _Optional[str] = ..., subject: _Optional[str] = ..., time: _Optional[str] = ..., data: _Optional[str] = ..., traceparent: _Optional[str] = ..., source: _Optional[str] = ...) -> None: ...
+
 class ErrorDetail(_message.Message):
     __slots__ = ("error_code", "message", "violations", "retry_after_seconds")
     ERROR_CODE_FIELD_NUMBER: _ClassVar[int]

@@ -84,6 +84,11 @@ class SchemaRegistryStub:
                 request_serializer=llm__schema__registry_dot_rpc_dot_v1_dot_registry__pb2.ValidateDataStreamRequest.SerializeToString,
                 response_deserializer=llm__schema__registry_dot_rpc_dot_v1_dot_registry__pb2.ValidateDataResponse.FromString,
                 _registered_method=True)
+        self.WatchEvents = channel.unary_stream(
+                '/llm_schema_registry.v1.SchemaRegistry/WatchEvents',
+                request_serializer=llm__schema__registry_dot_rpc_dot_v1_dot_registry__pb2.WatchEventsRequest.SerializeToString,
+                response_deserializer=llm__schema__registry_dot_rpc_dot_v1_dot_registry__pb2.ChangeEvent.FromString,
+                _registered_method=True)
 
 
 class SchemaRegistryServicer:
@@ -160,6 +165,15 @@ class SchemaRegistryServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def WatchEvents(self, request, context):
+        """GET /events/stream: the change events, in sequence order, then live ones as they
+        commit; cut to the subjects the caller may read. Resume with `after_sequence` = the
+        last sequence received (no gaps, no repeats).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_SchemaRegistryServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -212,6 +226,11 @@ def add_SchemaRegistryServicer_to_server(servicer, server):
                     servicer.ValidateDataStream,
                     request_deserializer=llm__schema__registry_dot_rpc_dot_v1_dot_registry__pb2.ValidateDataStreamRequest.FromString,
                     response_serializer=llm__schema__registry_dot_rpc_dot_v1_dot_registry__pb2.ValidateDataResponse.SerializeToString,
+            ),
+            'WatchEvents': grpc.unary_stream_rpc_method_handler(
+                    servicer.WatchEvents,
+                    request_deserializer=llm__schema__registry_dot_rpc_dot_v1_dot_registry__pb2.WatchEventsRequest.FromString,
+                    response_serializer=llm__schema__registry_dot_rpc_dot_v1_dot_registry__pb2.ChangeEvent.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -484,6 +503,33 @@ class SchemaRegistry:
             '/llm_schema_registry.v1.SchemaRegistry/ValidateDataStream',
             llm__schema__registry_dot_rpc_dot_v1_dot_registry__pb2.ValidateDataStreamRequest.SerializeToString,
             llm__schema__registry_dot_rpc_dot_v1_dot_registry__pb2.ValidateDataResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def WatchEvents(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_stream(
+            request,
+            target,
+            '/llm_schema_registry.v1.SchemaRegistry/WatchEvents',
+            llm__schema__registry_dot_rpc_dot_v1_dot_registry__pb2.WatchEventsRequest.SerializeToString,
+            llm__schema__registry_dot_rpc_dot_v1_dot_registry__pb2.ChangeEvent.FromString,
             options,
             channel_credentials,
             insecure,
