@@ -18,6 +18,7 @@ from llm_schema_registry.events.ssrf import UnsafeUrlError, UrlGuard
 from llm_schema_registry.webhooks import signature_headers
 
 USER_AGENT = f"llm-schema-registry/{__version__}"
+MAX_REPLY_BYTES = 64 * 1024  # of a receiver's answer read to keep the connection
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,8 +114,19 @@ class WebhookSink:
             )
         except httpx.HTTPError as exc:
             return Attempt(event.id, number, started, error=describe(exc))
-        # The receiver's answer body is of no use to us; do not read an unbounded one.
-        await response.aclose()
+        # The receiver's answer body is of no use to us, but a connection can only be reused
+        # once it is read: read a short one (the usual "ok"), drop the connection after a
+        # long one rather than read it all.
+        try:
+            read = 0
+            async for chunk in response.aiter_raw():
+                read += len(chunk)
+                if read > MAX_REPLY_BYTES:
+                    break
+        except httpx.HTTPError:
+            pass  # the status has arrived: that decides the attempt
+        finally:
+            await response.aclose()
         return Attempt(event.id, number, started, status=response.status_code)
 
     async def aclose(self) -> None:
