@@ -7,13 +7,21 @@ from typing import Any
 
 class SchemaRegistryError(Exception):
     """Base of every SDK error. `error_code`: the registry's code (e.g. 40401) when it sent
-    one; `status`: the HTTP status (None when the registry was never reached)."""
+    one; `status`: the HTTP status (None when the registry was never reached); `details`:
+    what else the error body carried (e.g. `errors`, each invalid variable by JSON path)."""
 
-    def __init__(self, message: str, error_code: int | None = None, status: int | None = None):
+    def __init__(
+        self,
+        message: str,
+        error_code: int | None = None,
+        status: int | None = None,
+        details: dict[str, Any] | None = None,
+    ):
         super().__init__(message)
         self.message = message
         self.error_code = error_code
         self.status = status
+        self.details = details or {}
 
 
 class RegistryUnavailableError(SchemaRegistryError):
@@ -46,8 +54,13 @@ def error_for(status: int, body: Any) -> SchemaRegistryError:
     message = body.get("message") if isinstance(body, dict) else None
     text = str(message or f"HTTP {status}")
     code = code if isinstance(code, int) else status
+    details = (
+        {k: v for k, v in body.items() if k not in ("error_code", "message")}
+        if isinstance(body, dict)
+        else {}
+    )
     if status >= 500:
-        return RegistryUnavailableError(text, code, status)
+        return RegistryUnavailableError(text, code, status, details)
     kind: type[SchemaRegistryError] = {
         404: NotFoundError,
         410: NotFoundError,
@@ -55,4 +68,4 @@ def error_for(status: int, body: Any) -> SchemaRegistryError:
         401: AuthenticationError,
         403: AuthenticationError,
     }.get(status, InvalidRequestError if status in (400, 422) else SchemaRegistryError)
-    return kind(text, code, status)
+    return kind(text, code, status, details)

@@ -89,6 +89,14 @@ class SchemaReads:
         """The variables JSON Schema of a prompt template version (None: not a prompt)."""
         return ops.prompt_variables(self.cache, subject, version)
 
+    @operation
+    def prompt_output(
+        self, subject: str, version: Version = "latest"
+    ) -> Operation[tuple[str, int] | None]:
+        """The (subject, version) of a prompt template's output schema (None: not a prompt, or
+        no output schema)."""
+        return ops.prompt_output(self.cache, subject, version)
+
     def _validator(
         self, subject: str | None, version: Version, schema_id: int | None
     ) -> Operation[tuple[Validator, RegisteredSchema]]:

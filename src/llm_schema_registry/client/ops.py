@@ -153,6 +153,18 @@ def prompt_variables(cache: SchemaCache, subject: str, number: str | int) -> Op:
     return document if isinstance(document, dict) else {}
 
 
+def prompt_output(cache: SchemaCache, subject: str, number: str | int) -> Op:
+    """The subject and version of a prompt template's output schema (`PromptTemplate.output`),
+    or None when the version is not a prompt or names no output schema."""
+    schema = yield from version(cache, subject, number)
+    fmt = format_for(SchemaType(schema.schema_type))
+    references = yield from resolve_references(cache, schema)
+    prompt = fmt.prompt(fmt.parse(schema.schema, references))
+    if prompt is None or prompt.output is None:
+        return None
+    return prompt.output.subject, prompt.output.version
+
+
 def compile_validator(cache: SchemaCache, schema: RegisteredSchema) -> Op:
     references = yield from resolve_references(cache, schema)
     kind = SchemaType(schema.schema_type)

@@ -6,8 +6,9 @@
 - `with_registry_output(model, client, subject)`: the chat model bound to the registered
   schema's provider payload (the registry's export), its replies parsed, and an invalid reply
   answered with the repair prompt and asked again, `max_retries` times at most.
-
-A prompt-template loader for PROMPT schemas is not here: that schema type has not landed.
+- `load_prompt(client, subject)` (from `langchain_prompts.py`): a registered prompt template
+  (PROMPT) as a chat prompt template rendered by the registry; `prompt_chain(model, client,
+  subject)`: that prompt, then the model held to the prompt's output schema as above.
 """
 
 from __future__ import annotations
@@ -34,7 +35,7 @@ try:
     from langchain_core.output_parsers import BaseOutputParser
     from langchain_core.outputs import ChatGeneration, Generation
     from langchain_core.prompt_values import PromptValue
-    from langchain_core.runnables import Runnable, RunnableConfig
+    from langchain_core.runnables import Runnable, RunnableConfig, RunnableSequence
     from langchain_core.runnables.config import patch_config
 except ImportError as missing:  # pragma: no cover - depends on the installed extras
     raise ImportError(
@@ -43,6 +44,8 @@ except ImportError as missing:  # pragma: no cover - depends on the installed ex
     ) from missing
 from pydantic import ConfigDict, PrivateAttr
 
+from llm_schema_registry.client.async_ import AsyncRegistryClient
+from llm_schema_registry.client.errors import InvalidRequestError
 from llm_schema_registry.client.models import ValidationOutcome
 from llm_schema_registry.client.sync import RegistryClient
 from llm_schema_registry.integrations.contract import (
@@ -58,11 +61,22 @@ from llm_schema_registry.integrations.conversation import (
     run_awaiting,
     run_blocking,
 )
+from llm_schema_registry.integrations.langchain_prompts import (
+    InvalidPromptVariablesError,
+    RegistryPromptTemplate,
+    aload_prompt,
+    load_prompt,
+)
 
 __all__ = [
+    "InvalidPromptVariablesError",
     "RegistryOutputError",
     "RegistryOutputParser",
+    "RegistryPromptTemplate",
     "RegistryStructuredOutput",
+    "aload_prompt",
+    "load_prompt",
+    "prompt_chain",
     "with_registry_output",
 ]
 
@@ -241,6 +255,37 @@ def with_registry_output(
     return RegistryStructuredOutput(
         bound, parser, max_retries=max_retries, instructions=instructions
     )
+
+
+def prompt_chain(
+    model: BaseChatModel,
+    client: RegistryClient,
+    subject: str,
+    version: Version = "latest",
+    *,
+    async_client: AsyncRegistryClient | None = None,
+    target: str | None = "openai-tool",
+    max_retries: int = 2,
+    as_model: bool = False,
+) -> RunnableSequence[dict[str, Any], Any]:
+    """`load_prompt(client, subject, version) | with_registry_output(model, ...)` for the
+    output schema the prompt names (its subject and the referenced version): invoked with the
+    prompt's variables, it renders through the registry, asks the model for the registered
+    shape and returns the checked (repaired when needed) reply. A prompt naming no output
+    schema raises `InvalidRequestError`."""
+    prompt = load_prompt(client, subject, version, async_client=async_client)
+    if prompt.output_subject is None or prompt.output_version is None:
+        raise InvalidRequestError(f"prompt {subject} version {prompt.version} has no output schema")
+    structured = with_registry_output(
+        model,
+        client,
+        prompt.output_subject,
+        prompt.output_version,
+        target=target,
+        max_retries=max_retries,
+        as_model=as_model,
+    )
+    return RunnableSequence(prompt, structured)
 
 
 def reply_text(message: BaseMessage) -> str:
