@@ -2,13 +2,14 @@
 
 A `Store` hands out transactions. Everything a request reads or writes happens inside one,
 so a registration is atomic and a failed request changes nothing. A transaction (`Tx`) is
-the sum of four small concerns, so code that needs one of them can say so:
+the sum of five small concerns, so code that needs one of them can say so:
 
 - `SchemaTx`: schema content rows (immutable once stored) and the references between them.
 - `VersionTx`: subject versions, the numbered bindings of a subject to a schema.
 - `LifecycleTx`: governance bookkeeping on versions: lifecycle states and their history,
   in-place metadata edits, registered consumers.
 - `SettingsTx`: compatibility config and mode, registry-wide ("" scope) and per subject.
+- `ContextTx`: named contexts, their key numbers and id counters (`registry.contexts`).
 """
 
 from __future__ import annotations
@@ -61,7 +62,9 @@ class SchemaTx(Protocol):
         concurrently the store re-checks under its id lock and returns their copy."""
         ...
 
-    async def max_schema_id(self) -> int: ...
+    async def max_schema_id(self, low: int = 0, high: int | None = None) -> int:
+        """The highest key in [low, high) (high None: unbounded), 0 if none."""
+        ...
 
     async def referencing_schema_ids(self, subject: str, version: int) -> list[SchemaId]:
         """Ids of schemas whose references name (subject, version)."""
@@ -150,7 +153,31 @@ class SettingsTx(Protocol):
     async def delete_mode(self, scope: str) -> None: ...
 
 
-class Tx(SchemaTx, VersionTx, LifecycleTx, SettingsTx, Protocol):
+class ContextTx(Protocol):
+    """Named contexts (`registry.contexts`): the number a context's schema keys carry, and
+    its own id counter. The default context "." is not among them (number 0, the counter
+    `SchemaTx.add_schema` uses)."""
+
+    async def contexts(self) -> list[tuple[str, int]]:
+        """(name, number) of every named context, by name."""
+        ...
+
+    async def context_number(self, context: str) -> int | None: ...
+
+    async def next_id_in_context(self, context: str, explicit_id: int | None) -> tuple[int, int]:
+        """(number, id): the context's number, the context created if new, and its next id,
+        or `explicit_id`, which moves the counter past it. The counter stays locked until the
+        transaction ends, so an id is handed out once."""
+        ...
+
+    async def add_schema_as(self, schema: NewSchema, key: int) -> StoredSchema:
+        """Store content under exactly `key` (an id the caller took from a counter)."""
+        ...
+
+    async def delete_context(self, context: str) -> None: ...
+
+
+class Tx(SchemaTx, VersionTx, LifecycleTx, SettingsTx, ContextTx, Protocol):
     """One database transaction: every concern above, committed or rolled back together."""
 
 

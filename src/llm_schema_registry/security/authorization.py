@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from llm_schema_registry.registry.contexts import DEFAULT_CONTEXT, PREFIX, context_prefix
 from llm_schema_registry.security.errors import ForbiddenError, UnknownRouteError
 from llm_schema_registry.security.principals import Principal
 
@@ -19,7 +20,7 @@ ADMIN_ONLY = frozenset({"admin.only"})  # held by no role but admin ("*")
 # What a reply lists, so it can be cut to what the caller may read: subject names, objects with
 # a `subject`, a lineage graph (`nodes` with a `subject`, `edges` between them), an impact
 # analysis (`affected` objects with a `subject`).
-Listing = Literal["subjects", "versions", "schemas", "lineage", "impact"]
+Listing = Literal["subjects", "versions", "schemas", "lineage", "impact", "contexts"]
 HIDDEN_SUBJECT = "(a subject outside your scope)"
 
 
@@ -61,6 +62,19 @@ def sees_all(principal: Principal) -> bool:
     return principal.sees_every_subject("schema.read")
 
 
+def sees_context(principal: Principal, context: str) -> bool:
+    """Whether `principal` may read subjects in `context`: a named context when its scope
+    covers `:.ctx:`, the default one when a scope names any subject outside a named context."""
+    if context != DEFAULT_CONTEXT:
+        return principal.allows(READ, context_prefix(context))
+    return any(
+        grant.permits(permission)
+        and (not grant.subjects or any(not glob.startswith(PREFIX) for glob in grant.subjects))
+        for grant in principal.grants
+        for permission in READ
+    )
+
+
 def visible(principal: Principal, listing: Listing, reply: Any) -> Any:
     """The reply without what names a subject the principal may not read: listed subjects
     and objects dropped, lineage nodes (and their edges) dropped, impact entries masked (the
@@ -71,6 +85,8 @@ def visible(principal: Principal, listing: Listing, reply: Any) -> Any:
 
     if listing == "subjects":
         return [item for item in reply if readable(item)]
+    if listing == "contexts":
+        return [item for item in reply if isinstance(item, str) and sees_context(principal, item)]
     if listing == "lineage":
         nodes = [node for node in reply["nodes"] if readable(node.get("subject"))]
         kept = {node["id"] for node in nodes}
