@@ -136,3 +136,22 @@ async def test_bad_context_names_and_deleting_contexts(client: httpx.AsyncClient
     again = await client.post("/contexts/.gone/subjects/s/versions", json={"schema": ORDER})
     assert again.json()["id"] == 1
     assert (await client.get("/contexts/.gone/schemas/ids/1")).status_code == 200
+
+
+async def test_search_is_context_aware(client: httpx.AsyncClient) -> None:
+    owned = {"properties": {"owner": "shop", "description": "orders of the shop"}}
+    for path in (
+        "/contexts/.a/subjects/orders",
+        "/contexts/.b/subjects/orders",
+        "/subjects/orders",
+    ):
+        reply = await client.post(f"{path}/versions", json={"schema": ORDER, "metadata": owned})
+        assert reply.status_code == 200, reply.text
+    in_a = await client.get("/contexts/.a/subjects", params={"query": "shop"})
+    assert in_a.json() == [":.a:orders"]
+    everywhere = await client.get("/subjects", params={"owner": "shop"})
+    assert everywhere.json() == [":.a:orders", ":.b:orders", "orders"]
+    by_name = await client.get("/subjects", params={"subjectPrefix": ":*:ord", "owner": "shop"})
+    assert by_name.json() == [":.a:orders", ":.b:orders", "orders"]
+    globbed = await client.get("/subjects", params={"subjectPrefix": ":.b:*"})
+    assert globbed.json() == [":.b:orders"]
