@@ -155,3 +155,18 @@ async def test_search_is_context_aware(client: httpx.AsyncClient) -> None:
     assert by_name.json() == [":.a:orders", ":.b:orders", "orders"]
     globbed = await client.get("/subjects", params={"subjectPrefix": ":.b:*"})
     assert globbed.json() == [":.b:orders"]
+
+
+async def test_import_mode_on_a_context_needs_it_empty_or_force(client: httpx.AsyncClient) -> None:
+    assert (await client.put("/contexts/.new/mode", json={"mode": "IMPORT"})).status_code == 200
+    await client.post("/contexts/.full/subjects/s/versions", json={"schema": ORDER})
+    refused = await client.put("/contexts/.full/mode", json={"mode": "IMPORT"})
+    assert (refused.status_code, refused.json()["error_code"]) == (422, 42205)
+    forced = await client.put("/contexts/.full/mode?force=true", json={"mode": "IMPORT"})
+    assert forced.status_code == 200
+    imported = await client.post(
+        "/contexts/.full/subjects/t/versions", json={"schema": CUSTOMER, "id": 40}
+    )
+    assert imported.json()["id"] == 40
+    after = await client.post("/contexts/.new/subjects/t/versions", json={"schema": CUSTOMER})
+    assert after.json()["id"] == 1  # another context's explicit ids move only its own counter

@@ -198,7 +198,7 @@ class ConfigService:
         scope = subject if subject is not None else GLOBAL_SCOPE
         async with self._store.write(lock=scope or None) as tx:
             if mode is Mode.IMPORT and not force:
-                occupied = await tx.versions(subject) if subject else await tx.subjects()
+                occupied = await self._occupied(tx, subject)
                 if occupied:
                     raise OperationNotPermittedError(
                         "Cannot import since found existing subjects"
@@ -209,6 +209,17 @@ class ConfigService:
             await tx.set_mode(scope, mode.value)
         record_change({"mode": before} if before else None, {"mode": mode.value})
         return mode.value
+
+    @staticmethod
+    async def _occupied(tx: Tx, scope: str | None) -> list[object]:
+        """What holds versions in a mode's scope: the registry, a context (`:.ctx:`), a
+        subject."""
+        if not scope:
+            return list(await tx.subjects())
+        qualified = QualifiedSubject.parse(scope)
+        if qualified.context != DEFAULT_CONTEXT and not qualified.name:
+            return [s for s, _ in await tx.subjects() if s.startswith(scope)]
+        return list(await tx.versions(scope))
 
     async def delete_mode(self, subject: str | None) -> str:
         scope = subject if subject is not None else GLOBAL_SCOPE
