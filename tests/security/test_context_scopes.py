@@ -17,6 +17,7 @@ async def test_a_key_scoped_to_one_context_gets_403_on_another(tmp_path: Path) -
     url = f"sqlite:///{tmp_path}/registry.db"
     admin = api_key((await make_key(url, "admin"))[1])
     team_a = api_key((await make_key(url, "publisher", (":.team-a:*",)))[1])
+    plain_reader = api_key((await make_key(url, "consumer", ("plain*",)))[1])
     async with secured_client(url) as client:
         for context in (".team-a", ".team-b"):
             reply = await client.post(
@@ -63,5 +64,16 @@ async def test_a_key_scoped_to_one_context_gets_403_on_another(tmp_path: Path) -
         # Team-b is unchanged.
         latest = await client.get("/subjects/:.team-b:orders/versions/latest", headers=admin)
         assert latest.json()["version"] == 1
+        # The default context is no context of its: its ids are refused too, while a key
+        # scoped to default-context subjects reads them as before.
+        plain = await client.post(
+            "/subjects/plain/versions", json={"schema": AVRO_V1}, headers=admin
+        )
+        assert plain.json()["id"] == 1
+        assert refused(await client.get("/schemas/ids/1", headers=team_a)) == FORBIDDEN
+        assert refused(await client.get("/schemas/ids/1/versions", headers=team_a)) == FORBIDDEN
+        assert (await client.get("/schemas/ids/1", headers=plain_reader)).status_code == 200
+        refused_too = await client.get("/contexts/.team-a/schemas/ids/1", headers=plain_reader)
+        assert refused(refused_too) == FORBIDDEN
         # Deleting a context is for admins.
         assert refused(await client.delete("/contexts/.team-a", headers=team_a)) == FORBIDDEN

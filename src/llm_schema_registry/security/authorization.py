@@ -33,6 +33,9 @@ class Rule:
     mutation: bool = False  # audited with before/after
     listing: Listing | None = None  # the reply lists subjects: filtered to the caller's scope
     body_subject: bool = False  # the JSON body's "subject" names the subject
+    # A read by id: with no `?subject=` it reads the default context, which a key confined
+    # to named contexts (every glob `:.ctx:…`) may not (docs/contexts.md).
+    by_id: bool = False
     hidden: bool = False  # refused as if it did not exist (404), like an unknown route
     # A dashboard page: the session cookie is the credential, and a state change needs the
     # session's CSRF token (security/csrf.py).
@@ -49,6 +52,8 @@ def authorize(principal: Principal, rule: Rule, subject: str | None) -> None:
     if rule.hidden and not principal.allows(rule.permissions, None):
         raise UnknownRouteError()
     if not principal.allows(rule.permissions, subject):
+        raise ForbiddenError()
+    if rule.by_id and subject is None and not sees_context(principal, DEFAULT_CONTEXT):
         raise ForbiddenError()
 
 

@@ -61,7 +61,7 @@ async def schema_types() -> list[str]:
 
 @router.get(
     "/schemas/ids/{id}",
-    dependencies=[requires(READ)],
+    dependencies=[requires(READ, by_id=True)],
     response_model=SchemaObject,
     response_model_exclude_none=True,
 )
@@ -96,7 +96,7 @@ async def schema_by_id(
 
 @router.get(
     "/schemas/ids/{id}/schema",
-    dependencies=[requires(READ)],
+    dependencies=[requires(READ, by_id=True)],
     response_class=Response,
     responses={
         200: {
@@ -114,7 +114,7 @@ async def schema_text_by_id(
 
 @router.get(
     "/schemas/ids/{id}/subjects",
-    dependencies=[requires(READ, listing="subjects")],
+    dependencies=[requires(READ, listing="subjects", by_id=True)],
     response_model=list[str],
 )
 async def subjects_of_schema(
@@ -132,7 +132,7 @@ async def subjects_of_schema(
 
 @router.get(
     "/schemas/ids/{id}/versions",
-    dependencies=[requires(READ, listing="versions")],
+    dependencies=[requires(READ, listing="versions", by_id=True)],
     response_model=list[SubjectVersionPair],
 )
 async def versions_of_schema(
