@@ -37,9 +37,10 @@ class ContextLayer:
         self.app = app
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http":
+        # Every request passes here: one string test for those without the prefix.
+        if scope["type"] == "http" and scope["path"].startswith("/contexts/"):
             raw: bytes = scope.get("raw_path") or scope["path"].encode()
-            if raw.startswith(PREFIX) and raw.count(b"/") > 2 and not raw.endswith(b"/contexts/"):
+            if raw.startswith(PREFIX) and raw.count(b"/") > 2:
                 try:
                     rewritten = rewrite(raw.decode("latin-1"), scope["query_string"])
                 except RegistryError as error:

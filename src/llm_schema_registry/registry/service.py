@@ -25,6 +25,7 @@ from llm_schema_registry.registry.checks import (
 )
 from llm_schema_registry.registry.contexts import (
     DEFAULT_CONTEXT,
+    PREFIX,
     QualifiedSubject,
     check_context,
     context_of,
@@ -82,10 +83,11 @@ from llm_schema_registry.validation.rules import RuleCompileError, compile_rules
 def check_subject(subject: str) -> None:
     if not subject or subject.isspace() or any(ord(c) < 32 for c in subject) or len(subject) > 4096:
         raise InvalidSubjectError(subject)
-    qualified = QualifiedSubject.parse(subject)
-    check_context(qualified.context)
-    if not qualified.name or qualified.name.isspace():  # `:.ctx:` names the context, no subject
-        raise InvalidSubjectError(subject)
+    if subject.startswith(PREFIX):  # qualified: a valid context, and a name within it
+        qualified = QualifiedSubject.parse(subject)
+        check_context(qualified.context)
+        if not qualified.name or qualified.name.isspace():  # `:.ctx:` is the context itself
+            raise InvalidSubjectError(subject)
 
 
 class RegistryService(RegistryReads):
