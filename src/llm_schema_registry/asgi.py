@@ -46,7 +46,16 @@ def replay(body: bytes, receive: Receive) -> Receive:
     return replaying
 
 
-async def buffer(receive: Receive) -> tuple[bytes, Receive]:
-    """Reads the whole body and returns it with a `receive` that replays it."""
-    body = await read_within(receive, math.inf) or b""
-    return body, replay(body, receive)
+async def buffer(receive: Receive, limit: float = math.inf) -> tuple[bytes | None, Receive]:
+    """Reads the whole body and returns it with a `receive` that replays it; the body is None
+    (and reading stopped) as soon as it grows past `limit` bytes."""
+    body = await read_within(receive, limit)
+    return body, replay(body or b"", receive)
+
+
+def declared_length(scope: Scope) -> int | None:
+    """The request's `Content-Length`, if it gave a well-formed one."""
+    for name, value in scope["headers"]:
+        if name == b"content-length":
+            return int(value) if value.isdigit() else None
+    return None

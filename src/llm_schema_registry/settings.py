@@ -29,12 +29,17 @@ class Settings(BaseSettings):
     max_schema_bytes: int = Field(default=1024 * 1024, ge=1024)
     cluster_id: str = "llm-schema-registry"
     log_level: str = "INFO"
+    # The most memory the pre-encoded `GET /schemas/ids/{id}` bodies may take (LRU beyond it).
+    schema_body_cache_bytes: int = Field(default=64 * 1024 * 1024, ge=64 * 1024)
     # How many parsed schemas to keep in memory for compatibility checks.
     parsed_cache_size: int = Field(default=4096, ge=16)
     # Security (docs/security.md). Off by default only on loopback; `serve` enforces that.
     auth_enabled: bool = False
     # How long a verified API key is trusted before its row (revoked? expired?) is re-read.
     api_key_cache_seconds: float = Field(default=5.0, ge=0)
+    # Failed authentications allowed per client address and per key id, per minute (a burst
+    # of this many, then refused with 429 before any hash is paid).
+    auth_failures_per_minute: int = Field(default=10, ge=1)
     audit_enabled: bool = True  # mutations, denials and login failures
     jwt_jwks_url: str | None = None
     jwt_public_key_file: Path | None = None
@@ -58,6 +63,26 @@ class Settings(BaseSettings):
     grpc_port: int = Field(default=9090, ge=0, le=65535)
     # Several processes may bind the gRPC port (SO_REUSEPORT): `serve --workers N` sets it.
     grpc_reuse_port: bool = False
+    # Change events (docs/events.md): written to the outbox with every change unless off.
+    events_enabled: bool = True
+    events_source: str = "llm-schema-registry"  # CloudEvents `source`: this registry's URL
+    events_nats_url: str | None = None  # NATS JetStream, e.g. nats://127.0.0.1:4222
+    events_nats_stream: str = "SCHEMA_REGISTRY_EVENTS"  # created when absent
+    events_nats_subject_prefix: str = "schema-registry.events"  # + "." + the event type
+    events_amqp_url: SecretStr | None = None  # RabbitMQ, e.g. amqp://guest:guest@host/
+    events_amqp_exchange: str = "schema-registry.events"  # a durable topic exchange
+    # How long a node's claim on an event lasts unrenewed: a killed node's events go to the
+    # others (or to it, restarted) after this.
+    events_lease_seconds: float = Field(default=60.0, gt=0)
+    events_retention_days: float = Field(default=7.0, gt=0)  # delivered events kept
+    webhook_allow_private: bool = False  # loopback, private and link-local receivers (SSRF)
+    webhook_retries: int = Field(default=3, ge=0, le=20)
+    webhook_retry_min_seconds: float = Field(default=0.5, ge=0)
+    webhook_retry_max_seconds: float = Field(default=5.0, ge=0)
+    webhook_timeout_seconds: float = Field(default=10.0, gt=0)
+    # Lead times of `version.sunset_approaching`, in days before a sunset date.
+    sunset_reminder_days: str = "30,7"
+    sunset_sweep_seconds: float = Field(default=60.0, gt=0)
     # TLS of both APIs (PEM files; `serve --tls-cert/--tls-key/--tls-client-ca` set them); a
     # client CA makes client certificates required (mTLS).
     tls_cert: Path | None = None

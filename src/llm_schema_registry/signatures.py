@@ -35,18 +35,39 @@ def verify_document(
     digest = digest_of(text)
     if digest != document.get("digest"):
         return False
+    return _signed_by(document, keys, signed_bytes(digest))
+
+
+def head_bytes(count: int, hash_: str, time: str | None) -> bytes:
+    """The bytes an audit head's signature covers (`GET /audit/head`): its three fields in a
+    fixed order, so nothing else can be passed off as a head."""
+    return f"audit-head:{count}:{hash_}:{time or ''}".encode()
+
+
+def verify_head(head: dict[str, Any], keys: dict[str, Any]) -> bool:
+    """True when an audit head (`{count, hash, time, kid, alg, signature}`) is signed by one
+    of `keys` (a `/keys` body)."""
+    try:
+        message = head_bytes(int(head["count"]), str(head["hash"]), head.get("time"))
+    except (KeyError, TypeError, ValueError):
+        return False
+    return "signature" in head and _signed_by(head, keys, message)
+
+
+def _signed_by(document: dict[str, Any], keys: dict[str, Any], message: bytes) -> bool:
+    """Whether `document["signature"]` over `message` verifies with its `kid` among `keys`."""
     key = next((k for k in keys.get("keys", []) if k.get("kid") == document.get("kid")), None)
     if key is None:
         return False
     public = serialization.load_pem_public_key(key["public_key"].encode())
-    signature = base64.b64decode(document["signature"])
     try:
+        signature = base64.b64decode(document["signature"], validate=True)
         if isinstance(public, ed25519.Ed25519PublicKey):
-            public.verify(signature, signed_bytes(digest))
+            public.verify(signature, message)
         elif isinstance(public, ec.EllipticCurvePublicKey):
-            public.verify(signature, signed_bytes(digest), ec.ECDSA(hashes.SHA256()))
+            public.verify(signature, message, ec.ECDSA(hashes.SHA256()))
         else:
             return False
-    except InvalidSignature:
+    except (InvalidSignature, ValueError):
         return False
     return True

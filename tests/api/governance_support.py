@@ -90,7 +90,9 @@ def avro_record(*fields: str) -> str:
 async def register(
     client: httpx.AsyncClient, subject: str, schema: str, **body: Any
 ) -> dict[str, Any]:
-    response = await client.post(f"/subjects/{subject}/versions", json={"schema": schema, **body})
+    response = await client.post(
+        f"/subjects/{subject}/versions", json={"schema": schema, **body}, headers=EXTRAS
+    )
     assert response.status_code == 200, response.text
     found: dict[str, Any] = response.json()
     return found

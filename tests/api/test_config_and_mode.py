@@ -58,7 +58,7 @@ async def test_compatibility_endpoints_report_with_and_without_verbose(
     fresh = await client.post("/compatibility/subjects/new/versions", json={"schema": USER_V1})
     assert fresh.json() == {"is_compatible": True}
     unknown = await client.post("/compatibility/subjects/new/versions/1", json={"schema": USER_V1})
-    assert unknown.json()["error_code"] == 40401
+    assert unknown.json()["error_code"] == 40402  # as Confluent: the version is not found
     invalid = await client.post("/compatibility/subjects/s/versions/0", json={"schema": USER_V1})
     assert invalid.json()["error_code"] == 42202
 

@@ -122,7 +122,7 @@ async def test_references_resolve_in_the_referring_subjects_context(
 
 async def test_bad_context_names_and_deleting_contexts(client: httpx.AsyncClient) -> None:
     bad = await client.get("/contexts/.a*b/subjects")
-    assert (bad.status_code, bad.json()["error_code"]) == (422, 42270)
+    assert (bad.status_code, bad.json()["error_code"]) == (422, 42290)
     await client.post("/contexts/.gone/subjects/s/versions", json={"schema": ORDER})
     busy = await client.delete("/contexts/.gone")
     assert (busy.status_code, busy.json()["error_code"]) == (422, 42211)
@@ -131,7 +131,7 @@ async def test_bad_context_names_and_deleting_contexts(client: httpx.AsyncClient
     assert (await client.delete("/contexts/.gone")).status_code == 204
     assert (await client.get("/contexts")).json() == ["."]
     unknown = await client.delete("/contexts/.never")
-    assert (unknown.status_code, unknown.json()["error_code"]) == (404, 40470)
+    assert (unknown.status_code, unknown.json()["error_code"]) == (404, 40490)
     # A context made again starts its ids past every key the old one used.
     again = await client.post("/contexts/.gone/subjects/s/versions", json={"schema": ORDER})
     assert again.json()["id"] == 1

@@ -53,7 +53,9 @@ async def test_a_draft_is_never_latest_until_activated(
 ) -> None:
     client, _ = gov
     await register(client, "s", avro_record())
-    draft = await client.post("/subjects/s/versions?state=DRAFT", json={"schema": avro_record("a")})
+    draft = await client.post(
+        "/subjects/s/versions?state=DRAFT", json={"schema": avro_record("a")}, headers=EXTRAS
+    )
     assert draft.json()["version"] == 2 and draft.json()["state"] == "DRAFT"
     body_draft = await register(client, "s", avro_record("a", "b"), state="DRAFT")
     assert body_draft["state"] == "DRAFT"

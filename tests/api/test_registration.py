@@ -20,8 +20,23 @@ async def test_registration_answers_the_full_registered_object(client: httpx.Asy
     body = reply.json()
     assert body["id"] == 1 and body["version"] == 1
     assert json.loads(body["schema"]) == json.loads(USER_V1)
-    assert len(body["guid"]) == 36 and isinstance(body["ts"], int)
+    assert len(body["guid"]) == 36
     assert "schemaType" not in body  # AVRO is implied, as Confluent does
+    # Only Confluent's fields for a client that did not ask for more (strict deserializers).
+    assert set(body) == {"id", "version", "guid", "schema"}
+
+
+async def test_registration_answers_extended_fields_to_clients_that_ask(
+    client: httpx.AsyncClient,
+) -> None:
+    reply = await client.post(
+        "/subjects/s/versions",
+        json={"schema": USER_V1},
+        headers={"Confluent-Accept-Unknown-Properties": "true"},
+    )
+    body = reply.json()
+    assert isinstance(body["ts"], int) and body["state"] == "ACTIVE"
+    assert "subject" not in body and "deleted" not in body
 
 
 async def test_registering_the_same_schema_again_returns_the_same_id_and_version(

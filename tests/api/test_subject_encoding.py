@@ -58,6 +58,7 @@ SAMPLES: dict[tuple[str, str], dict[str, Any]] = {
         ],
     },
     ("POST", "/subjects/{subject}/impact"): {"json": JSON_V2},
+    ("POST", "/subjects/{subject}/samples"): {"json": {"records": [{"a": "x"}]}},
     # dashboard pages: form posts carry a session's cookie and CSRF token ("form")
     ("GET", "/ui/subjects/{subject}/rollback"): {"params": {"target": "1"}},
     ("POST", "/ui/subjects/{subject}/rollback"): {"form": {"target": "1"}},

@@ -111,9 +111,11 @@ class Receiver:
 
 @asynccontextmanager
 async def running(receiver: Receiver) -> AsyncIterator[Receiver]:
-    """Serve `receiver` with uvicorn on a free loopback port for the block's duration."""
+    """Serve `receiver` with uvicorn on loopback for the block's duration: on its `port` if
+    set (a receiver that was down coming back), else on a free one."""
     sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind(("127.0.0.1", receiver.port))  # a port given beforehand (a receiver coming back)
     receiver.port = sock.getsockname()[1]
     server = uvicorn.Server(uvicorn.Config(receiver, log_level="warning", lifespan="off"))
     task = asyncio.create_task(server.serve(sockets=[sock]))

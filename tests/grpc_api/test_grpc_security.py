@@ -144,3 +144,26 @@ async def test_a_blocked_registration_lists_its_violations(tmp_path: Path) -> No
             register_request("q", JSON_SCHEMA, schema_type=pb.SCHEMA_TYPE_JSON)
         )
         assert fine.version == 1
+
+
+async def test_failed_logins_are_throttled_per_peer_before_the_hash(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path}/r.db"
+    key_id, _ = await make_key(url, "publisher")
+    admin = (await make_key(url, "admin"))[1]
+    async with grpc_registry(url, auth_enabled=True, auth_failures_per_minute=3) as registry:
+        refusals = []
+        for n in range(5):
+            with pytest.raises(grpc.aio.AioRpcError) as refused:
+                await registry.stub.ListSubjects(
+                    pb.ListSubjectsRequest(), metadata=api_key(f"{key_id}.wrong-{n}")
+                )
+            refusals.append(failure(refused.value))
+        throttled = await registry.http.get(
+            "/audit?action=auth.throttled", headers={"X-API-Key": admin}
+        )
+    unauthenticated = (grpc.StatusCode.UNAUTHENTICATED, 40101)
+    exhausted = (grpc.StatusCode.RESOURCE_EXHAUSTED, 42902)
+    assert refusals == [unauthenticated] * 3 + [exhausted] * 2
+    assert [(e["result"], e["after"]["retry_after"] > 0) for e in throttled.json()] == [
+        ("denied", True)
+    ] * 2

@@ -178,3 +178,29 @@ async def test_pages_carry_a_strict_content_security_policy(sqlite_url: str) -> 
         assert "<script>" not in page.text and " on" + "click=" not in page.text
         cookie = page.headers["set-cookie"].lower()
         assert "httponly" in cookie and "samesite=strict" in cookie and "path=/ui" in cookie
+
+
+async def test_wrong_keys_at_the_sign_in_form_are_throttled_and_audited(sqlite_url: str) -> None:
+    key_id, secret = await make_key(sqlite_url, "consumer")
+    _, admin = await make_key(sqlite_url, "admin")
+    settings = {"auth_enabled": True, "ui_session_keys": KEYS, "auth_failures_per_minute": 3}
+    async with app_client(sqlite_url, **settings) as client:
+        # The admin's key, verified before the attack: it is not held up by it afterwards.
+        assert (await client.get("/audit", headers={"X-API-Key": admin})).status_code == 200
+        form = await client.get("/ui/sign-in")
+        cookie = {"cookie": f"lsr_session={session_of(form)}"}
+        fields = {"api_key": f"{key_id}.wrong", "csrf_token": csrf_of(form)}
+        statuses = [
+            (await client.post("/ui/sign-in", data=fields, headers=cookie)).status_code
+            for _ in range(4)
+        ]
+        refused = await client.post(
+            "/ui/sign-in", data={**fields, "api_key": secret}, headers=cookie
+        )
+        entries = (
+            await client.get("/audit?action=auth.throttled", headers={"X-API-Key": admin})
+        ).json()
+    assert statuses == [401, 401, 401, 429]
+    # The key id and the address are throttled: even the right secret waits (never verified).
+    assert refused.status_code == 429 and "Too many failed authentication attempts" in refused.text
+    assert [(e["client"], e["after"]["via"]) for e in entries] == [("10.1.2.3", "dashboard")] * 2

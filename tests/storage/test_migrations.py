@@ -39,7 +39,7 @@ from llm_schema_registry.storage.sql import SqlStore
 from support import fresh_pg_database
 
 BRANCHED = Path(__file__).parent / "branched_migrations"
-LINEAR = ["0001", "0002", "0003", "0004", "0005", "0008"]
+LINEAR = ["0001", "0002", "0003", "0004", "0005", "0006", "0007", "0008"]
 V1 = "application/vnd.schemaregistry.v1+json"
 
 # Where a database may stand: the scripts that built it and the revisions upgraded to, in turn.
@@ -114,6 +114,7 @@ async def fill(url: str) -> tuple[dict[str, int], str, str]:
             client.post("/subjects/orders/consumers", json={"consumer_id": "billing", "version": 2})
         )
         await ok(client.get("/subjects/orders/versions/2"))  # a usage count (flushed at exit)
+        await ok(client.post("/subjects/orders/samples", json={"records": [{"id": "o1"}]}))
     store = SqlSecurityStore(url)
     key, secret = new_key("admin")
     await store.add_key(key)
@@ -135,8 +136,9 @@ def written(tmp_path_factory: pytest.TempPathFactory) -> Written:
         }
     for row in rows["subject_versions"]:
         row["deleted"] = bool(row["deleted"])  # SQLite keeps booleans as 0/1
-    for row in rows["lifecycle_events"]:
-        del row["id"]  # a serial: the database numbers its rows (PostgreSQL's sequence moves)
+    for table in ("lifecycle_events", "events", "event_attempts", "schema_samples"):
+        for row in rows.get(table, []):
+            del row["id"]  # a serial: the database numbers its rows (PostgreSQL's sequence moves)
     return Written(rows, ids, key_id, secret)
 
 
@@ -150,7 +152,7 @@ def build(conn: Connection, scripts: Path, revisions: tuple[str, ...], written: 
         command.upgrade(config, revision)
     present = inspect(conn)
     for table, rows in written.rows.items():
-        if not present.has_table(table) or not rows:  # e.g. no named context
+        if not present.has_table(table) or not rows:
             continue
         columns = {column["name"] for column in present.get_columns(table)}
         clause = sa.table(table, *(sa.column(name) for name in columns))

@@ -34,8 +34,10 @@ LAYERS: dict[str, set[str]] = {
     # edges: api/app.py is the composition root; the CLI drives the SDK and opens stores itself
     "api": {"security", "governance", "events", "llm", "genai", "registry", *NEUTRAL},
     "cli": {"api", "client", "security", "governance", "llm", "genai", "registry", "storage"}
-    | {"rpc"}
+    | {"rpc", "mcp_server"}
     | NEUTRAL,
+    # the MCP server: an edge over the SDK (each call a REST call with the caller's credential)
+    "mcp_server": {"client", "llm", "", "asgi"},
     # the gRPC API beside REST: the same services, the contract from rpc
     "grpc_api": {"security", "governance", "llm", "registry", "rpc", *NEUTRAL},
     # the dashboard: an edge beside the API (served by its app), over the same services
@@ -83,10 +85,15 @@ MODULES: dict[str, set[str]] = {
         "security.store",
         "security.model",
         "registry.usage",
+        # the change-event outbox: its records and protocols (events.store)
+        "events.model",
+        "events.store",
+        "events.filters",
+        "registry.samples",
     },
     # the composition root builds the stores, the gRPC edge beside the HTTP API, and mounts
     # the dashboard
-    "api.app": {"storage", "grpc_api", "ui"},
+    "api.app": {"storage", "grpc_api", "ui", "mcp_server"},
     # the dashboard declares its routes' permissions, reads subject path parameters and
     # maps errors to statuses exactly as the API does
     "ui": {"api.access", "api.deps", "api.errors"},

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from fastapi import FastAPI
+from starlette.routing import Route
 
 from llm_schema_registry import __version__
 from llm_schema_registry.api import docs, errors
-from llm_schema_registry.api.access import declared_routes
+from llm_schema_registry.api.access import READ, declared_routes, requires
 from llm_schema_registry.api.contexts import ContextLayer
 from llm_schema_registry.api.front import FrontLayer, SchemaBodyCache
 from llm_schema_registry.api.media import RegistryJSONResponse
@@ -23,17 +25,24 @@ from llm_schema_registry.api.routes import (
     health,
     lineage,
     prompts,
+    samples,
     schemas,
     security,
     server,
     subjects,
     usage,
     validate,
+    webhooks,
 )
 from llm_schema_registry.asgi import ASGIApp
+from llm_schema_registry.events.relay import RelayOptions
+from llm_schema_registry.events.service import EventsConfig, EventsService
+from llm_schema_registry.events.ssrf import UrlGuard
+from llm_schema_registry.events.webhook import RetryPolicy
 from llm_schema_registry.governance.catalog import Catalog
 from llm_schema_registry.governance.impact import ImpactAnalysis
 from llm_schema_registry.governance.lineage import Lineage
+from llm_schema_registry.governance.reminders import SunsetReminders, parse_lead_days
 from llm_schema_registry.governance.service import GovernanceService
 from llm_schema_registry.governance.sweeper import SunsetSweeper
 from llm_schema_registry.grpc_api.server import GrpcServer
@@ -41,6 +50,7 @@ from llm_schema_registry.grpc_api.service import RegistryServices
 from llm_schema_registry.llm.profiles import ProviderProfiles
 from llm_schema_registry.observability.readiness import Readiness, readiness
 from llm_schema_registry.observability.tracing import configure_tracing
+from llm_schema_registry.registry.sampling import SampleService
 from llm_schema_registry.registry.service import RegistryService
 from llm_schema_registry.registry.usage import UsageRecorder
 from llm_schema_registry.registry.validation import DataValidation
@@ -49,13 +59,18 @@ from llm_schema_registry.security.policy import Policies
 from llm_schema_registry.security.setup import install_security
 from llm_schema_registry.settings import Settings
 from llm_schema_registry.storage.cached import CachedStore
+from llm_schema_registry.storage.events_sql import SqlEventStore
 from llm_schema_registry.storage.feed import PostgresChangeFeed, RedisChangeFeed
+from llm_schema_registry.storage.samples_sql import SqlSampleStore
 from llm_schema_registry.storage.security_sql import SqlSecurityStore
 from llm_schema_registry.storage.sql import SqlStore
 from llm_schema_registry.storage.usage_sql import SqlUsageStore
 from llm_schema_registry.ui import PREFIX as UI_PREFIX
 from llm_schema_registry.ui import refuse_page
 from llm_schema_registry.ui import router as ui_router
+
+if TYPE_CHECKING:
+    from llm_schema_registry.mcp_server import McpEndpoint
 
 
 class _Server(Protocol):
@@ -88,6 +103,8 @@ def create_app(
         errors.send_error,
         pages=(UI_PREFIX, refuse_page),  # the dashboard: session cookies, CSRF, HTML refusals
     )
+    if api.state.mcp is not None:  # MCP tool calls go through the security layer, as REST's
+        api.state.mcp.bind(app)
     if serve_grpc and settings.grpc_port:
         api.state.servers.append(_grpc_server(api, settings))
     # Outside even that: `/contexts/{context}/X` is X with the context carried in the subject
@@ -109,10 +126,43 @@ def _error_code(error: Exception) -> int | None:
     return errors.code_for(error) if isinstance(error, errors.HANDLED) else None
 
 
+def events_service(settings: Settings) -> EventsService | None:
+    """Change events from settings (docs/events.md); None when turned off."""
+    if not settings.events_enabled:
+        return None
+    config = EventsConfig(
+        source=settings.events_source,
+        guard=UrlGuard(allow_private=settings.webhook_allow_private),
+        policy=RetryPolicy(
+            retries=settings.webhook_retries,
+            min_delay=settings.webhook_retry_min_seconds,
+            max_delay=max(settings.webhook_retry_min_seconds, settings.webhook_retry_max_seconds),
+        ),
+        timeout=settings.webhook_timeout_seconds,
+        nats_url=settings.events_nats_url,
+        nats_stream=settings.events_nats_stream,
+        nats_subject_prefix=settings.events_nats_subject_prefix,
+        amqp_url=settings.events_amqp_url.get_secret_value() if settings.events_amqp_url else None,
+        amqp_exchange=settings.events_amqp_exchange,
+        relay=RelayOptions(
+            lease=dt.timedelta(seconds=settings.events_lease_seconds),
+            retention=dt.timedelta(days=settings.events_retention_days),
+        ),
+    )
+    return EventsService(SqlEventStore(settings.database_url.get_secret_value()), config)
+
+
 def create_api(settings: Settings, *, clock: Clock | None = None) -> FastAPI:
     """The framework application: routes, their services on `state`, the lifespan."""
     read_url = settings.database_read_url.get_secret_value() if settings.database_read_url else None
-    sql = SqlStore(settings.database_url.get_secret_value(), read_url=read_url)
+    sql = SqlStore(
+        settings.database_url.get_secret_value(),
+        read_url=read_url,
+        events=settings.events_enabled,
+    )
+    events = events_service(settings)
+    if events is not None:
+        sql.on_events.append(events.wake)  # a commit that wrote events: deliver now
     store = CachedStore(sql)
     feed: PostgresChangeFeed | RedisChangeFeed | None = None
     if settings.redis_url is not None:
@@ -120,9 +170,10 @@ def create_api(settings: Settings, *, clock: Clock | None = None) -> FastAPI:
         store.publish = feed.publish
     elif sql.dialect == "postgresql":
         feed = PostgresChangeFeed(sql.listen_dsn, store.invalidate)
-    body_cache = SchemaBodyCache()
+    body_cache = SchemaBodyCache(settings.schema_body_cache_bytes)
     store.on_ids_removed.append(body_cache.clear)  # permanent deletes, on any node
-    servers: list[_Server] = []  # beside the HTTP API, in its event loop: the gRPC edge
+    mcp = _mcp_endpoint()  # MCP over streamable HTTP at /mcp (mcp_server/)
+    servers: list[_Server] = [mcp] if mcp else []  # beside the HTTP API: MCP, gRPC
 
     async def ready() -> Readiness:
         """Every probe's answer (REST `/health/ready`, gRPC health)."""
@@ -130,14 +181,18 @@ def create_api(settings: Settings, *, clock: Clock | None = None) -> FastAPI:
 
     usage_store = SqlUsageStore(settings.database_url.get_secret_value())
     recorder = UsageRecorder(usage_store, settings.usage_flush_seconds)
+    sample_store = SqlSampleStore(settings.database_url.get_secret_value())
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         await store.start()
+        if events is not None:
+            await events.start()
         if feed is not None:
             await feed.start()
         sweeper.start()
         recorder.start()
+        api.state.samples.start()
         for companion in servers:
             await companion.start()
         yield
@@ -145,7 +200,11 @@ def create_api(settings: Settings, *, clock: Clock | None = None) -> FastAPI:
             await companion.stop()
         await recorder.close()  # the counts since the last flush are written first
         await usage_store.close()
+        await api.state.samples.close()  # the samples queued since the last flush first
+        await sample_store.close()
         await sweeper.close()
+        if events is not None:
+            await events.close()
         if feed is not None:
             await feed.close()
         await store.close()
@@ -165,6 +224,8 @@ def create_api(settings: Settings, *, clock: Clock | None = None) -> FastAPI:
     api.state.body_cache = body_cache
     api.state.readiness = ready
     api.state.servers = servers
+    api.state.events = events
+    api.state.mcp = mcp
     policies = Policies.from_settings(settings)  # registration checks, run by the registry
     api.state.registry = RegistryService(
         store,
@@ -175,12 +236,24 @@ def create_api(settings: Settings, *, clock: Clock | None = None) -> FastAPI:
         configured_checks=[ProviderProfiles()],  # `llmProfiles` in a subject's config
     )
     api.state.usage = recorder
-    api.state.validation = DataValidation(api.state.registry, recorder)
+    api.state.samples = SampleService(
+        api.state.registry, sample_store, settings.usage_flush_seconds
+    )
+    api.state.registry.add_gate(api.state.samples)  # samplesGate
+    api.state.validation = DataValidation(api.state.registry, recorder, api.state.samples)
     api.state.governance = GovernanceService(store, api.state.registry)
     api.state.lineage = Lineage(api.state.registry, api.state.governance.consumers)
     api.state.impact = ImpactAnalysis(api.state.registry, api.state.governance.consumers)
     api.state.catalog = Catalog(api.state.registry)
-    sweeper = SunsetSweeper(api.state.governance)
+    reminders = SunsetReminders(
+        store, api.state.registry.clock, parse_lead_days(settings.sunset_reminder_days)
+    )
+    api.state.reminders = reminders
+    sweeper = SunsetSweeper(
+        api.state.governance,
+        settings.sunset_sweep_seconds,
+        reminders if events is not None else None,
+    )
     errors.install(api)
     for router in (
         server.router,
@@ -194,11 +267,34 @@ def create_api(settings: Settings, *, clock: Clock | None = None) -> FastAPI:
         governance.router,
         export.router,
         prompts.router,
+        samples.router,
         security.router,
         lineage.router,
         usage.router,
+        webhooks.router,
         docs.router,
         ui_router,
     ):
         api.include_router(router)
+    if mcp is not None:
+        api.router.routes.append(_mcp_route(mcp))
     return api
+
+
+def _mcp_endpoint() -> McpEndpoint | None:
+    """The MCP endpoint, when the `mcp` extra is installed (else no `/mcp`)."""
+    try:
+        from llm_schema_registry.mcp_server import McpEndpoint
+    except ImportError:
+        return None
+    return McpEndpoint()
+
+
+def _mcp_route(endpoint: McpEndpoint) -> Route:
+    """`/mcp`: any authenticated caller who may read; what each tool does is then authorized
+    as the REST call it makes."""
+    from llm_schema_registry.mcp_server import PATH
+
+    route = Route(PATH, endpoint=endpoint, methods=["GET", "POST", "DELETE"])
+    route.dependencies = [requires(READ)]  # type: ignore[attr-defined]  # read by declared_routes
+    return route

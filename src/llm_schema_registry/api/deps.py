@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from typing import Annotated, Any
 
 from fastapi import Depends, Request
 from pydantic import AfterValidator, BeforeValidator
+from starlette.exceptions import HTTPException
 
 from llm_schema_registry.api.front import SchemaBodyCache, decode_segment
 from llm_schema_registry.formats.base import SchemaType
@@ -17,8 +19,10 @@ from llm_schema_registry.registry.model import (
     StoredSchema,
     SubjectVersion,
 )
+from llm_schema_registry.registry.sampling import SampleService
 from llm_schema_registry.registry.service import RegistryService
 from llm_schema_registry.registry.usage import UsageRecorder
+from llm_schema_registry.registry.versions import parse_version
 
 UNKNOWN_PROPERTIES_HEADER = "confluent-accept-unknown-properties"
 
@@ -31,6 +35,55 @@ def _flag(value: object) -> bool:
 
 
 Flag = Annotated[bool, BeforeValidator(_flag)]
+
+# What Jersey's Integer.valueOf takes, cut to ASCII as the project's contract says: an optional
+# minus and ASCII digits, within a Java int. "+1", "1_000", " 1", "1.0", "²", "٣" and fullwidth
+# digits (all of which `int()` or pydantic would take, or choke on) are refused with a 4xx.
+_JAVA_INT = re.compile(r"-?[0-9]+")
+INT_MIN, INT_MAX = -(2**31), 2**31 - 1
+
+
+def java_int(text: str) -> int | None:
+    """`text` as a Java int (ASCII digits, optional minus), or None if it is not one."""
+    if not _JAVA_INT.fullmatch(text) or len(text.lstrip("-").lstrip("0")) > 10:
+        return None  # (the length check first: int() refuses over 4,300 digits)
+    number = int(text)
+    return number if INT_MIN <= number <= INT_MAX else None
+
+
+def _query_int(value: object) -> object:
+    if isinstance(value, str):
+        number = java_int(value)
+        if number is None:
+            raise ValueError("Input should be an integer of ASCII digits within a 32-bit int")
+        return number
+    return value
+
+
+# An integer query parameter (offset, limit, depth…), parsed as Confluent's server parses it.
+QueryInt = Annotated[int, BeforeValidator(_query_int)]
+
+
+def _version(raw: str) -> str:
+    parse_version(raw)  # InvalidVersionError (42202) escapes validation, as it should
+    return raw
+
+
+# A `{version}` path parameter: checked while the parameters are read, so a bad version is
+# answered 42202 (as Confluent's VersionId does) whatever else the request gets wrong.
+Version = Annotated[str, AfterValidator(_version)]
+
+
+def schema_id(raw: str) -> int:
+    """A `{id}` path segment as a schema id. JAX-RS answers a path id that is not an int
+    (`@PathParam("id") Integer`, SchemasResource) with a plain 404, before the resource runs:
+    so do we, `{"error_code": 404, "message": "HTTP 404 Not Found"}`."""
+    if not (raw.isascii() and raw.isdigit()) or len(raw.lstrip("0")) > 10:
+        raise HTTPException(404)
+    number = int(raw)
+    if number > INT_MAX:
+        raise HTTPException(404)
+    return number
 
 
 # Async on purpose: FastAPI runs plain `def` dependencies in a thread pool (a hop per request).
@@ -49,7 +102,14 @@ async def _usage(request: Request) -> UsageRecorder:
     return recorder
 
 
+async def _samples(request: Request) -> SampleService:
+    service: SampleService = request.app.state.samples
+    return service
+
+
 Registry = Annotated[RegistryService, Depends(_registry)]
+# Recent and curated samples of subjects, replayed against proposed versions.
+Samples = Annotated[SampleService, Depends(_samples)]
 # Where reads of a version are counted (lookups, per subject version, cluster-wide).
 Usage = Annotated[UsageRecorder, Depends(_usage)]
 BodyCache = Annotated[SchemaBodyCache, Depends(_body_cache)]
@@ -74,7 +134,7 @@ def to_request(body: Any) -> RegisterRequest:
         )
     refs = tuple(ReferenceRecord(r.name, r.subject, r.version) for r in body.references or ())
     return RegisterRequest(
-        schema=body.schema_,
+        schema=body.schema_ or "",
         schema_type=SchemaType(kind),
         references=refs,
         metadata=body.metadata,

@@ -18,8 +18,13 @@ from starlette.responses import Response
 
 from llm_schema_registry.api.media import V1_JSON, RegistryJSONResponse
 from llm_schema_registry.asgi import Send
+from llm_schema_registry.events import errors as ev
 from llm_schema_registry.registry import errors as e
 from llm_schema_registry.registry.checks import ConfiguredCheckError, RegistrationBlockedError
+from llm_schema_registry.registry.samples import (
+    InvalidSamplesRequestError,
+    SamplesRejectedError,
+)
 from llm_schema_registry.registry.validation import InvalidValidationRequestError
 from llm_schema_registry.security import errors as s
 from llm_schema_registry.security.apikeys import InvalidKeyRequestError
@@ -28,6 +33,11 @@ from llm_schema_registry.security.apikeys import InvalidKeyRequestError
 class NotAcceptableError(e.RegistryError):
     def __init__(self) -> None:
         super().__init__("HTTP 406 Not Acceptable")
+
+
+class UnsupportedMediaTypeError(e.RegistryError):
+    def __init__(self) -> None:
+        super().__init__("HTTP 415 Unsupported Media Type")
 
 
 class BodyTooLargeError(e.RegistryError):
@@ -64,8 +74,8 @@ ERROR_CODES: dict[type[Exception], int] = {
     e.SchemaTooLargeError: 42209,
     e.InvalidRuleSetError: 42210,
     e.ContextNotEmptyError: 42211,
-    e.InvalidContextError: 42270,
-    e.ContextNotFoundError: 40470,
+    e.InvalidContextError: 42290,
+    e.ContextNotFoundError: 40490,
     e.InvalidTransitionError: 40950,
     e.InactiveVersionConsumerError: 40951,
     e.InvalidLifecycleRequestError: 42250,
@@ -74,10 +84,17 @@ ERROR_CODES: dict[type[Exception], int] = {
     e.InvalidConfigError: 42253,
     NotExportableError: 42260,
     NotAcceptableError: 406,
+    UnsupportedMediaTypeError: 415,
     BodyTooLargeError: 41301,
     e.NotAPromptError: 42261,
     e.InvalidVariablesError: 42262,
     e.PromptRenderError: 42263,
+    ev.WebhookNotFoundError: 40460,
+    ev.EventsDisabledError: 40960,
+    ev.InvalidWebhookError: 42280,
+    ev.UnsafeWebhookUrlError: 42281,
+    SamplesRejectedError: 40961,
+    InvalidSamplesRequestError: 42270,
     e.StorageError: 50001,
     e.StorageUnavailableError: 50301,
     InvalidValidationRequestError: 422,
@@ -86,6 +103,8 @@ ERROR_CODES: dict[type[Exception], int] = {
     s.CsrfError: 40302,
     s.UnknownRouteError: 404,
     s.RateLimitedError: 42901,
+    s.LoginThrottledError: 42902,
+    s.BodyTooLargeError: 41301,
     s.ApiKeyNotFoundError: 40401,
     s.SigningNotConfiguredError: 40403,
     InvalidKeyRequestError: 422,
@@ -110,6 +129,8 @@ def _details(error: Exception) -> dict[str, Any]:
     """What an error adds to its body: a blocked registration lists its violations."""
     if isinstance(error, RegistrationBlockedError):
         return {"violations": [v.as_json() for v in error.violations]}
+    if isinstance(error, SamplesRejectedError):
+        return {"samples": error.report.as_json()}
     if isinstance(error, e.InvalidVariablesError):
         return {"errors": [{"path": path, "message": message} for path, message in error.errors]}
     return dict(error.details) if isinstance(error, s.SecurityError) else {}

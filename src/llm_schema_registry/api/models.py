@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field
+
+# An id or version number in a request body: a Java int, as Confluent's entities declare them
+# (an integer past 64 bits would otherwise reach the database, and fail there with a 500).
+Int32 = Annotated[int, Field(ge=-(2**31), le=2**31 - 1)]
 
 
 class SchemaReference(BaseModel):
@@ -13,7 +17,7 @@ class SchemaReference(BaseModel):
         "Protobuf import path, JSON Schema $ref)"
     )
     subject: str
-    version: int = Field(description="A version number, or -1 for the latest")
+    version: Int32 = Field(description="A version number, or -1 for the latest")
 
 
 class RegisterSchemaRequest(BaseModel):
@@ -21,16 +25,31 @@ class RegisterSchemaRequest(BaseModel):
 
     model_config = ConfigDict(extra="ignore", populate_by_name=True)
 
-    schema_: str = Field(alias="schema", description="The schema text")
+    schema_: str | None = Field(
+        default=None,
+        alias="schema",
+        description="The schema text. Registration without it re-registers the latest "
+        "version's schema (with this body's metadata and ruleSet), as Confluent does",
+    )
     schemaType: str = Field(
         default="AVRO", description="AVRO (default), PROTOBUF, JSON or PROMPT (prompt template)"
     )
     references: list[SchemaReference] | None = None
     metadata: dict[str, Any] | None = None
     ruleSet: dict[str, Any] | None = None
-    id: int | None = Field(default=None, description="Explicit id (IMPORT mode only)")
-    version: int | None = Field(default=None, description="Explicit version (IMPORT mode only)")
+    id: Int32 | None = Field(default=None, description="Explicit id (IMPORT mode only)")
+    version: Int32 | None = Field(default=None, description="Explicit version (IMPORT mode only)")
     state: str | None = Field(default=None, description="DRAFT registers a draft version")
+
+
+class SamplesReport(BaseModel):
+    """Stored samples replayed against the proposed version (`?samples=true`)."""
+
+    checked: int
+    rejected: int
+    examples: list[dict[str, Any]] = Field(
+        description="The first five rejected samples, each with its errors"
+    )
 
 
 class SchemaObject(BaseModel):
@@ -54,6 +73,9 @@ class SchemaObject(BaseModel):
     warnings: list[dict[str, str]] | None = Field(
         default=None, description="Registration: what the registration policies warn about"
     )
+    samples: SamplesReport | None = Field(
+        default=None, description="Registration with ?samples=true: the samples replayed"
+    )
 
 
 class SubjectVersionPair(BaseModel):
@@ -64,6 +86,7 @@ class SubjectVersionPair(BaseModel):
 class CompatibilityResult(BaseModel):
     is_compatible: bool
     messages: list[str] | None = None
+    samples: SamplesReport | None = None
 
 
 class ConfigUpdate(BaseModel):
@@ -84,7 +107,18 @@ class ConfigUpdate(BaseModel):
     defaultRuleSet: dict[str, Any] | None = None
     overrideRuleSet: dict[str, Any] | None = None
     maxVersions: int | None = Field(
-        default=None, ge=1, description="Live versions kept; older ones are archived (100)"
+        default=None,
+        ge=1,
+        le=2**31 - 1,
+        description="Live versions kept; older ones are archived (100)",
+    )
+    sampleRecords: int | None = Field(
+        default=None,
+        strict=True,
+        description="Recent records that passed /validate kept for replay (0: none)",
+    )
+    samplesGate: bool | None = Field(
+        default=None, strict=True, description="Refuse a registration that rejects a curated sample"
     )
     llmProfiles: list[str] | None = Field(
         default=None,

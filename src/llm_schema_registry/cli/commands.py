@@ -125,24 +125,38 @@ def compat(
     file: Path,
     schema_type: SchemaTypeOption = None,
     version: VersionOption = "latest",
+    samples: Annotated[
+        bool,
+        typer.Option(
+            "--samples", help="Also replay the subject's stored samples; any rejected exits 1"
+        ),
+    ] = False,
 ) -> None:
     """Check FILE against SUBJECT; exit status 1 when incompatible (for CI)."""
     cli = ctx_of(ctx)
     text = read_text(file)
     kind = schema_type_of(file, schema_type, text)
     with registry_errors(cli), cli.client() as client:
-        verdict = client.check_compatibility(subject, text, kind, version)
+        verdict = client.check_compatibility(subject, text, kind, version, samples=samples)
+    replayed = verdict.samples
 
     def show(console: Console) -> None:
         if verdict.is_compatible:
             console.print(f"[green]compatible[/green] with {subject} ({version})")
-            return
-        console.print(f"[red]incompatible[/red] with {subject} ({version}):")
+        else:
+            console.print(f"[red]incompatible[/red] with {subject} ({version}):")
         for message in verdict.messages:
             console.print(f"  - {message}", highlight=False, markup=False, soft_wrap=True)
+        if replayed is not None:
+            console.print(f"samples: {replayed['rejected']} of {replayed['checked']} rejected")
+            for example in replayed["examples"]:
+                errors = "; ".join(f"{e['path']}: {e['message']}" for e in example["errors"])
+                line = f"  - {example['kind']} sample {example['id']}: {errors}"
+                console.print(line, highlight=False, markup=False, soft_wrap=True)
 
-    cli.emit({"is_compatible": verdict.is_compatible, "messages": verdict.messages}, show)
-    if not verdict.is_compatible:
+    data: dict[str, Any] = {"is_compatible": verdict.is_compatible, "messages": verdict.messages}
+    cli.emit(data | ({"samples": replayed} if replayed is not None else {}), show)
+    if not verdict.is_compatible or (replayed is not None and replayed["rejected"]):
         raise typer.Exit(FAILED)
 
 

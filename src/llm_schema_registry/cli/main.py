@@ -10,6 +10,7 @@ from llm_schema_registry.cli.backup import backup, restore
 from llm_schema_registry.cli.bundle import bundle_app
 from llm_schema_registry.cli.context import CliContext
 from llm_schema_registry.cli.keys import keys_app
+from llm_schema_registry.cli.mcp import mcp
 from llm_schema_registry.cli.migration.command import import_command
 from llm_schema_registry.cli.prompts import render
 from llm_schema_registry.cli.rpc import grpc_app
@@ -26,6 +27,7 @@ app = typer.Typer(
 app.command("serve")(serve)
 commands.install(app)
 app.command("render")(render)
+app.command("mcp")(mcp)
 app.add_typer(bundle_app, name="bundle")
 app.add_typer(seed_app, name="seed")
 app.add_typer(keys_app, name="keys")

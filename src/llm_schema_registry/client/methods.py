@@ -4,6 +4,7 @@ offline `Registry` answers the reads from its bundle, so the three cannot drift 
 
 from __future__ import annotations
 
+import ssl
 from collections.abc import Mapping
 from typing import Any, Generic, TypeVar
 
@@ -80,6 +81,13 @@ class SchemaReads:
         """A Pydantic model class built from the registered JSON Schema."""
         return ops.json_model(self.cache, subject, version)
 
+    @operation
+    def prompt_variables(
+        self, subject: str, version: Version = "latest"
+    ) -> Operation[dict[str, Any] | None]:
+        """The variables JSON Schema of a prompt template version (None: not a prompt)."""
+        return ops.prompt_variables(self.cache, subject, version)
+
     def _validator(
         self, subject: str | None, version: Version, schema_id: int | None
     ) -> Operation[tuple[Validator, RegisteredSchema]]:
@@ -94,7 +102,8 @@ class RegistryMethods(SchemaReads, Generic[H, G]):
     methods the gRPC API serves). Schemas by id are cached for good, a subject's latest
     version for `latest_ttl` seconds; connection errors and 5xx are retried `retries` times
     with exponential backoff and jitter. Auth: `api_key`, `basic_auth=(key_id, secret)` or
-    `bearer_token`."""
+    `bearer_token`; TLS: `verify` (a CA bundle file, or an `ssl.SSLContext` holding a client
+    certificate for mTLS)."""
 
     _http_class: type[H]  # httpx.Client or httpx.AsyncClient, as the driver needs
     _http: H
@@ -112,12 +121,26 @@ class RegistryMethods(SchemaReads, Generic[H, G]):
         retries: int = 3,
         backoff: float = 0.2,
         timeout: float = 10.0,
+        verify: ssl.SSLContext | str | bool = True,
+        headers: Mapping[str, str] | None = None,
+        transport: httpx.BaseTransport | httpx.AsyncBaseTransport | None = None,
     ) -> None:
+        """`headers`: sent with every request (a credential passed on as it came, say);
+        `transport`: httpx's, e.g. `httpx.ASGITransport(app)` to call an app in-process."""
         super().__init__(latest_ttl)
         self.options = ClientOptions(
-            url, api_key, basic_auth, bearer_token, retries, backoff, timeout=timeout
+            url,
+            api_key,
+            basic_auth,
+            bearer_token,
+            retries,
+            backoff,
+            timeout=timeout,
+            verify=verify,
+            headers=dict(headers or {}),
         )
-        self._http = self._http_class(**self.options.client_kwargs())
+        extra: dict[str, Any] = {"transport": transport} if transport is not None else {}
+        self._http = self._http_class(**self.options.client_kwargs(), **extra)
         self._grpc = self._grpc_class(self.options) if is_grpc(url) else None
         self.requests_sent = 0
 
@@ -166,6 +189,23 @@ class RegistryMethods(SchemaReads, Generic[H, G]):
         return list(reply)
 
     @operation
+    def search_subjects(
+        self,
+        query: str | None = None,
+        *,
+        prefix: str | None = None,
+        tag: str | None = None,
+        owner: str | None = None,
+        state: str | None = None,
+    ) -> Operation[list[str]]:
+        """Subjects by name or description substring, governance tag, owner or lifecycle
+        state of their latest version (`prefix` may be a glob)."""
+        wanted = {"query": query, "subjectPrefix": prefix, "tag": tag, "owner": owner}
+        params = {k: v for k, v in {**wanted, "state": state}.items() if v is not None}
+        reply = yield Call("GET", "/subjects", params or None)
+        return list(reply)
+
+    @operation
     def versions(self, subject: str) -> Operation[list[int]]:
         reply = yield Call("GET", f"/subjects/{segment(subject)}/versions")
         return list(reply)
@@ -179,9 +219,11 @@ class RegistryMethods(SchemaReads, Generic[H, G]):
         version: Version = "latest",
         *,
         references: list[dict[str, Any]] | None = None,
+        samples: bool = False,
     ) -> Operation[CompatibilityResult]:
+        """`samples`: also replay the subject's stored samples (`result.samples`)."""
         body = ops.schema_body(schema, schema_type, references)
-        return ops.compatibility(subject, body, version)
+        return ops.compatibility(subject, body, version, samples)
 
     @operation
     def get_config(self, subject: str | None = None) -> Operation[dict[str, Any]]:
@@ -280,6 +322,49 @@ class RegistryMethods(SchemaReads, Generic[H, G]):
         else:
             body.update(subject=subject, version=str(version))
         return ops.remote_validate(body)
+
+    @operation
+    def check_output(
+        self,
+        reply: str,
+        *,
+        subject: str | None = None,
+        version: Version = "latest",
+        schema_id: int | None = None,
+    ) -> Operation[ValidationOutcome]:
+        """Raw model text checked by the registry (`POST /validate` with `llm_output`): its
+        JSON extracted and validated, a repair prompt when invalid."""
+        body: dict[str, Any] = {"llm_output": reply}
+        if schema_id is not None:
+            body["schema_id"] = schema_id
+        else:
+            body.update(subject=subject, version=str(version))
+        return ops.remote_validate(body)
+
+    # -- samples (replayed against proposed versions: `check_compatibility(samples=True)`) --
+    @operation
+    def add_samples(self, subject: str, records: list[Any]) -> Operation[list[int]]:
+        """Curated samples of `subject` (PII-tagged fields are removed); their ids."""
+        path = f"/subjects/{segment(subject)}/samples"
+        reply = yield Call("POST", path, None, {"records": records})
+        return [int(i) for i in reply["ids"]]
+
+    @operation
+    def list_samples(self, subject: str, kind: str = "curated") -> Operation[dict[str, Any]]:
+        """`{"samples": [{id, kind, record, created_ms}], "counts": {...}}`; `kind`:
+        curated, recent (records kept from /validate) or all."""
+        path = f"/subjects/{segment(subject)}/samples"
+        reply = yield Call("GET", path, {"kind": kind})
+        return dict(reply)
+
+    @operation
+    def delete_samples(
+        self, subject: str, kind: str = "curated", ids: list[int] | None = None
+    ) -> Operation[int]:
+        """Delete the samples of `kind` (only `ids`, if given); how many went."""
+        params: dict[str, Any] = {"kind": kind, **({"id": ids} if ids else {})}
+        reply = yield Call("DELETE", f"/subjects/{segment(subject)}/samples", params)
+        return int(reply["deleted"])
 
     @operation
     def register_model(

@@ -68,8 +68,12 @@ class RegisteredSchema:
 
 @dataclass(frozen=True)
 class CompatibilityResult:
+    """`samples`: with `samples=True`, the subject's stored samples replayed against the
+    schema: `{"checked", "rejected", "examples": [first five, each with its errors]}`."""
+
     is_compatible: bool
     messages: list[str] = field(default_factory=list)
+    samples: dict[str, Any] | None = None
 
 
 @dataclass(frozen=True)

@@ -80,15 +80,20 @@ def version(cache: SchemaCache, subject: str, number: str | int = "latest") -> O
     return found
 
 
-def compatibility(subject: str, body: dict[str, Any], against: str | int) -> Op:
+def compatibility(
+    subject: str, body: dict[str, Any], against: str | int, samples: bool = False
+) -> Op:
     path = f"/compatibility/subjects/{segment(subject)}/versions/{segment(against)}"
+    params = {"verbose": "true", **({"samples": "true"} if samples else {})}
     try:
-        reply = yield Call("POST", path, {"verbose": "true"}, body)
+        reply = yield Call("POST", path, params, body)
     except NotFoundError as exc:
         if exc.error_code != 40401:
             raise
         return CompatibilityResult(True, [])  # nothing registered yet: anything goes
-    return CompatibilityResult(bool(reply["is_compatible"]), list(reply.get("messages") or []))
+    return CompatibilityResult(
+        bool(reply["is_compatible"]), list(reply.get("messages") or []), reply.get("samples")
+    )
 
 
 def resolve_references(cache: SchemaCache, schema: RegisteredSchema) -> Op:
@@ -133,6 +138,19 @@ def json_model(cache: SchemaCache, subject: str, number: str | int) -> Op:
         raise InvalidRequestError(f"{subject} is not a JSON Schema object")
     documents = yield from referenced_documents(cache, schema)
     return model_from_schema(embed_references(document, documents), subject)
+
+
+def prompt_variables(cache: SchemaCache, subject: str, number: str | int) -> Op:
+    """A prompt template's variables schema (`SchemaFormat.prompt`, `json_schema`), or None
+    when the version is not a prompt template."""
+    schema = yield from version(cache, subject, number)
+    fmt = format_for(SchemaType(schema.schema_type))
+    references = yield from resolve_references(cache, schema)
+    parsed = fmt.parse(schema.schema, references)
+    if fmt.prompt(parsed) is None:
+        return None
+    document = fmt.json_schema(parsed)
+    return document if isinstance(document, dict) else {}
 
 
 def compile_validator(cache: SchemaCache, schema: RegisteredSchema) -> Op:

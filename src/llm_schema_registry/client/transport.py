@@ -4,6 +4,7 @@ connection errors and 5xx, never on 4xx)."""
 
 from __future__ import annotations
 
+import ssl
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -39,6 +40,9 @@ class ClientOptions:
     max_backoff: float = 5.0
     timeout: float = 10.0
     headers: dict[str, str] = field(default_factory=dict)
+    # TLS: True (the system's CAs), a CA bundle file, or an `ssl.SSLContext` (e.g. one with a
+    # client certificate loaded, for a registry requiring mTLS); False turns checks off.
+    verify: ssl.SSLContext | str | bool = True
 
     def client_kwargs(self) -> dict[str, Any]:
         headers = {"Accept": V1_JSON, **self.headers}
@@ -52,6 +56,11 @@ class ClientOptions:
             "headers": headers,
             "auth": auth,
             "timeout": self.timeout,
+            "verify": (
+                ssl.create_default_context(cafile=self.verify)
+                if isinstance(self.verify, str)  # httpx wants a context for a CA file
+                else self.verify
+            ),
         }
 
     def retry_kwargs(self) -> dict[str, Any]:

@@ -177,3 +177,9 @@ class WebhookStore(Protocol):
         """Make dead letters pending again (all of `sink`'s when `event_ids` is None), keeping
         their event ids so receivers can deduplicate; returns how many."""
         ...
+
+
+class EventStore(Outbox, EventLog, WebhookStore, Protocol):
+    """The whole feature's storage on one database (storage/events_sql.py)."""
+
+    async def close(self) -> None: ...

@@ -29,6 +29,7 @@ from llm_schema_registry.registry.model import (
     StoredSchema,
     SubjectVersion,
 )
+from llm_schema_registry.registry.outbox import ChangeKind, emit_state_changed
 from llm_schema_registry.registry.service import RegistryService
 from llm_schema_registry.registry.store import Store, Tx
 from llm_schema_registry.registry.versions import (
@@ -90,6 +91,13 @@ class GovernanceService:
                 await tx.add_lifecycle_event(
                     LifecycleEvent(subject, target.version, "metadata", None, None, None, ts)
                 )
+                changed = {
+                    "subject": subject,
+                    "version": target.version,
+                    "old": target.schema.metadata,
+                    "new": metadata,
+                }
+                await tx.emit(ChangeKind.VERSION_METADATA_CHANGED, subject, changed)
 
     async def rollback(
         self, subject: str, target_version: int, sunset_date: str | None, reason: str | None
@@ -149,6 +157,15 @@ class GovernanceService:
         await tx.add_lifecycle_event(
             LifecycleEvent(subject, version, "state", current, done.state, done.reason, ts)
         )
+        await emit_state_changed(
+            tx,
+            subject,
+            version,
+            current,
+            done.state,
+            reason=done.reason,
+            sunset_date=done.sunset_date,
+        )
 
     async def _target(self, tx: Tx, subject: str, spec: str | int) -> SubjectVersion:
         """The live version `spec` names, archived ones included: a request naming one is
@@ -169,6 +186,8 @@ class GovernanceService:
                     "consumers may only be registered against DRAFT or ACTIVE versions"
                 )
             await tx.set_consumer(subject, consumer_id, target.version, epoch_ms(self.clock.now()))
+            registered = {"subject": subject, "consumer_id": consumer_id, "version": target.version}
+            await tx.emit(ChangeKind.CONSUMER_REGISTERED, subject, registered)
 
     async def consumers(self, subject: str) -> list[JsonObject]:
         async with self._store.read() as tx:
@@ -252,15 +271,20 @@ class GovernanceService:
             ],
         }
 
-    async def bulk(self, ids: Iterable[int]) -> tuple[list[StoredSchema], list[int]]:
-        """Schemas by id (archived versions' schemas included: old data stays readable)."""
-        found: list[StoredSchema] = []
+    async def bulk(
+        self, ids: Iterable[int]
+    ) -> tuple[list[tuple[StoredSchema, list[str]]], list[int]]:
+        """Schemas by id, each with the subjects holding it (archived versions' schemas
+        included: old data stays readable); unknown ids are `missing`. The subjects let the
+        edge cut the reply to what the caller may read."""
+        found: list[tuple[StoredSchema, list[str]]] = []
         missing: list[int] = []
         async with self._store.read() as tx:
             for schema_id in dict.fromkeys(ids):
                 schema = await tx.schema_by_id(schema_id)
-                if schema is None or not await tx.versions_of_schema(schema_id):
+                holders = await tx.versions_of_schema(schema_id) if schema is not None else []
+                if schema is None or not holders:
                     missing.append(schema_id)
                 else:
-                    found.append(schema)
+                    found.append((schema, sorted({subject for subject, _, _ in holders})))
         return found, missing

@@ -30,6 +30,7 @@ STATUS_BY_HTTP: dict[int, grpc.StatusCode] = {
     406: grpc.StatusCode.INVALID_ARGUMENT,
     409: grpc.StatusCode.FAILED_PRECONDITION,  # incompatible schema, refused transition
     413: grpc.StatusCode.RESOURCE_EXHAUSTED,
+    415: grpc.StatusCode.INVALID_ARGUMENT,
     422: grpc.StatusCode.INVALID_ARGUMENT,
     429: grpc.StatusCode.RESOURCE_EXHAUSTED,
     500: grpc.StatusCode.INTERNAL,

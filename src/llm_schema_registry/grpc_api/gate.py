@@ -20,7 +20,12 @@ from llm_schema_registry.registry.changes import collecting
 from llm_schema_registry.registry.checks import reporting
 from llm_schema_registry.security.auditing import before_after
 from llm_schema_registry.security.authorization import authorize, sees_all, visible
-from llm_schema_registry.security.errors import ForbiddenError, UnauthenticatedError
+from llm_schema_registry.security.errors import (
+    ForbiddenError,
+    LoginThrottledError,
+    RateLimitedError,
+    UnauthenticatedError,
+)
 from llm_schema_registry.security.principals import ANONYMOUS, Principal
 from llm_schema_registry.security.setup import SecurityGuards
 
@@ -113,13 +118,25 @@ class Gate:
             principal = await self.authenticator.authenticate(
                 api_key=call.metadata.get("x-api-key"),
                 authorization=call.metadata.get("authorization", ""),
+                client=call.peer,
             )
         except UnauthenticatedError as refusal:
             after = {"reason": refusal.reason}
             await self._record(call, subject, "anonymous", "auth.login", "denied", after=after)
             raise
+        except LoginThrottledError as throttled:
+            wait: dict[str, int] = {"retry_after": throttled.retry_after_seconds}
+            await self._record(call, subject, "anonymous", "auth.throttled", "denied", after=wait)
+            raise
         if self.limits is not None:
-            await self.limits.admit(principal)
+            try:
+                await self.limits.admit(principal)
+            except RateLimitedError as limited:
+                wait = {"retry_after": limited.retry_after_seconds}
+                await self._record(
+                    call, subject, principal.actor, "rate_limited", "denied", after=wait
+                )
+                raise
         try:
             authorize(principal, declared.rule, subject)
         except ForbiddenError:

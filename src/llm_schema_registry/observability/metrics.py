@@ -87,6 +87,15 @@ class CacheStats(Collector):
 
 CACHES = CacheStats()
 REGISTRY.register(CACHES)
+BODY_CACHE_BYTES = Gauge(
+    "schema_registry_body_cache_bytes",
+    "Bytes held by the pre-encoded schema-body cache (bounded by "
+    "REGISTRY_SCHEMA_BODY_CACHE_BYTES).",
+)
+BODY_CACHE_EVICTIONS = Counter(
+    "schema_registry_body_cache_evictions_total",
+    "Schema bodies dropped from the pre-encoded cache to stay within its bound.",
+)
 SCHEMAS = Gauge(
     "schema_registry_schemas_total", "Stored subject versions.", ["schema_type", "state"]
 )

@@ -85,6 +85,16 @@ class RegistrationCheck(Protocol):
         ...
 
 
+class RegistrationGate(Protocol):
+    """An asynchronous last word on a registration, under the subject's effective `config`,
+    once the schema is known compatible and before it is stored (the samples gate: it
+    reads stored records). Refuses by raising a `RegistryError`."""
+
+    async def check_gate(
+        self, subject: str, config: JsonObject, fmt: SchemaFormat[Any], schema: Any
+    ) -> None: ...
+
+
 class ConfiguredFinding(Protocol):
     """One rule of a configured check that a schema breaks."""
 

@@ -21,6 +21,8 @@ from llm_schema_registry.registry.errors import (
     SubjectNotFoundError,
 )
 from llm_schema_registry.registry.model import GLOBAL_SCOPE, JsonObject, Mode
+from llm_schema_registry.registry.outbox import ChangeKind, emit_setting_changed
+from llm_schema_registry.registry.samples import MAX_SAMPLE_RECORDS
 from llm_schema_registry.registry.store import Store, Tx
 
 DEFAULT_LEVEL = CompatibilityLevel.BACKWARD
@@ -37,6 +39,8 @@ OPTIONAL_KEYS = {
     "defaultRuleSet": dict,
     "overrideRuleSet": dict,
     "maxVersions": int,  # visible versions kept before the oldest are archived (limits.py)
+    "sampleRecords": int,  # recent validated records kept for replay (samples.py)
+    "samplesGate": bool,  # refuse registrations rejecting a curated sample (samples.py)
 }
 
 
@@ -62,7 +66,7 @@ def config_update(body: JsonObject, configured: Sequence[ConfiguredCheck] = ()) 
     for key, kind in OPTIONAL_KEYS.items():
         if body.get(key) is None:
             continue
-        if not isinstance(body[key], kind):
+        if not isinstance(body[key], kind) or (kind is int and isinstance(body[key], bool)):
             raise InvalidCompatibilityLevelError(f"{key} must be of type {kind.__name__}")
         update[key] = body[key]
     for check in configured:
@@ -72,6 +76,9 @@ def config_update(body: JsonObject, configured: Sequence[ConfiguredCheck] = ()) 
         if problems:
             raise InvalidConfigError(f"Invalid {check.key}: {'; '.join(problems)}")
         update[check.key] = body[check.key]
+    sample_records = update.get("sampleRecords")
+    if sample_records is not None and not 0 <= sample_records <= MAX_SAMPLE_RECORDS:
+        raise InvalidConfigError(f"sampleRecords must be from 0 to {MAX_SAMPLE_RECORDS}")
     check_metadata(update.get("defaultMetadata"))
     check_metadata(update.get("overrideMetadata"))
     check_rule_set(update.get("defaultRuleSet"))
@@ -158,6 +165,9 @@ class ConfigService:
         async with self._store.write(lock=scope or None) as tx:
             current = await tx.config(scope) or {}
             await tx.set_config(scope, {**current, **update})
+            await emit_setting_changed(
+                tx, ChangeKind.CONFIG_CHANGED, subject, current or None, {**current, **update}
+            )
         record_change(current or None, {**current, **update})
         reply = {k: v for k, v in update.items() if k != "compatibilityLevel"}
         if "compatibilityLevel" in update:
@@ -175,6 +185,7 @@ class ConfigService:
                 raise SubjectNotFoundError(subject)
             previous = await tx.config(scope)
             await tx.delete_config(scope)
+            await emit_setting_changed(tx, ChangeKind.CONFIG_CHANGED, subject, previous, None)
         record_change(previous, None)
         if subject is None:
             return {"compatibilityLevel": DEFAULT_LEVEL.value, **(previous or {})}
@@ -207,6 +218,7 @@ class ConfigService:
                     )
             before = await tx.mode(scope)
             await tx.set_mode(scope, mode.value)
+            await emit_setting_changed(tx, ChangeKind.MODE_CHANGED, subject, before, mode.value)
         record_change({"mode": before} if before else None, {"mode": mode.value})
         return mode.value
 
@@ -228,5 +240,6 @@ class ConfigService:
             if subject is not None and previous is None and not await tx.versions(subject):
                 raise SubjectNotFoundError(subject)
             await tx.delete_mode(scope)
+            await emit_setting_changed(tx, ChangeKind.MODE_CHANGED, subject, previous, None)
         record_change({"mode": previous} if previous else None, None)
         return previous or Mode.READWRITE.value

@@ -60,9 +60,27 @@ def effective_contract(
     return merge(merge(default, chosen), override)
 
 
+INT64 = 2**63  # JSON integers beyond 64 bits break every JSON library we write with
+
+
+def check_numbers(value: object, where: str) -> None:
+    """`InvalidRuleSetError` if free-form JSON holds an integer outside 64 bits (what Jackson
+    reads as a long; ours would store it, then fail to write it back)."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, int) and not isinstance(item, bool) and not -INT64 <= item < INT64:
+            raise InvalidRuleSetError(f"{where} holds an integer outside 64 bits")
+        if isinstance(item, dict):
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+
+
 def check_metadata(metadata: object) -> None:
     if metadata is None:
         return
+    check_numbers(metadata, "metadata")
     if not isinstance(metadata, dict):
         raise InvalidRuleSetError("metadata must be an object")
     for key, kind in (("tags", dict), ("properties", dict), ("sensitive", list)):
@@ -79,6 +97,7 @@ def check_rule_set(rule_set: object) -> None:
     """Structural checks of a ruleSet (expressions are compiled at registration)."""
     if rule_set is None:
         return
+    check_numbers(rule_set, "ruleSet")
     if not isinstance(rule_set, dict):
         raise InvalidRuleSetError("ruleSet must be an object")
     for key in RULE_LISTS:

@@ -13,8 +13,11 @@ class SubjectNotFoundError(RegistryError):
 
 
 class VersionNotFoundError(RegistryError):
+    # The messages below are Confluent's own words (its `Errors.java` and the Rest*Exception
+    # classes), typos included: clients and people match on them.
     def __init__(self, subject: str, version: int | str) -> None:
-        super().__init__(f"Version {version} not found for subject '{subject}'.")
+        self.subject = subject
+        super().__init__(f"Version {version} not found.")
 
 
 class SchemaNotFoundError(RegistryError):
@@ -25,7 +28,7 @@ class SchemaNotFoundError(RegistryError):
 class SubjectSoftDeletedError(RegistryError):
     def __init__(self, subject: str) -> None:
         super().__init__(
-            f"Subject '{subject}' was soft deleted. Set permanent=true to delete permanently"
+            f"Subject '{subject}' was soft deleted.Set permanent=true to delete permanently"
         )
 
 
@@ -39,7 +42,7 @@ class SubjectNotSoftDeletedError(RegistryError):
 class VersionSoftDeletedError(RegistryError):
     def __init__(self, subject: str, version: int) -> None:
         super().__init__(
-            f"Subject '{subject}' Version {version} was soft deleted. "
+            f"Subject '{subject}' Version {version} was soft deleted."
             "Set permanent=true to delete permanently"
         )
 
@@ -87,9 +90,10 @@ class InvalidVersionError(RegistryError):
 
 class InvalidCompatibilityLevelError(RegistryError):
     def __init__(self, level: object) -> None:
+        self.level = level  # not in the message: Confluent's RestInvalidCompatibilityException
         super().__init__(
-            f"Invalid compatibility level: {level}. Valid values are NONE, BACKWARD, "
-            "BACKWARD_TRANSITIVE, FORWARD, FORWARD_TRANSITIVE, FULL, FULL_TRANSITIVE"
+            "Invalid compatibility level. Valid values are none, backward, forward, full, "
+            "backward_transitive, forward_transitive, and full_transitive"
         )
 
 

@@ -4,6 +4,7 @@ oldest ones, never loses them. A registry rule: it runs inside the registration'
 from __future__ import annotations
 
 from llm_schema_registry.registry.model import JsonObject, LifecycleEvent
+from llm_schema_registry.registry.outbox import emit_state_changed
 from llm_schema_registry.registry.store import Tx
 from llm_schema_registry.registry.versions import State, Versions
 
@@ -33,6 +34,15 @@ async def archive_over_limit(tx: Tx, before: Versions, limit: int, ts: int) -> l
                 LIMIT_REASON,
                 ts,
             )
+        )
+        await emit_state_changed(
+            tx,
+            before.subject,
+            version.version,
+            version.state,
+            State.ARCHIVED,
+            reason=LIMIT_REASON,
+            sunset_date=None,
         )
         archived.append(version.version)
     return archived

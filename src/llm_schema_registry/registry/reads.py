@@ -110,6 +110,14 @@ class RegistryReads:
         async with self._store.read() as tx:
             return await self._parser.parse_stored(tx, schema)
 
+    async def parse_request(self, request: RegisterRequest) -> Any:
+        """A proposed schema, parsed with its references resolved (nothing is stored)."""
+        async with self._store.read() as tx:
+            parsed, _ = await self._parser.parse_request(
+                tx, request.schema_type, request.schema, request.references
+            )
+        return parsed
+
     async def render(self, schema: StoredSchema, output_format: str | None) -> str:
         if not output_format:
             return schema.text

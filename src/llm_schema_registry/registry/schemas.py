@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 from collections import OrderedDict
@@ -15,6 +16,7 @@ from llm_schema_registry.registry.model import (
     JsonObject,
     NewSchema,
     Reference,
+    RegisterRequest,
     StoredSchema,
     SubjectVersion,
 )
@@ -22,6 +24,22 @@ from llm_schema_registry.registry.store import Tx
 from llm_schema_registry.registry.versions import Versions
 
 MAX_REFERENCE_DEPTH = 32
+EMPTY_SCHEMA = "Empty schema"  # Confluent's words (KafkaSchemaRegistry)
+
+
+def with_previous_schema(request: RegisterRequest, live: list[SubjectVersion]) -> RegisterRequest:
+    """A registration without a schema, as Confluent's `maybePopulateFromPrevious`
+    (KafkaSchemaRegistry) reads it: the latest live version's schema, type and references,
+    registered again (a metadata or ruleSet update); on a subject with none, "Empty schema"."""
+    if not live:
+        raise InvalidSchemaError(EMPTY_SCHEMA)
+    previous = live[-1].schema
+    return dataclasses.replace(
+        request,
+        schema=previous.text,
+        schema_type=previous.schema_type,
+        references=previous.references,
+    )
 
 
 def _digest(*parts: str) -> str:
@@ -117,6 +135,8 @@ class SchemaParser:
         text: str,
         references: tuple[Reference, ...],
     ) -> tuple[Any, tuple[Reference, ...]]:
+        if not text.strip():  # lookups and checks; registration reuses the latest first
+            raise InvalidSchemaError(EMPTY_SCHEMA)
         pinned, resolved = await self.resolve(tx, references)
         return self.parse_text(schema_type, text, resolved), pinned
 

@@ -14,11 +14,12 @@ from typing import Any
 from llm_schema_registry.compatibility import CompatibilityLevel
 from llm_schema_registry.formats import format_for
 from llm_schema_registry.observability import metrics
-from llm_schema_registry.registry import deletion
+from llm_schema_registry.registry import deletion, outbox
 from llm_schema_registry.registry.changes import record_change
 from llm_schema_registry.registry.checks import (
     ConfiguredCheck,
     RegistrationCheck,
+    RegistrationGate,
     configured_violations,
     run_checks,
     run_configured,
@@ -54,7 +55,6 @@ from llm_schema_registry.registry.errors import (
     InvalidSubjectError,
     OperationNotPermittedError,
     SchemaTooLargeError,
-    SubjectNotFoundError,
 )
 from llm_schema_registry.registry.limits import archive_over_limit, version_limit
 from llm_schema_registry.registry.model import (
@@ -66,7 +66,12 @@ from llm_schema_registry.registry.model import (
     SubjectVersion,
 )
 from llm_schema_registry.registry.reads import RegistryReads
-from llm_schema_registry.registry.schemas import ParsedCache, SchemaParser, new_schema
+from llm_schema_registry.registry.schemas import (
+    ParsedCache,
+    SchemaParser,
+    new_schema,
+    with_previous_schema,
+)
 from llm_schema_registry.registry.store import Store, Tx
 from llm_schema_registry.registry.verdicts import checked, describe, describe_refusals
 from llm_schema_registry.registry.versions import (
@@ -114,6 +119,12 @@ class RegistryService(RegistryReads):
         # switched on per subject by their config keys (llmProfiles): registration and
         # compatibility checks
         self._configured = tuple(configured_checks)
+        self._gates: list[RegistrationGate] = []  # see add_gate
+
+    def add_gate(self, gate: RegistrationGate) -> None:
+        """Run `gate` on every new version before it is stored (services built on this
+        registry add themselves: the samples gate)."""
+        self._gates.append(gate)
 
     # ---- registration ------------------------------------------------------------------
 
@@ -164,6 +175,8 @@ class RegistryService(RegistryReads):
         versions = Versions.as_of(subject, await tx.versions(subject), now)
         live = versions.checked
         normalize = normalize or policy.normalize
+        if not request.schema.strip():
+            request = with_previous_schema(request, live)
         parsed, refs = await self._parser.parse_request(
             tx,
             request.schema_type,
@@ -184,6 +197,9 @@ class RegistryService(RegistryReads):
             found = await self._incompatibilities(tx, policy.level, parsed, content, live)
             if found:
                 raise IncompatibleSchemaError(subject, found)
+        if not importing:
+            for gate in self._gates:
+                await gate.check_gate(subject, policy.config, fmt, parsed)
         stored = await self._store_content(tx, content, request.id, context_of(subject))
         number = request.version if importing and request.version else None
         if number is None:
@@ -200,7 +216,9 @@ class RegistryService(RegistryReads):
         if state is not None:
             await tx.set_lifecycle(subject, number, state, None, None)
         await archive_over_limit(tx, versions, version_limit(policy.config), ts)
-        return SubjectVersion(subject, number, stored, False, ts, state or State.ACTIVE)
+        made = SubjectVersion(subject, number, stored, False, ts, state or State.ACTIVE)
+        await outbox.emit_registered(tx, made, tx.added_here(stored.id))
+        return made
 
     @staticmethod
     def _contract(
@@ -322,15 +340,17 @@ class RegistryService(RegistryReads):
         normalize: bool = False,
     ) -> list[str]:
         """Messages explaining incompatibility; empty when compatible."""
-        if spec is not None:
-            parse_version(spec)
+        number = None if spec is None else parse_version(spec)
         async with self._store.read() as tx:
             versions = await self.versions_in(tx, subject)
             live = versions.checked
-            if spec is not None:
-                if not live:
-                    raise SubjectNotFoundError(subject)
-                live = [versions.pick(spec)]
+            if spec is not None and number is None:
+                # `latest` of a subject with no version is compatible: CI checks a schema
+                # before its first registration (Confluent's CompatibilityResource).
+                newest = versions.latest()
+                live = [newest] if newest is not None else []
+            elif number is not None:  # unknown, soft- or hard-deleted: 40402, subject or not
+                live = [versions.pick(number)]
             parsed, _refs = await self._parser.parse_request(
                 tx,
                 request.schema_type,
@@ -372,6 +392,11 @@ class RegistryService(RegistryReads):
             await self.config.check_writable(tx, subject)
             found = await self.versions_in(tx, subject)
             targets = await deletion.delete_subject(tx, found, permanent=permanent)
+            await tx.emit(
+                outbox.ChangeKind.SUBJECT_DELETED,
+                subject,
+                {"subject": subject, "versions": targets, "permanent": permanent},
+            )
         record_change({"subject": subject, "versions": targets, "permanent": permanent}, None)
         return targets
 
@@ -383,5 +408,10 @@ class RegistryService(RegistryReads):
             await self.config.check_writable(tx, subject)
             found = await self.versions_in(tx, subject)
             deleted = await deletion.delete_version(tx, found, number, permanent=permanent)
+            await tx.emit(
+                outbox.ChangeKind.VERSION_DELETED,
+                subject,
+                {"subject": subject, "version": deleted, "permanent": permanent},
+            )
         record_change({"subject": subject, "version": deleted, "permanent": permanent}, None)
         return deleted

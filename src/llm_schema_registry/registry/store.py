@@ -2,13 +2,14 @@
 
 A `Store` hands out transactions. Everything a request reads or writes happens inside one,
 so a registration is atomic and a failed request changes nothing. A transaction (`Tx`) is
-the sum of five small concerns, so code that needs one of them can say so:
+the sum of six small concerns, so code that needs one of them can say so:
 
 - `SchemaTx`: schema content rows (immutable once stored) and the references between them.
 - `VersionTx`: subject versions, the numbered bindings of a subject to a schema.
 - `LifecycleTx`: governance bookkeeping on versions: lifecycle states and their history,
   in-place metadata edits, registered consumers.
 - `SettingsTx`: compatibility config and mode, registry-wide ("" scope) and per subject.
+- `EventTx`: the change-event outbox, written in the transaction of the change it describes.
 - `ContextTx`: named contexts, their key numbers and id counters (`registry.contexts`).
 """
 
@@ -64,6 +65,10 @@ class SchemaTx(Protocol):
 
     async def max_schema_id(self, low: int = 0, high: int | None = None) -> int:
         """The highest key in [low, high) (high None: unbounded), 0 if none."""
+        ...
+
+    def added_here(self, schema_id: int) -> bool:
+        """True when this transaction stored `schema_id` (a new id, not one found)."""
         ...
 
     async def referencing_schema_ids(self, subject: str, version: int) -> list[SchemaId]:
@@ -177,7 +182,22 @@ class ContextTx(Protocol):
     async def delete_context(self, context: str) -> None: ...
 
 
-class Tx(SchemaTx, VersionTx, LifecycleTx, SettingsTx, ContextTx, Protocol):
+class EventTx(Protocol):
+    """The outbox side of a write transaction (kinds and data: `registry.outbox`)."""
+
+    async def emit(
+        self, kind: str, subject: str | None, data: JsonObject, *, once: str | None = None
+    ) -> bool:
+        """Record a change event, committed or rolled back with this transaction.
+
+        `once`: an idempotency key; when an event with it exists nothing is written and False
+        is returned (two nodes' sunset sweeps emit one reminder). A store with events turned
+        off writes nothing and returns True.
+        """
+        ...
+
+
+class Tx(SchemaTx, VersionTx, LifecycleTx, SettingsTx, ContextTx, EventTx, Protocol):
     """One database transaction: every concern above, committed or rolled back together."""
 
 

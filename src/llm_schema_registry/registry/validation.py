@@ -9,6 +9,7 @@ from typing import Any
 from llm_schema_registry.observability import metrics
 from llm_schema_registry.registry.errors import RegistryError
 from llm_schema_registry.registry.model import StoredSchema
+from llm_schema_registry.registry.sampling import SampleService
 from llm_schema_registry.registry.service import RegistryService
 from llm_schema_registry.registry.usage import UsageRecorder
 from llm_schema_registry.validation import ValidationResult, Validator
@@ -32,9 +33,15 @@ class DataValidation:
     """Finds the schema a request names and validates records with its rules; counts the
     records validated per subject version (this node's, and cluster-wide through `usage`)."""
 
-    def __init__(self, registry: RegistryService, usage: UsageRecorder | None = None) -> None:
+    def __init__(
+        self,
+        registry: RegistryService,
+        usage: UsageRecorder | None = None,
+        samples: SampleService | None = None,
+    ) -> None:
         self._registry = registry
         self._usage = usage or UsageRecorder(None)
+        self._samples = samples  # keeps records that passed, where a subject asks for them
         # Schema ids are immutable, so a compiled validator stays right for good.
         self._compiled: dict[int, Validator] = {}
         # Governance overview: records validated per subject on this node, valid or not.
@@ -86,4 +93,12 @@ class DataValidation:
             results.append(result)
         valid = sum(1 for result in results if result.valid)
         self.count(target, valid, len(results) - valid)
+        passed = [record for record, result in zip(records, results, strict=True) if result.valid]
+        await self.keep(target, passed)
         return results
+
+    async def keep(self, target: ValidationTarget, records: list[Any]) -> None:
+        """Records that passed (`records`, or a model reply's JSON) as samples of the
+        target's subject, if it keeps any."""
+        if self._samples is not None:
+            await self._samples.keep(target.subject, target.schema, records)

@@ -59,16 +59,26 @@ def epoch_ms(moment: dt.datetime) -> int:
     return int(moment.timestamp() * 1000)
 
 
+# Java's String.trim(), as Confluent's VersionId applies it: every char up to U+0020 (not
+# Python's Unicode whitespace).
+_JAVA_TRIMMED = "".join(chr(code) for code in range(0x21))
+
+
 def parse_version(spec: str | int) -> int | None:
-    """A path version: 1..2^31-1, or `latest`/-1 (→ None). Anything else is invalid."""
-    text = str(spec).strip()
+    """A path version: 1..2^31-1, or `latest`/-1 (→ None). Anything else is invalid.
+
+    As Confluent's `VersionId`, but ASCII digits only: `isdigit()` would take "²" (which
+    `int()` then refuses) and "٣", so the digits are checked as ASCII, and the length before
+    `int()` (which refuses over 4,300 digits)."""
+    text = str(spec).strip(_JAVA_TRIMMED)
     if text.lower() == "latest" or text == "-1":
         return None
-    if not text.isdigit():
-        raise InvalidVersionError(text)
+    digits = text.lstrip("0")
+    if not (text.isascii() and text.isdigit()) or len(digits) > 10:
+        raise InvalidVersionError(str(spec))
     number = int(text)
     if not 1 <= number <= MAX_VERSION:
-        raise InvalidVersionError(text)
+        raise InvalidVersionError(str(spec))
     return number
 
 

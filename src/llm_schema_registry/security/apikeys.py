@@ -139,6 +139,10 @@ class ApiKeyAuthenticator:
             return None
         return principal_of(key)
 
+    def remembers(self, secret: str) -> bool:
+        """Whether `secret` was verified already (checking it again costs no scrypt)."""
+        return hashlib.sha256(secret.encode()).digest() in self._verified
+
     async def by_id(self, key_id: str) -> Principal | None:
         """The principal of a key already verified once (a dashboard session holds its id):
         None when it is unknown, revoked or expired. The row is re-read every `ttl`."""

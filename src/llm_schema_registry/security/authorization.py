@@ -4,7 +4,7 @@ principal may see. Transport-free, so every edge asks the same question the same
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -19,8 +19,9 @@ ADMIN_ONLY = frozenset({"admin.only"})  # held by no role but admin ("*")
 
 # What a reply lists, so it can be cut to what the caller may read: subject names, objects with
 # a `subject`, a lineage graph (`nodes` with a `subject`, `edges` between them), an impact
-# analysis (`affected` objects with a `subject`).
-Listing = Literal["subjects", "versions", "schemas", "lineage", "impact", "contexts"]
+# analysis (`affected` objects with a `subject`), schemas in bulk (each with the `subjects`
+# holding it).
+Listing = Literal["subjects", "versions", "schemas", "lineage", "impact", "bulk", "contexts"]
 HIDDEN_SUBJECT = "(a subject outside your scope)"
 
 
@@ -104,4 +105,19 @@ def visible(principal: Principal, listing: Listing, reply: Any) -> Any:
             for item in reply["affected"]
         ]
         return {**reply, "affected": affected}
+    if listing == "bulk":
+        return _readable_bulk(reply, readable)
     return [item for item in reply if isinstance(item, dict) and readable(item.get("subject"))]
+
+
+def _readable_bulk(reply: Any, readable: Callable[[object], bool]) -> Any:
+    """Schemas in bulk: each one's subjects cut to the readable ones; a schema no readable
+    subject holds is reported `missing`, as if it did not exist (so ids do not leak)."""
+    schemas, missing = [], list(reply["missing"])
+    for item in reply["schemas"]:
+        subjects = [subject for subject in item["subjects"] if readable(subject)]
+        if subjects:
+            schemas.append({**item, "subjects": subjects})
+        else:
+            missing.append(item["id"])
+    return {**reply, "schemas": schemas, "missing": missing}

@@ -43,6 +43,26 @@ class RateLimitedError(SecurityError):
         self.retry_after_seconds = retry_after_seconds
 
 
+class BodyTooLargeError(SecurityError):
+    """A request body over the size limit, refused before it is read any further (the
+    security layer reads some bodies itself, before the app's own limit applies)."""
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(f"Request body exceeds the limit of {limit} bytes")
+
+
+class LoginThrottledError(RateLimitedError):
+    """Too many failed authentications from this client address or for this key id: refused
+    before the credentials are checked (`security/throttle.py`)."""
+
+    def __init__(self, retry_after_seconds: int) -> None:
+        super().__init__(retry_after_seconds)
+        self.args = (
+            "Too many failed authentication attempts from this address or for this key; "
+            f"retry after {retry_after_seconds} seconds",
+        )
+
+
 class UnknownRouteError(SecurityError):
     """Refused as if the route did not exist: clients probe optional APIs (confluent-kafka's
     `/associations`) and expect a 404, and nobody learns which routes exist."""

@@ -16,14 +16,17 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from functools import partial
 
-from llm_schema_registry.asgi import ASGIApp, Receive, Scope, Send, buffer
+from llm_schema_registry.asgi import ASGIApp, Receive, Scope, Send, buffer, declared_length
 from llm_schema_registry.observability.context import request_id_for
 from llm_schema_registry.security.auditing import Auditor, RequestContext
 from llm_schema_registry.security.authentication import Authenticator
 from llm_schema_registry.security.authorization import authorize, sees_all, visible
 from llm_schema_registry.security.errors import (
+    BodyTooLargeError,
     CsrfError,
     ForbiddenError,
+    LoginThrottledError,
+    RateLimitedError,
     SecurityError,
     UnauthenticatedError,
 )
@@ -51,10 +54,13 @@ class SecurityLayer:
         limits: RateLimits | None,
         auditor: Auditor,
         pages: PageGuard | None = None,
+        max_body_bytes: int = 1024 * 1024,
     ) -> None:
         """`authenticator` None: authentication is off (every caller is `anonymous`);
-        `pages`: dashboard pages, authenticated by their session cookie."""
+        `pages`: dashboard pages, authenticated by their session cookie; `max_body_bytes`:
+        the most of a request body this layer reads (to find its subject)."""
         self.app = app
+        self.max_body_bytes = max_body_bytes
         self.pages = pages
         self.routes = routes
         self.refuse = refuse
@@ -86,6 +92,8 @@ class SecurityLayer:
         try:
             principal, receive = await self._admit(ctx, headers, receive)
             receive, send = await self._shape(ctx, principal, receive, send)
+            # For routes that act on the caller's scope (a webhook keeps its creator's).
+            scope.setdefault("state", {})["principal"] = principal
         except SecurityError as refusal:
             await self.refuse(send, refusal, rid)
             return
@@ -102,12 +110,23 @@ class SecurityLayer:
             return ANONYMOUS, receive
         principal = await self._authenticate(ctx, headers, self.authenticator)
         if self.limits is not None:
-            await self.limits.admit(principal)
+            await self._within_rate(ctx, principal, self.limits)
         if ctx.match.rule.body_subject:
-            body, receive = await buffer(receive)
+            body, receive = await self._read_body(ctx.scope, receive)
             ctx.subject = body_subject(body)
         await self._authorize(ctx, principal)
         return principal, receive
+
+    async def _read_body(self, scope: Scope, receive: Receive) -> tuple[bytes, Receive]:
+        """The request body (and a `receive` replaying it), within the size limit: a
+        declared length over it is refused unread, a streamed body as soon as it passes it."""
+        declared = declared_length(scope)
+        if declared is not None and declared > self.max_body_bytes:
+            raise BodyTooLargeError(self.max_body_bytes)
+        body, receive = await buffer(receive, self.max_body_bytes)
+        if body is None:
+            raise BodyTooLargeError(self.max_body_bytes)
+        return body, receive
 
     async def _authorize(self, ctx: RequestContext, principal: Principal) -> None:
         rule = ctx.match.rule
@@ -124,11 +143,11 @@ class SecurityLayer:
         headers, ctx = _context(scope, found)
         try:
             principal, receive = await pages.admit(
-                scope, receive, headers, found, self.authenticator
+                scope, receive, headers, found, self.authenticator, self._read_body
             )
             if principal is not None and not found.rule.public:
                 if self.limits is not None and self.authenticator is not None:
-                    await self.limits.admit(principal)
+                    await self._within_rate(ctx, principal, self.limits)
                 await self._authorize(ctx, principal)
         except SecurityError as refusal:
             if isinstance(refusal, CsrfError):
@@ -150,10 +169,25 @@ class SecurityLayer:
             return await authenticator.authenticate(
                 api_key=api_key.decode("latin-1") if api_key is not None else None,
                 authorization=headers.get(b"authorization", b"").decode("latin-1"),
+                client=ctx.client,
             )
         except UnauthenticatedError as refusal:
             after = {"reason": refusal.reason}
             await self.auditor.record(ctx, "anonymous", "auth.login", "denied", after=after)
+            raise
+        except LoginThrottledError as refusal:
+            wait: dict[str, int] = {"retry_after": refusal.retry_after_seconds}
+            await self.auditor.record(ctx, "anonymous", "auth.throttled", "denied", after=wait)
+            raise
+
+    async def _within_rate(
+        self, ctx: RequestContext, principal: Principal, limits: RateLimits
+    ) -> None:
+        try:
+            await limits.admit(principal)
+        except RateLimitedError as refusal:
+            wait: dict[str, int] = {"retry_after": refusal.retry_after_seconds}
+            await self.auditor.record(ctx, principal.actor, "rate_limited", "denied", after=wait)
             raise
 
     async def _shape(

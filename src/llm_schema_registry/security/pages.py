@@ -13,7 +13,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from http.cookies import CookieError, SimpleCookie
 
-from llm_schema_registry.asgi import Receive, Scope, Send, buffer
+from llm_schema_registry.asgi import Receive, Scope, Send
 from llm_schema_registry.security import csrf
 from llm_schema_registry.security.authentication import Authenticator
 from llm_schema_registry.security.errors import UnauthenticatedError
@@ -23,6 +23,8 @@ from llm_schema_registry.security.sessions import SESSION_COOKIE, Session, Sessi
 
 # Answers a refusal as a page: (scope, send, the refusal, the request id).
 RefusePage = Callable[[Scope, Send, Exception, str], Awaitable[None]]
+# Reads a request body within the size limit: (scope, receive) → (body, replaying receive).
+ReadBody = Callable[[Scope, Receive], Awaitable[tuple[bytes, Receive]]]
 
 
 def cookie(headers: dict[bytes, bytes], name: str) -> str | None:
@@ -59,12 +61,14 @@ class PageGuard:
         headers: dict[bytes, bytes],
         found: Match,
         authenticator: Authenticator | None,
+        read_body: ReadBody,
     ) -> tuple[Principal | None, Receive]:
         """The page's principal (None: nobody signed in, on a public page); raises a
-        `SecurityError` to refuse. Leaves principal and session on `scope["state"]`."""
+        `SecurityError` to refuse. Leaves principal and session on `scope["state"]`.
+        `read_body`: the body within the size limit (the security layer's)."""
         session = self.sessions.decode(cookie(headers, SESSION_COOKIE))
         if scope["method"] in MUTATING:
-            body, receive = await buffer(receive)
+            body, receive = await read_body(scope, receive)
             csrf.check(self.sessions, session, headers, body)
         principal = await _principal(session, authenticator, found.rule.public)
         state = scope.setdefault("state", {})

@@ -24,6 +24,7 @@ from llm_schema_registry.security.route_table import RouteTable
 from llm_schema_registry.security.sessions import Sessions, parse_keys
 from llm_schema_registry.security.signing import Signer
 from llm_schema_registry.security.store import SecurityStore
+from llm_schema_registry.security.throttle import FailedLogins
 from llm_schema_registry.settings import Settings
 
 
@@ -100,6 +101,7 @@ def install_security(
             Authenticator(
                 ApiKeyAuthenticator(store, ttl=settings.api_key_cache_seconds),
                 JwtVerifier(settings),
+                FailedLogins(settings.auth_failures_per_minute),
             )
             if settings.auth_enabled
             else None
@@ -117,6 +119,7 @@ def install_security(
         limits=guards.limits,
         auditor=guards.auditor,
         pages=PageGuard(pages[0], sessions, pages[1]) if pages is not None else None,
+        max_body_bytes=settings.max_body_bytes,
     )
     return _Closing(layer, store)
 

@@ -17,7 +17,7 @@ from typing import Any
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, ed25519
 
-from llm_schema_registry.signatures import digest_of, signed_bytes, verify_document
+from llm_schema_registry.signatures import digest_of, head_bytes, signed_bytes, verify_document
 
 __all__ = ["ED25519", "ES256", "Signer", "SigningKey", "digest_of", "verify_document"]
 
@@ -82,6 +82,16 @@ class Signer:
             "digest": digest,
             "canonical": canonical,
             "signature": base64.b64encode(self.current.sign(signed_bytes(digest))).decode(),
+        }
+
+    def signed_head(self, head: dict[str, Any]) -> dict[str, Any]:
+        """An audit head (`{count, hash, time}`) with its signature (`signatures.head_bytes`)."""
+        message = head_bytes(head["count"], head["hash"], head["time"])
+        return {
+            **head,
+            "kid": self.current.kid,
+            "alg": self.current.alg,
+            "signature": base64.b64encode(self.current.sign(message)).decode(),
         }
 
     def keys(self) -> dict[str, Any]:

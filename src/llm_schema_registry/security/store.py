@@ -48,6 +48,10 @@ class SecurityStore(Protocol):
         """The entries `query` selects, in chain order."""
         ...
 
+    async def newest(self) -> AuditEntry | None:
+        """The last entry of the chain (None while the log is empty)."""
+        ...
+
     def chain(self, batch: int = 1000) -> AsyncIterator[AuditEntry]:
         """Every entry in chain (id) order, read `batch` at a time."""
         ...

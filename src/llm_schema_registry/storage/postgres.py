@@ -116,6 +116,7 @@ class PostgresTx(SqlTx):
         stored = schema_from_row(row)
         if row.added:
             await self._add_references(stored.id, schema)
+            self.added.add(stored.id)
         return self._learn(stored)
 
     async def add_schema(self, schema: NewSchema, explicit_id: int | None = None) -> StoredSchema:
@@ -137,6 +138,7 @@ class PostgresTx(SqlTx):
             return await self._stored_by_hash(schema)
         values["id"] = int(inserted[0])
         await self._add_references(values["id"], schema)
+        self.added.add(values["id"])
         return self._learn(stored_from_values(schema, values))
 
     async def _stored_by_hash(self, schema: NewSchema) -> StoredSchema:

@@ -145,6 +145,13 @@ class SqlSecurityStore:
         async with self._engine.connect() as conn:
             return [entry_from_row(row) for row in await conn.execute(statement)]
 
+    async def newest(self) -> AuditEntry | None:
+        async with self._engine.connect() as conn:
+            row = (
+                await conn.execute(select(audit_log).order_by(audit_log.c.id.desc()).limit(1))
+            ).first()
+        return entry_from_row(row) if row is not None else None
+
     async def chain(self, batch: int = 1000) -> AsyncIterator[AuditEntry]:
         """Every entry in id order (read in batches)."""
         after = -1

@@ -8,7 +8,7 @@ time (`BEGIN IMMEDIATE`), PostgreSQL locks the subject.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 
 from sqlalchemy import text
@@ -28,8 +28,19 @@ class SqlStore:
     it from its transactions, `CachedStore` serves by-id reads from it.
     """
 
-    def __init__(self, url: str, *, read_url: str | None = None, pool_size: int = 10) -> None:
+    def __init__(
+        self,
+        url: str,
+        *,
+        read_url: str | None = None,
+        pool_size: int = 10,
+        events: bool = True,
+    ) -> None:
         self._engine, self._read_engine = create_engines(url, read_url, pool_size)
+        # Change events (events.store): write them in each change's transaction, and tell
+        # these listeners (the relay's wake-up) after a commit that wrote some.
+        self.events_enabled = events
+        self.on_events: list[Callable[[], None]] = []
         self.dialect = self._engine.dialect.name
         self.known_schemas = KnownSchemas()
         self._tx_type = PostgresTx if self.dialect == "postgresql" else SqlTx
@@ -69,6 +80,11 @@ class SqlStore:
                 yield tx
         # Committed: the rows it stored or read exist for good (ids are never reused).
         self.known_schemas.remember(tx.learned.values())
+        if tx.emitted:
+            for listener in self.on_events:
+                listener()
 
     def _tx(self, conn: AsyncConnection) -> SqlTx:
-        return self._tx_type(conn, self.known_schemas)
+        tx = self._tx_type(conn, self.known_schemas)
+        tx.events_enabled = self.events_enabled
+        return tx

@@ -161,6 +161,89 @@ schema_usage = Table(
     PrimaryKeyConstraint("subject", "version"),
 )
 
+# Change events (migration 0006_events): the transactional outbox, per-sink deliveries, the
+# attempts made, and the registered webhooks. See `events.store` for the ordering design.
+events = Table(
+    "events",
+    metadata,
+    # Insert order (a serial); never reused on SQLite either (AUTOINCREMENT), so rows waiting
+    # for their sequence are numbered in the order they were written.
+    Column("id", BigInteger().with_variant(Integer, "sqlite"), primary_key=True),
+    Column("event_id", String(36), nullable=False, unique=True),
+    Column("type", String(64), nullable=False),
+    Column("subject", Text, nullable=True),
+    Column("time_ms", BigInteger, nullable=False),
+    Column("data", Text, nullable=False),
+    Column("traceparent", String(64), nullable=True),
+    # Commit order across the registry, given after commit (NULL until then).
+    Column("sequence", BigInteger, nullable=True, unique=True),
+    # An idempotency key: one sunset reminder per version and lead time, whatever the nodes.
+    Column("once_key", Text, nullable=True, unique=True),
+    Index("ix_events_unsequenced", "sequence", "id"),
+    sqlite_autoincrement=True,
+)
+
+event_deliveries = Table(
+    "event_deliveries",
+    metadata,
+    Column("sink", String(80), nullable=False),  # "webhook:<id>", "nats", "amqp"
+    Column("event_id", String(36), nullable=False),
+    Column("sequence", BigInteger, nullable=False),
+    Column("subject", Text, nullable=True),  # copied from the event: per-subject ordering
+    Column("state", String(10), nullable=False),  # pending, claimed, delivered, dead
+    Column("owner", Text, nullable=True),  # the node holding a claim
+    # pending: not before; claimed: the lease's end (ms since the epoch, the store's clock).
+    Column("available_ms", BigInteger, nullable=False),
+    Column("attempts", Integer, nullable=False),
+    Column("error", Text, nullable=True),
+    Column("updated_ms", BigInteger, nullable=False),
+    PrimaryKeyConstraint("sink", "event_id"),
+    Index("ix_event_deliveries_open", "sink", "state", "sequence"),
+    Index("ix_event_deliveries_event", "event_id"),
+)
+
+event_attempts = Table(
+    "event_attempts",
+    metadata,
+    Column("id", BigInteger().with_variant(Integer, "sqlite"), primary_key=True),
+    Column("sink", String(80), nullable=False),
+    Column("event_id", String(36), nullable=False),
+    Column("number", Integer, nullable=False),
+    Column("time_ms", BigInteger, nullable=False),
+    Column("status", Integer, nullable=True),
+    Column("error", Text, nullable=True),
+    Index("ix_event_attempts_sink", "sink", "id"),
+    Index("ix_event_attempts_event", "event_id"),
+    sqlite_autoincrement=True,
+)
+
+webhooks = Table(
+    "webhooks",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("url", Text, nullable=False),
+    Column("secret", Text, nullable=False),  # HMAC needs it back: stored, shown only once
+    Column("types_json", Text, nullable=False),
+    Column("subjects_json", Text, nullable=False),
+    Column("scope_json", Text, nullable=False),
+    Column("created_by", Text, nullable=False),
+    Column("created_ms", BigInteger, nullable=False),
+)
+
+# Samples (migration 0007_samples): recent validated records and curated ones, per subject,
+# replayed against proposed versions (registry/samples.py). PII-tagged fields never get here.
+schema_samples = Table(
+    "schema_samples",
+    metadata,
+    # BIGINT on PostgreSQL; INTEGER on SQLite, so it is the rowid and autoincrements
+    Column("id", BigInteger().with_variant(Integer, "sqlite"), primary_key=True),
+    Column("subject", Text, nullable=False),
+    Column("kind", String(16), nullable=False),  # "recent" or "curated"
+    Column("record_json", Text, nullable=False),
+    Column("created_ms", BigInteger, nullable=False),
+    Index("ix_schema_samples_subject_kind", "subject", "kind", "id"),
+)
+
 # Contexts (migration 0008_contexts): every named context, the number its schema keys carry
 # (see registry/contexts.py) and its own id counter. The default context "." has no row: its
 # keys are its ids and its counter is the `id_counter` row (or PostgreSQL's sequence).

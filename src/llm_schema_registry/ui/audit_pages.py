@@ -9,6 +9,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
 from llm_schema_registry.api.access import requires
+from llm_schema_registry.api.deps import QueryInt
 from llm_schema_registry.security.audit import AuditLog, first_bad_entry
 from llm_schema_registry.security.model import AuditQuery
 from llm_schema_registry.security.store import SecurityStore
@@ -29,7 +30,7 @@ async def audit_page(
     action: str = "",
     since: str = "",
     until: str = "",
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[QueryInt, Query(ge=0)] = 0,
 ) -> Response:
     audit: AuditLog = service(request, "audit")
     store: SecurityStore = service(request, "security_store")

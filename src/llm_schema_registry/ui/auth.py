@@ -16,7 +16,7 @@ from fastapi.responses import FileResponse, Response
 from llm_schema_registry.api.access import PUBLIC, requires
 from llm_schema_registry.security.audit import AuditLog
 from llm_schema_registry.security.authentication import Authenticator
-from llm_schema_registry.security.errors import UnauthenticatedError
+from llm_schema_registry.security.errors import LoginThrottledError, UnauthenticatedError
 from llm_schema_registry.ui.forms import form, local_target, service
 from llm_schema_registry.ui.render import (
     PREFIX,
@@ -65,8 +65,21 @@ async def sign_in(request: Request) -> Response:
     audit = _audit(request)
     try:
         signed = await authenticator.sign_in(
-            api_key=fields.get("api_key", ""), token=fields.get("token", "")
+            api_key=fields.get("api_key", ""),
+            token=fields.get("token", ""),
+            client=request.client.host if request.client else None,
         )
+    except LoginThrottledError as refusal:
+        if audit is not None:
+            await audit.record(
+                actor="anonymous",
+                action="auth.throttled",
+                resource=f"POST {PREFIX}/sign-in",
+                result="denied",
+                client=request.client.host if request.client else None,
+                after={"retry_after": refusal.retry_after_seconds, "via": "dashboard"},
+            )
+        return page(request, "sign_in.html", 429, next=target, error=str(refusal))
     except UnauthenticatedError as refusal:
         if audit is not None:
             await audit.record(

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
 from llm_schema_registry.api.access import READ, requires
+from llm_schema_registry.api.deps import QueryInt
 from llm_schema_registry.governance.catalog import PAGE_SIZE, SORTS, Catalog, CatalogQuery
 from llm_schema_registry.registry.usage import Metric, UsageRecorder
 from llm_schema_registry.security.authorization import sees_all
@@ -27,7 +28,7 @@ async def catalog(
     state: str = "",
     sort: str = "subject",
     order: str = "asc",
-    page_number: Annotated[int, Query(alias="page", ge=1)] = 1,
+    page_number: Annotated[QueryInt, Query(alias="page", ge=1)] = 1,
 ) -> Response:
     """Search by name, description and tags; filter; sort; a page of 50."""
     seen = viewer(request)

@@ -7,7 +7,7 @@ from typing import Any
 from fastapi import APIRouter
 
 from llm_schema_registry.api.access import VALIDATE, requires
-from llm_schema_registry.api.deps import Flag, Registry, Subject, to_request
+from llm_schema_registry.api.deps import Flag, Registry, Samples, Subject, Version, to_request
 from llm_schema_registry.api.models import ERRORS, CompatibilityResult, RegisterSchemaRequest
 
 router = APIRouter(tags=["compatibility"], responses=ERRORS)
@@ -20,6 +20,14 @@ def _result(messages: list[str], verbose: bool) -> dict[str, Any]:
     return result
 
 
+async def _with_samples(
+    result: dict[str, Any], keeper: Samples, subject: str, body: RegisterSchemaRequest
+) -> dict[str, Any]:
+    """`?samples=true`: the subject's stored samples replayed against the proposed schema."""
+    report = await keeper.replay(subject, to_request(body))
+    return {**result, "samples": report.as_json()}
+
+
 @router.post(
     "/compatibility/subjects/{subject}/versions/{version}",
     dependencies=[requires(VALIDATE)],
@@ -29,15 +37,18 @@ def _result(messages: list[str], verbose: bool) -> dict[str, Any]:
 async def check_against_version(
     registry: Registry,
     subject: Subject,
-    version: str,
+    version: Version,
     body: RegisterSchemaRequest,
+    keeper: Samples,
     normalize: Flag = False,
     verbose: Flag = False,
+    samples: Flag = False,
 ) -> dict[str, Any]:
     messages = await registry.check_compatibility(
         subject, version, to_request(body), normalize=normalize
     )
-    return _result(messages, verbose)
+    result = _result(messages, verbose)
+    return await _with_samples(result, keeper, subject, body) if samples else result
 
 
 @router.post(
@@ -50,10 +61,13 @@ async def check_against_subject(
     registry: Registry,
     subject: Subject,
     body: RegisterSchemaRequest,
+    keeper: Samples,
     normalize: Flag = False,
     verbose: Flag = False,
+    samples: Flag = False,
 ) -> dict[str, Any]:
     messages = await registry.check_compatibility(
         subject, None, to_request(body), normalize=normalize
     )
-    return _result(messages, verbose)
+    result = _result(messages, verbose)
+    return await _with_samples(result, keeper, subject, body) if samples else result

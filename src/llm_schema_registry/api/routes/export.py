@@ -9,7 +9,7 @@ from fastapi import APIRouter, Query
 from pydantic import BaseModel
 
 from llm_schema_registry.api.access import READ, requires
-from llm_schema_registry.api.deps import Flag, Registry, Subject
+from llm_schema_registry.api.deps import Flag, Registry, Subject, Version
 from llm_schema_registry.api.errors import NotExportableError
 from llm_schema_registry.api.models import ERRORS
 from llm_schema_registry.llm import exporting
@@ -39,7 +39,7 @@ class ExportResult(BaseModel):
 async def export_version(
     registry: Registry,
     subject: Subject,
-    version: str,
+    version: Version,
     target: Annotated[Target, Query(description="The provider whose payload to produce")],
     fix: Annotated[Flag, Query(description="Apply the safe rewrites first")] = False,
     name: Annotated[str | None, Query(description="Tool/schema name (default: subject)")] = None,

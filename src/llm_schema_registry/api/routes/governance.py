@@ -8,8 +8,8 @@ from fastapi import APIRouter, Request
 from pydantic import BaseModel, ConfigDict, Field
 
 from llm_schema_registry.api.access import READ, requires
-from llm_schema_registry.api.deps import Registry, Subject, schema_json
-from llm_schema_registry.api.models import ERRORS
+from llm_schema_registry.api.deps import Registry, Subject, Version, schema_json
+from llm_schema_registry.api.models import ERRORS, Int32
 from llm_schema_registry.governance.lifecycle import Transition, parse_state
 from llm_schema_registry.governance.service import GovernanceService
 
@@ -48,7 +48,7 @@ class VersionState(BaseModel):
 class RollbackRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    target_version: int = Field(description="Every ACTIVE version above it is deprecated")
+    target_version: Int32 = Field(description="Every ACTIVE version above it is deprecated")
     sunset_date: str | None = Field(default=None, description="Default: 30 days from now")
     reason: str | None = None
 
@@ -62,7 +62,7 @@ class ConsumerRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     consumer_id: str
-    version: int | str = Field(description="A version number, or latest")
+    version: Int32 | str = Field(description="A version number, or latest")
 
 
 class Consumer(BaseModel):
@@ -123,7 +123,7 @@ class Overview(BaseModel):
 class BulkRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    ids: list[int] = Field(max_length=10_000)
+    ids: list[Int32] = Field(max_length=10_000)
 
 
 class BulkSchema(BaseModel):
@@ -131,6 +131,7 @@ class BulkSchema(BaseModel):
     schema_: str = Field(alias="schema")
     schemaType: str
     references: list[dict[str, Any]]
+    subjects: list[str] = Field(description="the subjects holding it (that the caller may read)")
 
 
 class BulkResult(BaseModel):
@@ -144,7 +145,7 @@ class BulkResult(BaseModel):
     response_model=VersionState,
 )
 async def update_version(
-    registry: Registry, request: Request, subject: Subject, version: str, body: VersionUpdate
+    registry: Registry, request: Request, subject: Subject, version: Version, body: VersionUpdate
 ) -> dict[str, Any]:
     """Move a version through its lifecycle and/or replace its governance metadata."""
     transition = None
@@ -229,22 +230,26 @@ class DiffResult(BaseModel):
     dependencies=[requires(READ)],
     response_model=DiffResult,
 )
-async def diff(request: Request, subject: Subject, version: str, against: str) -> dict[str, Any]:
+async def diff(
+    request: Request, subject: Subject, version: Version, against: str
+) -> dict[str, Any]:
     """The changes that turn version `against` into `version`, field by field."""
     return await _governance(request).diff(subject, version, against)
 
 
 @router.post(
     "/schemas/bulk",
-    dependencies=[requires(READ)],
+    dependencies=[requires(READ, listing="bulk")],
     response_model=BulkResult,
     response_model_by_alias=True,
 )
 async def bulk_schemas(request: Request, body: BulkRequest) -> dict[str, Any]:
-    """Many schemas by id in one call; unknown ids are listed under `missing`."""
+    """Many schemas by id in one call; unknown ids are listed under `missing`. A caller
+    limited to some subjects gets only schemas one of them holds (the security layer moves
+    the others to `missing`)."""
     found, missing = await _governance(request).bulk(body.ids)
     schemas = []
-    for schema in found:
+    for schema, subjects in found:
         item = schema_json(schema)
         schemas.append(
             {
@@ -252,6 +257,7 @@ async def bulk_schemas(request: Request, body: BulkRequest) -> dict[str, Any]:
                 "schema": item["schema"],
                 "schemaType": schema.schema_type.value,
                 "references": item.get("references", []),
+                "subjects": subjects,
             }
         )
     return {"schemas": schemas, "missing": missing}

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Query, Request
 from pydantic import BaseModel, Field
 
 from llm_schema_registry.api.access import READ, requires
-from llm_schema_registry.api.deps import Subject, to_request
+from llm_schema_registry.api.deps import QueryInt, Subject, to_request
 from llm_schema_registry.api.models import ERRORS, RegisterSchemaRequest
 from llm_schema_registry.api.routes.governance import DiffChange
 from llm_schema_registry.governance.impact import ImpactAnalysis
@@ -88,7 +88,7 @@ async def lineage(
     request: Request,
     subject: Subject,
     version: Annotated[str, Query(description="A version number, or latest")] = "latest",
-    depth: Annotated[int, Query(ge=0, le=MAX_DEPTH, description="Hops each way")] = 3,
+    depth: Annotated[QueryInt, Query(ge=0, le=MAX_DEPTH, description="Hops each way")] = 3,
 ) -> dict[str, Any]:
     """What this version references and what references it, transitively to `depth`, with
     the registered consumers of every subject in the graph (subjects outside the caller's

@@ -9,7 +9,7 @@ from fastapi import APIRouter
 from pydantic import BaseModel, ConfigDict, Field
 
 from llm_schema_registry.api.access import READ, requires
-from llm_schema_registry.api.deps import Registry, Subject
+from llm_schema_registry.api.deps import Registry, Subject, Version
 from llm_schema_registry.api.models import ERRORS
 from llm_schema_registry.api.routes.export import ExportFinding
 from llm_schema_registry.formats.base import OutputSchema
@@ -56,7 +56,7 @@ class RenderResult(BaseModel):
     dependencies=[requires(READ)],
 )
 async def render(
-    registry: Registry, subject: Subject, version: str, body: RenderRequest
+    registry: Registry, subject: Subject, version: Version, body: RenderRequest
 ) -> dict[str, Any]:
     rendered = await registry.render_prompt(subject, version, body.variables)
     found: dict[str, Any] = {

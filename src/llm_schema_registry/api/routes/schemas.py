@@ -7,22 +7,23 @@ from typing import Any
 from fastapi import APIRouter, Response
 
 from llm_schema_registry.api.access import PUBLIC, READ, requires
-from llm_schema_registry.api.deps import BodyCache, Flag, Registry, page, schema_json, version_json
+from llm_schema_registry.api.deps import (
+    BodyCache,
+    Flag,
+    QueryInt,
+    Registry,
+    page,
+    schema_id,
+    schema_json,
+    version_json,
+)
 from llm_schema_registry.api.front import CACHE_CONTROL
 from llm_schema_registry.api.media import V1_JSON
 from llm_schema_registry.api.models import ERRORS, SchemaObject, SubjectVersionPair
 from llm_schema_registry.registry.contexts import QualifiedSubject, public_id
-from llm_schema_registry.registry.errors import SchemaNotFoundError
 from llm_schema_registry.registry.model import StoredSchema
 
 router = APIRouter(tags=["schemas"], responses=ERRORS)
-
-
-def _schema_id(raw: str) -> int:
-    # JAX-RS answers 404 for a path id that is not an int; so do we, in Confluent's shape.
-    if not raw.isdigit() or int(raw) > 2**31 - 1:
-        raise SchemaNotFoundError(f"Schema {raw} not found")
-    return int(raw)
 
 
 def _named(subject: str | None, holder: str) -> bool:
@@ -45,8 +46,8 @@ async def list_schemas(
     subjectPrefix: str = "",
     deleted: Flag = False,
     latestOnly: Flag = False,
-    offset: int = 0,
-    limit: int = -1,
+    offset: QueryInt = 0,
+    limit: QueryInt = -1,
 ) -> list[dict[str, Any]]:
     found = await registry.all_versions(
         prefix=subjectPrefix, deleted=deleted, latest_only=latestOnly
@@ -75,8 +76,8 @@ async def schema_by_id(
     referenceFormat: str | None = None,
     reference_format: str | None = None,
 ) -> Response:
-    schema = await registry.schema_by_id(_schema_id(id), subject)
-    if not format and not fetchMaxId and schema.id == _schema_id(id):
+    schema = await registry.schema_by_id(schema_id(id), subject)
+    if not format and not fetchMaxId and schema.id == schema_id(id):
         # Plain reads are immutable: pre-encode once, the front layer serves them from now on
         # (in the default context only, where a schema's key is its id).
         entry = cache.put(schema.id, _by_id_json(schema))
@@ -108,7 +109,7 @@ async def schema_by_id(
 async def schema_text_by_id(
     registry: Registry, id: str, subject: str | None = None, format: str | None = None
 ) -> Response:
-    schema = await registry.schema_by_id(_schema_id(id), subject)
+    schema = await registry.schema_by_id(schema_id(id), subject)
     return Response(await registry.render(schema, format), media_type=V1_JSON)
 
 
@@ -122,10 +123,10 @@ async def subjects_of_schema(
     id: str,
     subject: str | None = None,
     deleted: Flag = False,
-    offset: int = 0,
-    limit: int = -1,
+    offset: QueryInt = 0,
+    limit: QueryInt = -1,
 ) -> list[str]:
-    found = await registry.versions_of_schema(_schema_id(id), deleted=deleted, subject=subject)
+    found = await registry.versions_of_schema(schema_id(id), deleted=deleted, subject=subject)
     names = list(dict.fromkeys(s for s, _ in found if _named(subject, s)))
     return list(page(names, offset, limit))
 
@@ -140,10 +141,10 @@ async def versions_of_schema(
     id: str,
     subject: str | None = None,
     deleted: Flag = False,
-    offset: int = 0,
-    limit: int = -1,
+    offset: QueryInt = 0,
+    limit: QueryInt = -1,
 ) -> list[dict[str, Any]]:
-    found = await registry.versions_of_schema(_schema_id(id), deleted=deleted, subject=subject)
+    found = await registry.versions_of_schema(schema_id(id), deleted=deleted, subject=subject)
     pairs = [{"subject": s, "version": v} for s, v in found if _named(subject, s)]
     return list(page(pairs, offset, limit))
 

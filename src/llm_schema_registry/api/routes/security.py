@@ -7,16 +7,17 @@ request gets here.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
 from pydantic import BaseModel, Field
 
 from llm_schema_registry.api.access import ADMIN_ONLY, PUBLIC, READ, requires
-from llm_schema_registry.api.deps import Registry
+from llm_schema_registry.api.deps import QueryInt, Registry, schema_id
 from llm_schema_registry.registry.changes import record_change
 from llm_schema_registry.security.apikeys import new_key, now_ms
 from llm_schema_registry.security.audit import AuditLog
+from llm_schema_registry.security.audit_head import head_of
 from llm_schema_registry.security.errors import ApiKeyNotFoundError, SigningNotConfiguredError
 from llm_schema_registry.security.model import AuditQuery
 from llm_schema_registry.security.signing import Signer
@@ -88,12 +89,21 @@ async def audit_entries(
     action: str | None = None,
     since: str | None = None,
     until: str | None = None,
-    limit: int = Query(100, ge=0, le=10_000),
-    offset: int = Query(0, ge=0),
+    limit: Annotated[QueryInt, Query(ge=0, le=10_000)] = 100,
+    offset: Annotated[QueryInt, Query(ge=0)] = 0,
 ) -> list[dict[str, Any]]:
     audit: AuditLog = request.app.state.audit
     query = AuditQuery(actor, subject, action, since, until, limit, offset)
     return [entry.as_json() for entry in await audit.entries(query)]
+
+
+@router.get("/audit/head", dependencies=[requires("audit.read")], response_model=dict[str, Any])
+async def audit_head(request: Request) -> dict[str, Any]:
+    """The chain's head `{count, hash, time}` (signed when a signing key is configured):
+    save it elsewhere, and `llm-schema audit verify --head FILE` detects a log cut short."""
+    head = head_of(await _store(request).newest())
+    signer = _signer(request)
+    return signer.signed_head(head) if signer is not None else head
 
 
 def _signer(request: Request) -> Signer | None:
@@ -110,9 +120,10 @@ async def public_keys(request: Request) -> dict[str, Any]:
 @router.get(
     "/schemas/ids/{id}/signature", dependencies=[requires(READ)], response_model=dict[str, Any]
 )
-async def signature(request: Request, registry: Registry, id: int) -> Any:
+async def signature(request: Request, registry: Registry, id: str) -> Any:
+    wanted = schema_id(id)  # a malformed id is a 404 whether or not signing is configured
     signer = _signer(request)
     if signer is None:
         raise SigningNotConfiguredError()
-    schema = await registry.schema_by_id(id)
-    return signer.signature(id, schema.text)
+    schema = await registry.schema_by_id(wanted)
+    return signer.signature(schema.id, schema.text)

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Request, Response
 
 from llm_schema_registry import __version__
 from llm_schema_registry.api.access import ADMIN_ONLY, PUBLIC, READ, requires
-from llm_schema_registry.api.deps import Registry, page
+from llm_schema_registry.api.deps import QueryInt, Registry, page
 from llm_schema_registry.api.models import ClusterId, ServerVersion
 
 router = APIRouter(tags=["server"])
@@ -28,7 +28,7 @@ async def root_post() -> dict[str, Any]:
     "/contexts", dependencies=[requires(READ, listing="contexts")], response_model=list[str]
 )
 async def contexts(
-    registry: Registry, contextPrefix: str = "", offset: int = 0, limit: int = -1
+    registry: Registry, contextPrefix: str = "", offset: QueryInt = 0, limit: QueryInt = -1
 ) -> list[str]:
     """Every context (`.` first), as Confluent lists them; a scoped key sees its own."""
     names = [name for name in await registry.contexts() if name.startswith(contextPrefix)]

@@ -10,9 +10,12 @@ from llm_schema_registry.api.access import READ, requires
 from llm_schema_registry.api.deps import (
     BodyCache,
     Flag,
+    QueryInt,
     Registry,
+    Samples,
     Subject,
     Usage,
+    Version,
     page,
     to_request,
     version_json,
@@ -39,8 +42,8 @@ async def list_subjects(
     deleted: Flag = False,
     deletedOnly: Flag = False,
     deleted_only: Flag = False,
-    offset: int = 0,
-    limit: int = -1,
+    offset: QueryInt = 0,
+    limit: QueryInt = -1,
     query: str | None = Query(default=None, description="Substring of name or description"),
     tag: str | None = Query(default=None, description="Governance tag of the latest version"),
     owner: str | None = Query(default=None, description="Owner of the latest version"),
@@ -126,8 +129,8 @@ async def list_versions(
     deleted_only: Flag = False,
     deletedAsNegative: Flag = False,
     includeArchived: Flag = False,
-    offset: int = 0,
-    limit: int = -1,
+    offset: QueryInt = 0,
+    limit: QueryInt = -1,
 ) -> list[int]:
     if deletedAsNegative:
         live = set(await registry.versions(subject, archived=includeArchived))
@@ -150,22 +153,31 @@ async def list_versions(
 )
 async def register_schema(
     registry: Registry,
+    request: Request,
     subject: Subject,
     body: RegisterSchemaRequest,
+    keeper: Samples,
     normalize: Flag = False,
     format: str | None = None,
     state: str | None = Query(default=None, description="DRAFT registers a draft version"),
+    samples: Annotated[Flag, Query(description="Replay the stored samples and report")] = False,
 ) -> dict[str, Any]:
     registration = to_request(body)
     if state is not None:
         registration.state = state.upper()
+    report = await keeper.replay(subject, registration) if samples else None
     with reporting() as checks:  # registration checks' warnings (registry/checks.py)
         found = await registry.register(subject, registration, normalize=normalize)
-    payload = version_json(found)
+    # Confluent's RegisterSchemaResponse fields only, unless the client says it tolerates more
+    # (strict deserializers elsewhere fail on an unknown `state` or `warnings`).
+    extras = wants_extras(request)
+    payload = version_json(found, extras=extras)
     payload.pop("subject")
-    payload.pop("deleted")
-    if checks.warnings:
+    payload.pop("deleted", None)
+    if checks.warnings and extras:
         payload["warnings"] = [warning.as_json() for warning in checks.warnings]
+    if report is not None:
+        payload["samples"] = report.as_json()
     return payload
 
 
@@ -180,7 +192,7 @@ async def get_version(
     usage: Usage,
     request: Request,
     subject: Subject,
-    version: str,
+    version: Version,
     deleted: Flag = False,
     format: str | None = None,
     referenceFormat: str | None = None,
@@ -208,7 +220,7 @@ async def get_version_text(
     registry: Registry,
     usage: Usage,
     subject: Subject,
-    version: str,
+    version: Version,
     deleted: Flag = False,
     format: str | None = None,
 ) -> Response:
@@ -223,7 +235,11 @@ async def get_version_text(
     response_model=int,
 )
 async def delete_version(
-    registry: Registry, cache: BodyCache, subject: Subject, version: str, permanent: Flag = False
+    registry: Registry,
+    cache: BodyCache,
+    subject: Subject,
+    version: Version,
+    permanent: Flag = False,
 ) -> int:
     number = await registry.delete_version(subject, version, permanent=permanent)
     if permanent:
@@ -239,9 +255,9 @@ async def delete_version(
 async def referenced_by(
     registry: Registry,
     subject: Subject,
-    version: str,
+    version: Version,
     deleted: Flag = False,
-    offset: int = 0,
-    limit: int = -1,
+    offset: QueryInt = 0,
+    limit: QueryInt = -1,
 ) -> list[int]:
     return list(page(await registry.referenced_by(subject, version), offset, limit))

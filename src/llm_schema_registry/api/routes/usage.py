@@ -9,7 +9,7 @@ from fastapi import APIRouter, Query, Request
 from pydantic import BaseModel, Field
 
 from llm_schema_registry.api.access import READ, requires
-from llm_schema_registry.api.deps import Registry, Subject
+from llm_schema_registry.api.deps import QueryInt, Registry, Subject
 from llm_schema_registry.api.models import ERRORS
 from llm_schema_registry.registry.usage import UsageRecorder
 
@@ -67,7 +67,7 @@ async def subject_usage(registry: Registry, request: Request, subject: Subject) 
 )
 async def top_subjects(
     request: Request,
-    limit: Annotated[int, Query(ge=1, le=1000)] = 10,
+    limit: Annotated[QueryInt, Query(ge=1, le=1000)] = 10,
     by: Annotated[Literal["validations", "lookups"], Query()] = "validations",
 ) -> list[dict[str, Any]]:
     """The subjects used most, by records validated or by lookups."""

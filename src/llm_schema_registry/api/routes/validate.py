@@ -9,7 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from llm_schema_registry.api.access import VALIDATE, requires
 from llm_schema_registry.api.deps import Registry
-from llm_schema_registry.api.models import ERRORS
+from llm_schema_registry.api.models import ERRORS, Int32
 from llm_schema_registry.llm.check import llm_output_result
 from llm_schema_registry.registry.validation import DataValidation, InvalidValidationRequestError
 
@@ -19,9 +19,9 @@ router = APIRouter(tags=["validation"], responses=ERRORS)
 class ValidateRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    schema_id: int | None = Field(default=None, description="Validate against this schema id")
+    schema_id: Int32 | None = Field(default=None, description="Validate against this schema id")
     subject: str | None = Field(default=None, description="…or this subject's version")
-    version: str | int | None = Field(default=None, description="A version number or latest")
+    version: str | Int32 | None = Field(default=None, description="A version number or latest")
     data: Any = Field(default=None, description="One record")
     records: list[Any] | None = Field(default=None, description="A batch of records")
     message: str | None = Field(default=None, description="Protobuf: the message type name")
@@ -75,6 +75,8 @@ async def validate(registry: Registry, request: Request, body: ValidateRequest) 
     if body.llm_output is not None:
         checked = await llm_output_result(registry, target.schema, body.llm_output, body.message)
         service.count(target, int(checked["valid"]), int(not checked["valid"]))
+        if checked["valid"]:
+            await service.keep(target, [checked["extracted"]])
         return checked
     records = body.records if body.records is not None else [body.data]
     results = await service.validate(target, records, body.message)

@@ -82,6 +82,7 @@ class ContextQueries(SchemaQueries):
         values = schema_values(schema, key)
         await self._conn.execute(insert(schemas).values(**values))
         await self._add_references(key, schema)
+        self.added.add(key)
         return self._learn(stored_from_values(schema, values))
 
     async def delete_context(self, context: str) -> None:

@@ -41,6 +41,7 @@ class SchemaQueries(TxState):
         values = schema_values(schema, await self._next_id(explicit_id))
         await self._conn.execute(insert(schemas).values(**values))
         await self._add_references(values["id"], schema)
+        self.added.add(values["id"])
         return self._learn(stored_from_values(schema, values))
 
     async def _next_id(self, explicit_id: int | None) -> int:
