@@ -41,6 +41,16 @@ def add_history(url: str, database: str) -> None:
         assert deprecated.status_code == 200, deprecated.text
         consumer = {"consumer_id": "billing", "version": "latest"}
         assert client.post("/subjects/inference-value/consumers", json=consumer).status_code == 200
+        # Contexts: their own ids (1, 2 again), config and mode.
+        for context in (".team-a", ".team-b"):
+            for name in ("Ctx", "Other"):
+                reply = client.post(
+                    f"/contexts/{context}/subjects/{name.lower()}-value/versions",
+                    json={"schema": avro(f"{name}{context[-1]}", "x")},
+                )
+                assert reply.status_code == 200, reply.text
+        assert client.put("/contexts/.team-a/config", json={"compatibility": "NONE"}).is_success
+        assert client.put("/contexts/.team-b/mode", json={"mode": "READONLY"}).is_success
     created = cli("keys", "create", "--role", "publisher", database=database)
     assert created.returncode == 0, created.stderr
 
@@ -57,13 +67,18 @@ def every_read(url: str) -> dict[str, tuple[int, bytes]]:
 
         for path in ("/subjects", "/schemas?deleted=true", "/config", "/mode", "/admin/keys"):
             get(path)
+        for context in get("/contexts"):
+            for path in ("/config", "/mode", "/schemas/ids/1", "/schemas/ids/2"):
+                get(f"/contexts/{context}{path}")
         ids: set[int] = set()
         for subject in get("/subjects?deleted=true"):
             s = quote(subject, safe="")
             get(f"/subjects/{s}/versions")
             get(f"/subjects/{s}/versions/latest")
             for number in get(f"/subjects/{s}/versions?deleted=true&includeArchived=true"):
-                ids.add(get(f"/subjects/{s}/versions/{number}?deleted=true")["id"])
+                schema_id = get(f"/subjects/{s}/versions/{number}?deleted=true")["id"]
+                ids.add(schema_id)
+                get(f"/schemas/ids/{schema_id}?subject={s}")  # in the subject's context
             for path in ("overview", "consumers"):
                 get(f"/subjects/{s}/{path}")
             get(f"/config/{s}")
@@ -112,6 +127,8 @@ def test_a_restored_backup_answers_every_read_byte_for_byte(
             fresh_schema = {"schema": avro("AfterRestore", "x")}
             new = httpx.post(f"{copy.url}/subjects/after/versions", json=fresh_schema).json()
             assert new["id"] == summary["next_schema_id"]
+            in_context = f"{copy.url}/contexts/.team-a/subjects/after/versions"
+            assert httpx.post(in_context, json=fresh_schema).json()["id"] == 3
         finally:
             copy.stop()
     original = httpx.post(f"{server.url}/subjects/after/versions", json=fresh_schema).json()

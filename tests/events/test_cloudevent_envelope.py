@@ -12,6 +12,7 @@ from eventsupport import sample_event
 from opentelemetry.sdk.trace import TracerProvider
 
 from llm_schema_registry.events.cloudevent import CONTENT_TYPE, encode, to_cloudevent
+from llm_schema_registry.events.filters import EventFilter
 from llm_schema_registry.events.model import Event, EventId, EventType
 
 
@@ -97,3 +98,15 @@ def test_every_type_is_one_of_the_documented_strings() -> None:
 def test_naive_times_are_refused() -> None:
     with pytest.raises(ValueError, match="timezone-aware"):
         Event(EventId("x"), EventType.MODE_CHANGED, None, datetime(2026, 1, 1), {})
+
+
+def test_an_event_in_a_named_context_carries_it_and_scopes_see_only_their_own() -> None:
+    event = sample_event(subject=":.team-a:orders-value")
+    parsed = read(encode(event))
+    assert parsed.get_subject() == ":.team-a:orders-value"
+    assert parsed.get_extension("context") == ".team-a"
+    assert "context" not in to_cloudevent(sample_event(subject="orders-value"))
+    team_a = EventFilter(scope=(":.team-a:*",))
+    assert team_a.matches(event)
+    assert not team_a.matches(sample_event(subject=":.team-b:orders-value"))
+    assert not team_a.matches(sample_event(subject="orders-value"))

@@ -39,7 +39,7 @@ from llm_schema_registry.storage.sql import SqlStore
 from support import fresh_pg_database
 
 BRANCHED = Path(__file__).parent / "branched_migrations"
-LINEAR = ["0001", "0002", "0003", "0004", "0005", "0006", "0007"]
+LINEAR = ["0001", "0002", "0003", "0004", "0005", "0006", "0007", "0008"]
 V1 = "application/vnd.schemaregistry.v1+json"
 
 # Where a database may stand: the scripts that built it and the revisions upgraded to, in turn.

@@ -59,11 +59,13 @@ def requires(
     listing: Listing | None = None,
     body_subject: bool = False,
     session: bool = False,
+    by_id: bool = False,
 ) -> Any:
     """Calling the route needs any one of `permissions` (`READ`, `"schema.create"`, …), on
     the subject its `{subject}` parameter names, if any. `mutation`: audited with its
     before/after; `listing`: the reply lists subjects, cut to the caller's scope;
-    `body_subject`: the JSON body's `subject` names the subject; `session`: a dashboard
+    `body_subject`: the JSON body's `subject` names the subject; `by_id`: a read by id, in
+    the context `?subject=` names (the default one without); `session`: a dashboard
     page, authenticated by the session cookie (state changes need its CSRF token)."""
     wanted = frozenset(
         name for given in permissions for name in ((given,) if isinstance(given, str) else given)
@@ -71,7 +73,12 @@ def requires(
     if not wanted:
         raise ValueError("requires() needs at least one permission")
     rule = Rule(
-        wanted, mutation=mutation, listing=listing, body_subject=body_subject, session=session
+        wanted,
+        mutation=mutation,
+        listing=listing,
+        body_subject=body_subject,
+        session=session,
+        by_id=by_id,
     )
     return Depends(Requirement(rule))
 

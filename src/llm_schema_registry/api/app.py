@@ -13,6 +13,7 @@ from starlette.routing import Route
 from llm_schema_registry import __version__
 from llm_schema_registry.api import docs, errors
 from llm_schema_registry.api.access import READ, declared_routes, requires
+from llm_schema_registry.api.contexts import ContextLayer
 from llm_schema_registry.api.front import FrontLayer, SchemaBodyCache
 from llm_schema_registry.api.media import RegistryJSONResponse
 from llm_schema_registry.api.observe import ObservabilityLayer
@@ -108,7 +109,9 @@ def create_app(
         api.state.mcp.bind(app)
     if serve_grpc and settings.grpc_port:
         api.state.servers.append(_grpc_server(api, settings))
-    return app
+    # Outside even that: `/contexts/{context}/X` is X with the context carried in the subject
+    # (api/contexts.py), so security and routes see one request shape.
+    return ContextLayer(app)
 
 
 def _grpc_server(api: FastAPI, settings: Settings) -> GrpcServer:

@@ -11,6 +11,7 @@ from starlette.exceptions import HTTPException
 
 from llm_schema_registry.api.front import SchemaBodyCache, decode_segment
 from llm_schema_registry.formats.base import SchemaType
+from llm_schema_registry.registry.contexts import public_id
 from llm_schema_registry.registry.errors import InvalidSchemaError
 from llm_schema_registry.registry.model import Reference as ReferenceRecord
 from llm_schema_registry.registry.model import (
@@ -165,7 +166,7 @@ def version_json(
     payload: dict[str, Any] = {
         "subject": found.subject,
         "version": found.version,
-        "id": found.schema.id,
+        "id": public_id(found.schema.id),
         "guid": found.schema.guid,
         **schema_json(found.schema, text),
     }

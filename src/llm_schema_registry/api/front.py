@@ -133,7 +133,9 @@ def _plain_subject_query(query: bytes) -> bool:
     if not query:
         return True
     return all(
-        part.startswith(b"subject=") and not part.startswith(b"subject=%3A")
+        part.startswith(b"subject=")
+        and not part.startswith(b"subject=%3A")
+        and not part.startswith(b"subject=:")
         for part in query.split(b"&")
     )
 

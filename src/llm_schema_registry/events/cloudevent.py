@@ -13,6 +13,7 @@ from typing import Any
 import orjson
 
 from llm_schema_registry.events.model import Event
+from llm_schema_registry.registry.contexts import DEFAULT_CONTEXT, context_of
 
 SPECVERSION = "1.0"
 CONTENT_TYPE = "application/cloudevents+json"  # structured mode: the whole envelope is the body
@@ -26,7 +27,8 @@ def rfc3339(event: Event) -> str:
 
 
 def to_cloudevent(event: Event, source: str = DEFAULT_SOURCE) -> dict[str, Any]:
-    """The envelope as a dict; `subject`, `sequence` and `traceparent` only when set."""
+    """The envelope as a dict; `subject`, `sequence` and `traceparent` only when set, and
+    `context` when the subject is in a named context (`:.team-a:orders` → `.team-a`)."""
     envelope: dict[str, Any] = {
         "specversion": SPECVERSION,
         "id": event.id,
@@ -35,6 +37,8 @@ def to_cloudevent(event: Event, source: str = DEFAULT_SOURCE) -> dict[str, Any]:
     }
     if event.subject is not None:
         envelope["subject"] = event.subject
+        if (context := context_of(event.subject)) != DEFAULT_CONTEXT:
+            envelope["context"] = context  # an extension attribute: the subject's context
     envelope["time"] = rfc3339(event)
     envelope["datacontenttype"] = DATA_CONTENT_TYPE
     if event.sequence is not None:

@@ -163,7 +163,7 @@ async def referrers(registry: RegistryService, version: SubjectVersion) -> list[
     found = []
     for schema_id in ids:
         try:
-            holders = await registry.versions_of_schema(schema_id)
+            holders = await registry.versions_of_schema(schema_id, subject=version.subject)
         except SchemaNotFoundError:
             continue
         for subject, number in holders:

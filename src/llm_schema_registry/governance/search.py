@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from llm_schema_registry.governance.metadata import description_of, owner_of, tags_of
+from llm_schema_registry.registry.contexts import prefix_matcher
 from llm_schema_registry.registry.service import RegistryService
 from llm_schema_registry.registry.versions import Versions
 
@@ -79,7 +80,9 @@ class SearchIndex:
 
     def search(self, prefix: str, wanted: SubjectQuery) -> list[str]:
         """Subjects (sorted) whose latest version matches every given criterion; a glob
-        matches the whole name, otherwise `prefix` is a plain prefix."""
+        matches the whole name, otherwise `prefix` is a plain prefix (`:.ctx:` a context's
+        subjects, `:*:name` a name in any context: `registry.contexts.prefix_matcher`)."""
+        in_prefix = prefix_matcher(prefix)
         needle = wanted.query.lower() if wanted.query else None
         state = wanted.state.upper() if wanted.state else None
         regex = re.compile(fnmatch.translate(wanted.glob)) if wanted.glob else None
@@ -88,7 +91,7 @@ class SearchIndex:
             if regex is not None:
                 if regex.match(entry.subject) is None:
                     continue
-            elif not entry.subject.startswith(prefix):
+            elif not in_prefix(entry.subject):
                 continue
             if state is not None and entry.state != state:
                 continue

@@ -15,6 +15,7 @@ from llm_schema_registry.governance.diff import differences, judged
 from llm_schema_registry.governance.lifecycle import Transition
 from llm_schema_registry.governance.metadata import owner_of, tags_of
 from llm_schema_registry.governance.search import SubjectQuery, SubjectSearch
+from llm_schema_registry.registry.contexts import public_id
 from llm_schema_registry.registry.contracts import check_metadata
 from llm_schema_registry.registry.errors import (
     InactiveVersionConsumerError,
@@ -242,7 +243,7 @@ class GovernanceService:
             "versions": [
                 {
                     "version": v.version,
-                    "id": v.schema.id,
+                    "id": public_id(v.schema.id),
                     "state": v.state,
                     "sunset_date": v.sunset_date,
                     "reason": v.reason,

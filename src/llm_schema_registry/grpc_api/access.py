@@ -39,16 +39,18 @@ def rpc(
     mutation: bool = False,
     listing: Listing | None = None,
     subject: str | None = "subject",
+    by_id: bool = False,
 ) -> Callable[[F], F]:
     """Calling the RPC needs any one of `permissions`, on the subject its request's `subject`
     field names. `mutation`: audited with its before/after; `listing`: the reply lists
-    subjects, cut to the caller's scope."""
+    subjects, cut to the caller's scope; `by_id`: a read by id in the default context (see
+    `security.authorization.Rule.by_id`)."""
     wanted = frozenset(
         name for given in permissions for name in ((given,) if isinstance(given, str) else given)
     )
     if not wanted:
         raise ValueError("rpc() needs at least one permission")
-    found = Declared(Rule(wanted, mutation=mutation, listing=listing), subject)
+    found = Declared(Rule(wanted, mutation=mutation, listing=listing, by_id=by_id), subject)
 
     def mark(method: F) -> F:
         setattr(method, _ATTRIBUTE, found)

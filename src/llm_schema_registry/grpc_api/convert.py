@@ -10,6 +10,7 @@ import orjson
 
 from llm_schema_registry.formats.base import SchemaType
 from llm_schema_registry.registry.checks import Violation
+from llm_schema_registry.registry.contexts import public_id
 from llm_schema_registry.registry.errors import InvalidSchemaError
 from llm_schema_registry.registry.model import Reference, RegisterRequest, StoredSchema
 from llm_schema_registry.registry.model import SubjectVersion as StoredVersion
@@ -65,7 +66,7 @@ def version_spec(request: Any) -> str | int:
 
 def schema_message(schema: StoredSchema, text: str | None = None) -> pb.Schema:
     found = pb.Schema(
-        id=schema.id,
+        id=public_id(schema.id),
         guid=schema.guid,
         schema_type=shapes.schema_type_value(schema.schema_type.value),
         schema=schema.text if text is None else text,
@@ -106,7 +107,7 @@ def violations(found: Iterable[Violation]) -> list[pb.PolicyViolation]:
 
 def registered(version: StoredVersion, warnings: Iterable[Violation]) -> pb.RegisterSchemaResponse:
     return pb.RegisterSchemaResponse(
-        id=version.schema.id,
+        id=public_id(version.schema.id),
         version=version.version,
         guid=version.schema.guid,
         state=shapes.state_value(version.state),

@@ -71,7 +71,7 @@ class SchemaRegistryService:
             )
         return convert.registered(found, checks.warnings)
 
-    @rpc(READ, subject=None)
+    @rpc(READ, subject=None, by_id=True)
     async def GetSchemaById(self, request: pb.GetSchemaByIdRequest) -> pb.Schema | bytes:
         if request.format:
             schema = await self.registry.schema_by_id(request.id)

@@ -9,6 +9,7 @@ from typing import Any
 from llm_schema_registry.compatibility import CompatibilityLevel
 from llm_schema_registry.registry.changes import record_change
 from llm_schema_registry.registry.checks import ConfiguredCheck
+from llm_schema_registry.registry.contexts import DEFAULT_CONTEXT, QualifiedSubject, context_prefix
 from llm_schema_registry.registry.contracts import check_metadata, check_rule_set
 from llm_schema_registry.registry.errors import (
     InvalidCompatibilityLevelError,
@@ -85,6 +86,15 @@ def config_update(body: JsonObject, configured: Sequence[ConfiguredCheck] = ()) 
     return update
 
 
+def context_scope(subject: str) -> str | None:
+    """The settings scope of the named context `subject` is in (`:.ctx:`), if it is in one
+    and is not that scope itself."""
+    qualified = QualifiedSubject.parse(subject)
+    if qualified.context == DEFAULT_CONTEXT or not qualified.name:
+        return None
+    return context_prefix(qualified.context)
+
+
 @dataclass(frozen=True)
 class Policy:
     """The effective config and mode of a subject, read once per request."""
@@ -115,8 +125,13 @@ class ConfigService:
         found = await tx.settings(subject)
         config: JsonObject = {"compatibilityLevel": DEFAULT_LEVEL.value}
         config.update(found.global_config or {})
+        context_mode = None
+        scope = context_scope(subject)
+        if scope is not None:  # a named context's own settings, between global and subject
+            config.update(await tx.config(scope) or {})
+            context_mode = await tx.mode(scope)
         config.update(found.subject_config or {})
-        mode = found.subject_mode or found.global_mode or Mode.READWRITE.value
+        mode = found.subject_mode or context_mode or found.global_mode or Mode.READWRITE.value
         return Policy(config=config, mode=Mode(mode))
 
     async def check_writable(self, tx: Tx, subject: str) -> Policy:
@@ -186,7 +201,7 @@ class ConfigService:
             if own is not None:
                 return own
             if default_to_global:
-                return await tx.mode(GLOBAL_SCOPE) or Mode.READWRITE.value
+                return (await self.policy(tx, subject)).mode.value
         raise SubjectModeNotFoundError(subject)
 
     async def set_mode(self, subject: str | None, value: Any, *, force: bool = False) -> str:
@@ -194,7 +209,7 @@ class ConfigService:
         scope = subject if subject is not None else GLOBAL_SCOPE
         async with self._store.write(lock=scope or None) as tx:
             if mode is Mode.IMPORT and not force:
-                occupied = await tx.versions(subject) if subject else await tx.subjects()
+                occupied = await self._occupied(tx, subject)
                 if occupied:
                     raise OperationNotPermittedError(
                         "Cannot import since found existing subjects"
@@ -206,6 +221,17 @@ class ConfigService:
             await emit_setting_changed(tx, ChangeKind.MODE_CHANGED, subject, before, mode.value)
         record_change({"mode": before} if before else None, {"mode": mode.value})
         return mode.value
+
+    @staticmethod
+    async def _occupied(tx: Tx, scope: str | None) -> list[object]:
+        """What holds versions in a mode's scope: the registry, a context (`:.ctx:`), a
+        subject."""
+        if not scope:
+            return list(await tx.subjects())
+        qualified = QualifiedSubject.parse(scope)
+        if qualified.context != DEFAULT_CONTEXT and not qualified.name:
+            return [s for s, _ in await tx.subjects() if s.startswith(scope)]
+        return list(await tx.versions(scope))
 
     async def delete_mode(self, subject: str | None) -> str:
         scope = subject if subject is not None else GLOBAL_SCOPE

@@ -174,3 +174,21 @@ class InactiveVersionConsumerError(RegistryError):
 
 class InvalidLifecycleRequestError(RegistryError):
     """A lifecycle request that is malformed: sunset date in the past, no reason… (governance)."""
+
+
+class InvalidContextError(RegistryError):
+    def __init__(self, context: str) -> None:
+        super().__init__(
+            f"The specified context '{context}' is not a valid context name: it starts with "
+            "'.', and holds no ':', '/' or '*'."
+        )
+
+
+class ContextNotFoundError(RegistryError):
+    def __init__(self, context: str) -> None:
+        super().__init__(f"Context '{context}' not found.")
+
+
+class ContextNotEmptyError(RegistryError):
+    def __init__(self, context: str) -> None:
+        super().__init__(f"Context '{context}' still holds subjects; delete them first.")

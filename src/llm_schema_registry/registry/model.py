@@ -15,6 +15,9 @@ JsonObject = dict[str, Any]
 
 MAX_VERSION = 2**31 - 1
 GLOBAL_SCOPE = ""  # the config/mode scope key for registry-wide settings
+# Schema keys in storage: context number * ID_SPACE + id (see registry/contexts.py); the
+# default context is number 0, so its keys are its ids.
+ID_SPACE = 2**32
 
 
 class Mode(StrEnum):

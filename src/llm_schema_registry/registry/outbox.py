@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from llm_schema_registry.registry.contexts import public_id
 from llm_schema_registry.registry.model import JsonObject, SubjectVersion
 from llm_schema_registry.registry.store import EventTx, Tx
 
@@ -32,7 +33,7 @@ def registered(version: SubjectVersion, new_id: bool) -> JsonObject:
     return {
         "subject": version.subject,
         "version": version.version,
-        "id": version.schema.id,
+        "id": public_id(version.schema.id),  # the id in the subject's context
         "guid": version.schema.guid,
         "schemaType": version.schema.schema_type,
         "state": version.state,

@@ -11,8 +11,22 @@ from typing import Any
 from llm_schema_registry.formats import format_for
 from llm_schema_registry.registry.checks import ConfiguredCheck
 from llm_schema_registry.registry.config import ConfigService
+from llm_schema_registry.registry.contexts import (
+    DEFAULT_CONTEXT,
+    context_number_of,
+    context_of,
+    prefix_matcher,
+    public_id,
+    qualified_references,
+    schema_key,
+)
 from llm_schema_registry.registry.errors import SchemaNotFoundError, SubjectNotFoundError
-from llm_schema_registry.registry.model import RegisterRequest, StoredSchema, SubjectVersion
+from llm_schema_registry.registry.model import (
+    ID_SPACE,
+    RegisterRequest,
+    StoredSchema,
+    SubjectVersion,
+)
 from llm_schema_registry.registry.prompts import RenderedPrompt, render_prompt
 from llm_schema_registry.registry.schemas import SchemaParser, content_hash
 from llm_schema_registry.registry.store import Store, Tx
@@ -44,12 +58,23 @@ class RegistryReads:
 
     # ---- schemas -----------------------------------------------------------------------
 
-    async def schema_by_id(self, schema_id: int) -> StoredSchema:
+    async def schema_by_id(self, schema_id: int, subject: str | None = None) -> StoredSchema:
+        """Schema `schema_id` in the context `subject` is in (the default one if None)."""
         async with self._store.read() as tx:
-            schema = await tx.schema_by_id(schema_id)
-            if schema is None or not await tx.versions_of_schema(schema_id):
+            key = await self._key(tx, schema_id, subject)
+            schema = None if key is None else await tx.schema_by_id(key)
+            if schema is None or not await tx.versions_of_schema(schema.id):
                 raise SchemaNotFoundError(f"Schema {schema_id} not found")
             return schema
+
+    @staticmethod
+    async def _key(tx: Tx, schema_id: int, subject: str | None) -> int | None:
+        """The storage key of `schema_id` in `subject`'s context; None: no such context."""
+        context = context_of(subject)
+        if context == DEFAULT_CONTEXT:
+            return schema_id
+        number = await tx.context_number(context)
+        return None if number is None else schema_key(number, schema_id)
 
     async def schema_by_guid(self, guid: str) -> StoredSchema:
         async with self._store.read() as tx:
@@ -58,9 +83,27 @@ class RegistryReads:
                 raise SchemaNotFoundError(f"Schema {guid} not found")
             return schema
 
-    async def max_schema_id(self) -> int:
+    async def max_schema_id(self, subject: str | None = None) -> int:
+        """The highest id in `subject`'s context (the default one if None)."""
         async with self._store.read() as tx:
-            return await tx.max_schema_id()
+            low = await self._key(tx, 0, subject)
+            if low is None:
+                return 0
+            return public_id(await tx.max_schema_id(low, low + ID_SPACE))
+
+    async def context_of_schema(self, schema: StoredSchema) -> str:
+        """The context whose id space `schema` is stored in."""
+        number = context_number_of(schema.id)
+        if number == 0:
+            return DEFAULT_CONTEXT
+        async with self._store.read() as tx:
+            names = [name for name, found in await tx.contexts() if found == number]
+        return names[0] if names else DEFAULT_CONTEXT
+
+    async def contexts(self) -> list[str]:
+        """Every context: the default one, then the named ones by name."""
+        async with self._store.read() as tx:
+            return [DEFAULT_CONTEXT, *(name for name, _ in await tx.contexts())]
 
     async def parsed(self, schema: StoredSchema) -> Any:
         """The parsed form of a stored schema (cached by id)."""
@@ -91,10 +134,12 @@ class RegistryReads:
         return render_prompt(found, await self.parsed(found.schema), variables)
 
     async def versions_of_schema(
-        self, schema_id: int, *, deleted: bool = False
+        self, schema_id: int, *, deleted: bool = False, subject: str | None = None
     ) -> list[tuple[str, int]]:
+        """(subject, version) holding `schema_id` in `subject`'s context (default if None)."""
         async with self._store.read() as tx:
-            found = await tx.versions_of_schema(schema_id)
+            key = await self._key(tx, schema_id, subject)
+            found = [] if key is None else await tx.versions_of_schema(key)
         if not found:
             raise SchemaNotFoundError(f"Schema {schema_id} not found")
         return holders(found, deleted=deleted)
@@ -106,9 +151,10 @@ class RegistryReads:
     ) -> list[str]:
         async with self._store.read() as tx:
             rows = await tx.subjects()
+        matches = prefix_matcher(prefix)
         if deleted_only:
-            return [s for s, live in rows if not live and s.startswith(prefix)]
-        return [s for s, live in rows if (live or deleted) and s.startswith(prefix)]
+            return [s for s, live in rows if not live and matches(s)]
+        return [s for s, live in rows if (live or deleted) and matches(s)]
 
     async def subject_versions(self, subject: str) -> Versions:
         """Every version of `subject`, with its lifecycle state as of now."""
@@ -164,7 +210,7 @@ class RegistryReads:
         target = await self.version(subject, spec, deleted=True)
         async with self._store.read() as tx:
             ids = await tx.referencing_schema_ids(subject, target.version)
-            return [i for i in ids if holders(await tx.versions_of_schema(i))]
+            return [public_id(i) for i in ids if holders(await tx.versions_of_schema(i))]
 
     async def latest_with_metadata(
         self, subject: str, wanted: dict[str, str], *, deleted: bool = False
@@ -196,7 +242,10 @@ class RegistryReads:
             found = (await self.versions_in(tx, subject)).require(deleted=deleted)
             normalize = normalize or (await self.config.policy(tx, subject)).normalize
             parsed, refs = await self._parser.parse_request(
-                tx, request.schema_type, request.schema, request.references
+                tx,
+                request.schema_type,
+                request.schema,
+                qualified_references(subject, request.references),
             )
             candidates = found.servable(deleted=deleted)
             match = await self._find_match(tx, candidates, request, parsed, refs, normalize)

@@ -8,6 +8,7 @@ versions count is decided in `versions.py`; reads live in `reads.py`, deletion i
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import Any
 
 from llm_schema_registry.compatibility import CompatibilityLevel
@@ -23,6 +24,19 @@ from llm_schema_registry.registry.checks import (
     run_checks,
     run_configured,
 )
+from llm_schema_registry.registry.contexts import (
+    DEFAULT_CONTEXT,
+    PREFIX,
+    QualifiedSubject,
+    check_context,
+    context_of,
+    context_prefix,
+    identity_in_context,
+    normalize_context,
+    public_id,
+    qualified_references,
+    schema_key,
+)
 from llm_schema_registry.registry.contracts import (
     check_metadata,
     check_rule_set,
@@ -31,6 +45,8 @@ from llm_schema_registry.registry.contracts import (
     merge_rule_sets,
 )
 from llm_schema_registry.registry.errors import (
+    ContextNotEmptyError,
+    ContextNotFoundError,
     IdConflictError,
     IncompatibleSchemaError,
     InvalidLifecycleRequestError,
@@ -72,6 +88,11 @@ from llm_schema_registry.validation.rules import RuleCompileError, compile_rules
 def check_subject(subject: str) -> None:
     if not subject or subject.isspace() or any(ord(c) < 32 for c in subject) or len(subject) > 4096:
         raise InvalidSubjectError(subject)
+    if subject.startswith(PREFIX):  # qualified: a valid context, and a name within it
+        qualified = QualifiedSubject.parse(subject)
+        check_context(qualified.context)
+        if not qualified.name or qualified.name.isspace():  # `:.ctx:` is the context itself
+            raise InvalidSubjectError(subject)
 
 
 class RegistryService(RegistryReads):
@@ -136,7 +157,9 @@ class RegistryService(RegistryReads):
             metrics.REGISTRATIONS.labels("error").inc()
             raise
         metrics.REGISTRATIONS.labels("success").inc()
-        record_change(None, {"subject": subject, "version": result.version, "id": result.schema.id})
+        record_change(
+            None, {"subject": subject, "version": result.version, "id": public_id(result.schema.id)}
+        )
         return result
 
     async def _register(
@@ -155,7 +178,10 @@ class RegistryService(RegistryReads):
         if not request.schema.strip():
             request = with_previous_schema(request, live)
         parsed, refs = await self._parser.parse_request(
-            tx, request.schema_type, request.schema, request.references
+            tx,
+            request.schema_type,
+            request.schema,
+            qualified_references(subject, request.references),
         )
         # Registration checks (registry/checks.py): may warn, or refuse before anything else.
         fmt = format_for(request.schema_type)
@@ -174,7 +200,7 @@ class RegistryService(RegistryReads):
         if not importing:
             for gate in self._gates:
                 await gate.check_gate(subject, policy.config, fmt, parsed)
-        stored = await self._store_content(tx, content, request.id)
+        stored = await self._store_content(tx, content, request.id, context_of(subject))
         number = request.version if importing and request.version else None
         if number is None:
             number = versions.next_number
@@ -223,8 +249,11 @@ class RegistryService(RegistryReads):
         return metadata, rule_set
 
     async def _store_content(
-        self, tx: Tx, content: NewSchema, explicit_id: int | None
+        self, tx: Tx, content: NewSchema, explicit_id: int | None, context: str
     ) -> StoredSchema:
+        """The stored copy of `content` in `context`'s id space, added if absent."""
+        if context != DEFAULT_CONTEXT:
+            return await self._store_in_context(tx, content, explicit_id, context)
         if explicit_id is not None:
             same = await tx.schema_by_hash(content.identity_hash)
             if same is not None:
@@ -239,6 +268,45 @@ class RegistryService(RegistryReads):
                 )
             return await tx.add_schema(content, explicit_id)
         return await tx.stored_or_added(content)
+
+    async def _store_in_context(
+        self, tx: Tx, content: NewSchema, explicit_id: int | None, context: str
+    ) -> StoredSchema:
+        """As `_store_content`, in a named context: same content is the same schema only
+        within the context, and ids come from the context's own counter."""
+        number = await tx.context_number(context)
+        if number is not None:
+            same = await self._same_in_context(tx, content, number, explicit_id, context)
+            if same is not None:
+                return same
+        number, new_id = await tx.next_id_in_context(context, explicit_id)
+        # The counter is ours until commit; another node may have stored the same content
+        # while we waited for it: then theirs is the one (our id stays unused).
+        same = await self._same_in_context(tx, content, number, explicit_id, context)
+        if same is not None:
+            return same
+        salted = replace(content, identity_hash=identity_in_context(content.identity_hash, number))
+        return await tx.add_schema_as(salted, schema_key(number, new_id))
+
+    @staticmethod
+    async def _same_in_context(
+        tx: Tx, content: NewSchema, number: int, explicit_id: int | None, context: str
+    ) -> StoredSchema | None:
+        """This content as stored in the context numbered `number`, if it is; an explicit
+        id naming other content there (or this content under another id) conflicts."""
+        same = await tx.schema_by_hash(identity_in_context(content.identity_hash, number))
+        if explicit_id is None:
+            return same
+        if same is not None and public_id(same.id) != explicit_id:
+            raise IdConflictError(
+                f"This schema is already registered in context {context} with id "
+                f"{public_id(same.id)}, not {explicit_id}"
+            )
+        if same is None and await tx.schema_by_id(schema_key(number, explicit_id)) is not None:
+            raise IdConflictError(
+                f"Schema id {explicit_id} is already used in context {context} by other content"
+            )
+        return same
 
     async def _incompatibilities(
         self,
@@ -284,7 +352,10 @@ class RegistryService(RegistryReads):
             elif number is not None:  # unknown, soft- or hard-deleted: 40402, subject or not
                 live = [versions.pick(number)]
             parsed, _refs = await self._parser.parse_request(
-                tx, request.schema_type, request.schema, request.references
+                tx,
+                request.schema_type,
+                request.schema,
+                qualified_references(subject, request.references),
             )
             policy = await self.config.policy(tx, subject)
             # what the subject's configured checks (llmProfiles) refuse is incompatible too
@@ -301,6 +372,20 @@ class RegistryService(RegistryReads):
         return describe_refusals(refused) + describe(findings, live, level)
 
     # ---- deletion ----------------------------------------------------------------------
+
+    async def delete_context(self, name: str) -> None:
+        """Forget a named context that holds no subject (soft-deleted ones included)."""
+        context = normalize_context(name)
+        if context == DEFAULT_CONTEXT:
+            raise ContextNotEmptyError(context)  # the default context always exists
+        async with self._store.write() as tx:
+            if await tx.context_number(context) is None:
+                raise ContextNotFoundError(context)
+            prefix = context_prefix(context)
+            if any(subject.startswith(prefix) for subject, _ in await tx.subjects()):
+                raise ContextNotEmptyError(context)
+            await tx.delete_context(context)
+        record_change({"context": context}, None)
 
     async def delete_subject(self, subject: str, *, permanent: bool = False) -> list[int]:
         async with self._store.write(lock=subject) as tx:

@@ -2,7 +2,7 @@
 
 A `Store` hands out transactions. Everything a request reads or writes happens inside one,
 so a registration is atomic and a failed request changes nothing. A transaction (`Tx`) is
-the sum of four small concerns, so code that needs one of them can say so:
+the sum of six small concerns, so code that needs one of them can say so:
 
 - `SchemaTx`: schema content rows (immutable once stored) and the references between them.
 - `VersionTx`: subject versions, the numbered bindings of a subject to a schema.
@@ -10,6 +10,7 @@ the sum of four small concerns, so code that needs one of them can say so:
   in-place metadata edits, registered consumers.
 - `SettingsTx`: compatibility config and mode, registry-wide ("" scope) and per subject.
 - `EventTx`: the change-event outbox, written in the transaction of the change it describes.
+- `ContextTx`: named contexts, their key numbers and id counters (`registry.contexts`).
 """
 
 from __future__ import annotations
@@ -62,7 +63,9 @@ class SchemaTx(Protocol):
         concurrently the store re-checks under its id lock and returns their copy."""
         ...
 
-    async def max_schema_id(self) -> int: ...
+    async def max_schema_id(self, low: int = 0, high: int | None = None) -> int:
+        """The highest key in [low, high) (high None: unbounded), 0 if none."""
+        ...
 
     def added_here(self, schema_id: int) -> bool:
         """True when this transaction stored `schema_id` (a new id, not one found)."""
@@ -155,6 +158,30 @@ class SettingsTx(Protocol):
     async def delete_mode(self, scope: str) -> None: ...
 
 
+class ContextTx(Protocol):
+    """Named contexts (`registry.contexts`): the number a context's schema keys carry, and
+    its own id counter. The default context "." is not among them (number 0, the counter
+    `SchemaTx.add_schema` uses)."""
+
+    async def contexts(self) -> list[tuple[str, int]]:
+        """(name, number) of every named context, by name."""
+        ...
+
+    async def context_number(self, context: str) -> int | None: ...
+
+    async def next_id_in_context(self, context: str, explicit_id: int | None) -> tuple[int, int]:
+        """(number, id): the context's number, the context created if new, and its next id,
+        or `explicit_id`, which moves the counter past it. The counter stays locked until the
+        transaction ends, so an id is handed out once."""
+        ...
+
+    async def add_schema_as(self, schema: NewSchema, key: int) -> StoredSchema:
+        """Store content under exactly `key` (an id the caller took from a counter)."""
+        ...
+
+    async def delete_context(self, context: str) -> None: ...
+
+
 class EventTx(Protocol):
     """The outbox side of a write transaction (kinds and data: `registry.outbox`)."""
 
@@ -170,7 +197,7 @@ class EventTx(Protocol):
         ...
 
 
-class Tx(SchemaTx, VersionTx, LifecycleTx, SettingsTx, EventTx, Protocol):
+class Tx(SchemaTx, VersionTx, LifecycleTx, SettingsTx, ContextTx, EventTx, Protocol):
     """One database transaction: every concern above, committed or rolled back together."""
 
 

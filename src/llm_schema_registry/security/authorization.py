@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from llm_schema_registry.registry.contexts import DEFAULT_CONTEXT, PREFIX, context_prefix
 from llm_schema_registry.security.errors import ForbiddenError, UnknownRouteError
 from llm_schema_registry.security.principals import Principal
 
@@ -20,7 +21,7 @@ ADMIN_ONLY = frozenset({"admin.only"})  # held by no role but admin ("*")
 # a `subject`, a lineage graph (`nodes` with a `subject`, `edges` between them), an impact
 # analysis (`affected` objects with a `subject`), schemas in bulk (each with the `subjects`
 # holding it).
-Listing = Literal["subjects", "versions", "schemas", "lineage", "impact", "bulk"]
+Listing = Literal["subjects", "versions", "schemas", "lineage", "impact", "bulk", "contexts"]
 HIDDEN_SUBJECT = "(a subject outside your scope)"
 
 
@@ -33,6 +34,9 @@ class Rule:
     mutation: bool = False  # audited with before/after
     listing: Listing | None = None  # the reply lists subjects: filtered to the caller's scope
     body_subject: bool = False  # the JSON body's "subject" names the subject
+    # A read by id: with no `?subject=` it reads the default context, which a key confined
+    # to named contexts (every glob `:.ctx:…`) may not (docs/contexts.md).
+    by_id: bool = False
     hidden: bool = False  # refused as if it did not exist (404), like an unknown route
     # A dashboard page: the session cookie is the credential, and a state change needs the
     # session's CSRF token (security/csrf.py).
@@ -50,6 +54,8 @@ def authorize(principal: Principal, rule: Rule, subject: str | None) -> None:
         raise UnknownRouteError()
     if not principal.allows(rule.permissions, subject):
         raise ForbiddenError()
+    if rule.by_id and subject is None and not sees_context(principal, DEFAULT_CONTEXT):
+        raise ForbiddenError()
 
 
 def allowed(principal: Principal, permissions: Iterable[str], subject: str | None) -> bool:
@@ -62,6 +68,19 @@ def sees_all(principal: Principal) -> bool:
     return principal.sees_every_subject("schema.read")
 
 
+def sees_context(principal: Principal, context: str) -> bool:
+    """Whether `principal` may read subjects in `context`: a named context when its scope
+    covers `:.ctx:`, the default one when a scope names any subject outside a named context."""
+    if context != DEFAULT_CONTEXT:
+        return principal.allows(READ, context_prefix(context))
+    return any(
+        grant.permits(permission)
+        and (not grant.subjects or any(not glob.startswith(PREFIX) for glob in grant.subjects))
+        for grant in principal.grants
+        for permission in READ
+    )
+
+
 def visible(principal: Principal, listing: Listing, reply: Any) -> Any:
     """The reply without what names a subject the principal may not read: listed subjects
     and objects dropped, lineage nodes (and their edges) dropped, impact entries masked (the
@@ -72,6 +91,8 @@ def visible(principal: Principal, listing: Listing, reply: Any) -> Any:
 
     if listing == "subjects":
         return [item for item in reply if readable(item)]
+    if listing == "contexts":
+        return [item for item in reply if isinstance(item, str) and sees_context(principal, item)]
     if listing == "lineage":
         nodes = [node for node in reply["nodes"] if readable(node.get("subject"))]
         kept = {node["id"] for node in nodes}

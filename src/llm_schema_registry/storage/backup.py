@@ -23,6 +23,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 from sqlalchemy.types import Date, DateTime, LargeBinary, Numeric
 
+from llm_schema_registry.registry.model import ID_SPACE
 from llm_schema_registry.storage.engine import async_url, configure_sqlite
 from llm_schema_registry.storage.tables import metadata as registry_tables
 
@@ -151,7 +152,12 @@ async def _next_schema_id(conn: AsyncConnection, sequences: dict[str, int]) -> i
     counter = (
         await conn.execute(text("SELECT next_id FROM id_counter WHERE name = 'schema'"))
     ).scalar_one_or_none()
-    highest = (await conn.execute(text("SELECT MAX(id) FROM schemas"))).scalar_one_or_none()
+    # Only the default context's keys: named contexts count in their own rows (`contexts`).
+    highest = (
+        await conn.execute(
+            text("SELECT MAX(id) FROM schemas WHERE id < :space"), {"space": ID_SPACE}
+        )
+    ).scalar_one_or_none()
     candidates = [int(counter or 1), int(highest or 0) + 1]
     if "schema_ids" in sequences:
         candidates.append(sequences["schema_ids"])

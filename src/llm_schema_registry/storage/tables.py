@@ -243,3 +243,15 @@ schema_samples = Table(
     Column("created_ms", BigInteger, nullable=False),
     Index("ix_schema_samples_subject_kind", "subject", "kind", "id"),
 )
+
+# Contexts (migration 0008_contexts): every named context, the number its schema keys carry
+# (see registry/contexts.py) and its own id counter. The default context "." has no row: its
+# keys are its ids and its counter is the `id_counter` row (or PostgreSQL's sequence).
+contexts = Table(
+    "contexts",
+    metadata,
+    Column("name", Text, primary_key=True),
+    Column("number", BigInteger, nullable=False, unique=True),
+    Column("next_id", BigInteger, nullable=False),
+    Column("created_ms", BigInteger, nullable=False),
+)

@@ -19,6 +19,7 @@ from fastapi.routing import APIRoute
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from llm_schema_registry.api.errors import HANDLED, code_for, status_of
+from llm_schema_registry.registry.contexts import public_id
 from llm_schema_registry.security.authorization import allowed
 from llm_schema_registry.security.principals import Principal
 from llm_schema_registry.security.sessions import SESSION_COOKIE, Session, Sessions
@@ -57,6 +58,7 @@ ENV = Environment(
 )
 ENV.filters["seg"] = segment
 ENV.filters["when"] = when
+ENV.filters["public_id"] = public_id  # a schema's id in its context (registry/contexts.py)
 ENV.globals["prefix"] = PREFIX
 ENV.globals["nav"] = ""  # the main navigation entry a page belongs to
 

@@ -20,9 +20,15 @@ from llm_schema_registry.api.deps import (
 from llm_schema_registry.api.front import CACHE_CONTROL
 from llm_schema_registry.api.media import V1_JSON
 from llm_schema_registry.api.models import ERRORS, SchemaObject, SubjectVersionPair
+from llm_schema_registry.registry.contexts import QualifiedSubject, public_id
 from llm_schema_registry.registry.model import StoredSchema
 
 router = APIRouter(tags=["schemas"], responses=ERRORS)
+
+
+def _named(subject: str | None, holder: str) -> bool:
+    """`?subject=` filters the holders of an id, unless it only names a context (`:.ctx:`)."""
+    return not subject or QualifiedSubject.parse(subject).name == "" or holder == subject
 
 
 def _by_id_json(schema: StoredSchema, text: str | None = None) -> dict[str, Any]:
@@ -56,7 +62,7 @@ async def schema_types() -> list[str]:
 
 @router.get(
     "/schemas/ids/{id}",
-    dependencies=[requires(READ)],
+    dependencies=[requires(READ, by_id=True)],
     response_model=SchemaObject,
     response_model_exclude_none=True,
 )
@@ -70,9 +76,10 @@ async def schema_by_id(
     referenceFormat: str | None = None,
     reference_format: str | None = None,
 ) -> Response:
-    schema = await registry.schema_by_id(schema_id(id))
-    if not format and not fetchMaxId:
-        # Plain reads are immutable: pre-encode once, the front layer serves them from now on.
+    schema = await registry.schema_by_id(schema_id(id), subject)
+    if not format and not fetchMaxId and schema.id == schema_id(id):
+        # Plain reads are immutable: pre-encode once, the front layer serves them from now on
+        # (in the default context only, where a schema's key is its id).
         entry = cache.put(schema.id, _by_id_json(schema))
         return Response(
             entry.body,
@@ -81,7 +88,7 @@ async def schema_by_id(
         )
     payload = _by_id_json(schema, await registry.render(schema, format))
     if fetchMaxId:
-        payload["maxId"] = await registry.max_schema_id()
+        payload["maxId"] = await registry.max_schema_id(subject)
     return Response(
         SchemaObject.model_validate(payload).model_dump_json(by_alias=True, exclude_none=True),
         media_type=V1_JSON,
@@ -90,7 +97,7 @@ async def schema_by_id(
 
 @router.get(
     "/schemas/ids/{id}/schema",
-    dependencies=[requires(READ)],
+    dependencies=[requires(READ, by_id=True)],
     response_class=Response,
     responses={
         200: {
@@ -102,13 +109,13 @@ async def schema_by_id(
 async def schema_text_by_id(
     registry: Registry, id: str, subject: str | None = None, format: str | None = None
 ) -> Response:
-    schema = await registry.schema_by_id(schema_id(id))
+    schema = await registry.schema_by_id(schema_id(id), subject)
     return Response(await registry.render(schema, format), media_type=V1_JSON)
 
 
 @router.get(
     "/schemas/ids/{id}/subjects",
-    dependencies=[requires(READ, listing="subjects")],
+    dependencies=[requires(READ, listing="subjects", by_id=True)],
     response_model=list[str],
 )
 async def subjects_of_schema(
@@ -119,14 +126,14 @@ async def subjects_of_schema(
     offset: QueryInt = 0,
     limit: QueryInt = -1,
 ) -> list[str]:
-    found = await registry.versions_of_schema(schema_id(id), deleted=deleted)
-    names = list(dict.fromkeys(s for s, _ in found if subject is None or s == subject))
+    found = await registry.versions_of_schema(schema_id(id), deleted=deleted, subject=subject)
+    names = list(dict.fromkeys(s for s, _ in found if _named(subject, s)))
     return list(page(names, offset, limit))
 
 
 @router.get(
     "/schemas/ids/{id}/versions",
-    dependencies=[requires(READ, listing="versions")],
+    dependencies=[requires(READ, listing="versions", by_id=True)],
     response_model=list[SubjectVersionPair],
 )
 async def versions_of_schema(
@@ -137,8 +144,8 @@ async def versions_of_schema(
     offset: QueryInt = 0,
     limit: QueryInt = -1,
 ) -> list[dict[str, Any]]:
-    found = await registry.versions_of_schema(schema_id(id), deleted=deleted)
-    pairs = [{"subject": s, "version": v} for s, v in found if subject is None or s == subject]
+    found = await registry.versions_of_schema(schema_id(id), deleted=deleted, subject=subject)
+    pairs = [{"subject": s, "version": v} for s, v in found if _named(subject, s)]
     return list(page(pairs, offset, limit))
 
 
@@ -152,7 +159,10 @@ async def schema_by_guid(
     registry: Registry, guid: str, format: str | None = None
 ) -> dict[str, Any]:
     schema = await registry.schema_by_guid(guid)
-    return {"id": schema.id, **_by_id_json(schema, await registry.render(schema, format))}
+    return {
+        "id": public_id(schema.id),
+        **_by_id_json(schema, await registry.render(schema, format)),
+    }
 
 
 @router.get(
@@ -160,4 +170,4 @@ async def schema_by_guid(
 )
 async def ids_of_guid(registry: Registry, guid: str) -> list[dict[str, Any]]:
     schema = await registry.schema_by_guid(guid)
-    return [{"context": ".", "id": schema.id}]
+    return [{"context": await registry.context_of_schema(schema), "id": public_id(schema.id)}]

@@ -26,6 +26,7 @@ from llm_schema_registry.api.models import ERRORS, RegisterSchemaRequest, Schema
 from llm_schema_registry.governance.search import SubjectQuery, is_glob
 from llm_schema_registry.governance.service import GovernanceService
 from llm_schema_registry.registry.checks import reporting
+from llm_schema_registry.registry.contexts import WILDCARD
 
 router = APIRouter(tags=["subjects"], responses=ERRORS)
 
@@ -49,9 +50,9 @@ async def list_subjects(
     state: str | None = Query(default=None, description="Lifecycle state of the latest version"),
 ) -> list[str]:
     prefix = subjectPrefix if subjectPrefix is not None else subject or ""
-    if prefix == ":*:":  # Confluent's "all contexts"; we serve the default context only
-        prefix = ""
-    wanted = SubjectQuery(query, tag, owner, state, prefix if is_glob(prefix) else None)
+    # `:*:name` is Confluent's "in any context", not a glob (registry/contexts.py).
+    glob = prefix if is_glob(prefix) and not prefix.startswith(WILDCARD) else None
+    wanted = SubjectQuery(query, tag, owner, state, glob)
     if not wanted.empty:  # governance search (a glob prefix matches the whole name)
         governance: GovernanceService = request.app.state.governance
         names = await governance.search(prefix, wanted)

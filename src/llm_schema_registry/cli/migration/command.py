@@ -29,7 +29,7 @@ from llm_schema_registry.cli.migration.model import (
     Tracker,
 )
 from llm_schema_registry.cli.migration.planner import Plan, make_plan
-from llm_schema_registry.cli.migration.source import RestRegistry, options_for
+from llm_schema_registry.cli.migration.source import RestRegistry, in_context, options_for
 from llm_schema_registry.cli.migration.verifier import Difference, compare
 from llm_schema_registry.cli.migration.writer import ImportWriteError, Written, apply
 from llm_schema_registry.client.errors import RegistryUnavailableError, SchemaRegistryError
@@ -49,13 +49,16 @@ class Report:
     requests: int = 0
     differences: list[Difference] | None = None
     error: str | None = None
+    context: str = DEFAULT_CONTEXT
+    # The source's other contexts, each imported into the same context here.
+    others: list[Report] = field(default_factory=list)
 
     def as_json(self) -> JsonObject:
         plan, snap = self.plan, self.source_snapshot
         return {
             "source": self.source,
             "target": self.target,
-            "context": DEFAULT_CONTEXT,
+            "context": self.context,
             "dry_run": self.dry_run,
             "subjects": len(snap.versions),
             "versions": sum(len(v) for v in snap.versions.values()),
@@ -78,11 +81,13 @@ class Report:
                 "differences": [d.as_json() for d in self.differences],
             },
             "error": self.error,
+            **({"contexts": [other.as_json() for other in self.others]} if self.others else {}),
         }
 
     @property
     def failed(self) -> bool:
-        return bool(self.plan.conflicts or self.differences or self.error)
+        own = bool(self.plan.conflicts or self.differences or self.error)
+        return own or any(other.failed for other in self.others)
 
 
 class RichTracker:
@@ -123,23 +128,65 @@ class ImportJob:
     verify: bool = False
 
     async def run(self, tracker: Tracker) -> Report:
-        async with RestRegistry(self.target) as target:
-            if self.dump is not None:
+        if self.dump is not None:
+            async with RestRegistry(self.target) as target:
                 with self.dump.open(encoding="utf-8") as lines:
                     source = replay(lines).selected(self.pattern)
-                return await self._import(str(self.dump), source, target, tracker)
-            assert self.source_url is not None
-            async with RestRegistry(options_for(self.source_url, self.source_auth)) as live:
-                source = await live.snapshot(pattern=self.pattern, ids=self.verify, tracker=tracker)
-            return await self._import(self.source_url, source, target, tracker)
+                report = await self._plan(str(self.dump), source, target, tracker)
+                if not report.plan.conflicts:
+                    await self._write(report, source, target, tracker)
+                return report
+        assert self.source_url is not None
+        options = options_for(self.source_url, self.source_auth)
+        async with RestRegistry(options) as live:
+            contexts = await live.contexts()
+        return await self._import_contexts(options, contexts, tracker)
 
-    async def _import(
+    async def _import_contexts(
+        self, options: ClientOptions, contexts: list[str], tracker: Tracker
+    ) -> Report:
+        """Each of the source's contexts into the same context here, each through the
+        `/contexts/{context}` prefix on both sides (its own ids, config and mode). Every
+        context is planned before anything is written: a conflict in one writes nothing."""
+        assert self.source_url is not None
+        planned: list[tuple[Report, Snapshot, RestRegistry]] = []
+        try:
+            for context in contexts:
+                target = RestRegistry(in_context(self.target, context), context=context)
+                try:
+                    planned.append(await self._read_and_plan(options, context, target, tracker))
+                except BaseException:
+                    await target.__aexit__(None, None, None)
+                    raise
+            if not any(report.plan.conflicts for report, _, _ in planned):
+                for report, source, target in planned:
+                    await self._write(report, source, target, tracker)
+        finally:
+            for _, _, target in planned:
+                await target.__aexit__(None, None, None)
+        first, *others = [report for report, _, _ in planned]
+        first.others = others
+        return first
+
+    async def _read_and_plan(
+        self, options: ClientOptions, context: str, target: RestRegistry, tracker: Tracker
+    ) -> tuple[Report, Snapshot, RestRegistry]:
+        async with RestRegistry(in_context(options, context), context=context) as live:
+            source = await live.snapshot(pattern=self.pattern, ids=self.verify, tracker=tracker)
+        assert self.source_url is not None
+        report = await self._plan(self.source_url, source, target, tracker)
+        report.context = context
+        return report, source, target
+
+    async def _plan(
         self, name: str, source: Snapshot, target: RestRegistry, tracker: Tracker
     ) -> Report:
         here = await target.snapshot(extra_ids=source.schema_ids(), tracker=tracker)
-        report = Report(name, target.url, self.dry_run, source, make_plan(source, here))
-        if report.plan.conflicts:
-            return report
+        return Report(name, target.url, self.dry_run, source, make_plan(source, here))
+
+    async def _write(
+        self, report: Report, source: Snapshot, target: RestRegistry, tracker: Tracker
+    ) -> None:
         if not self.dry_run and not report.plan.empty:
             try:
                 report.written = await apply(report.plan, target, tracker)
@@ -150,7 +197,6 @@ class ImportJob:
             ids = source.schema_ids()
             after = await target.snapshot(ids=True, extra_ids=ids, tracker=tracker)
             report.differences = compare(source, after, every_subject=self.pattern is None)
-        return report
 
 
 def import_command(
@@ -213,8 +259,15 @@ def target_options(cli: CliContext) -> ClientOptions:
 
 
 def show(console: Console, report: Report) -> None:
+    show_one(console, report)
+    for other in report.others:
+        show_one(console, other)
+
+
+def show_one(console: Console, report: Report) -> None:
     data = report.as_json()
-    table = Table(title=f"import {report.source} -> {report.target}")
+    where = "" if report.context == DEFAULT_CONTEXT else f" (context {report.context})"
+    table = Table(title=f"import {report.source} -> {report.target}{where}")
     table.add_column("")
     table.add_column("count", justify="right")
     rows: list[tuple[str, Any]] = [

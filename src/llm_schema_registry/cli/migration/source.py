@@ -9,6 +9,7 @@ headers, error decoding, retries with backoff on connection errors and 5xx), a f
 from __future__ import annotations
 
 import asyncio
+from dataclasses import replace
 from types import TracebackType
 from typing import Any
 from urllib.parse import quote
@@ -17,6 +18,7 @@ import httpx
 from tenacity import AsyncRetrying
 
 from llm_schema_registry.cli.migration.model import (
+    DEFAULT_CONTEXT,
     JsonObject,
     Schema,
     Silent,
@@ -24,6 +26,7 @@ from llm_schema_registry.cli.migration.model import (
     Tracker,
     Version,
 )
+from llm_schema_registry.client.errors import RegistryUnavailableError, SchemaRegistryError
 from llm_schema_registry.client.transport import (
     Call,
     ClientOptions,
@@ -31,6 +34,7 @@ from llm_schema_registry.client.transport import (
     reaching,
     request_kwargs,
 )
+from llm_schema_registry.registry.contexts import context_of
 
 CONCURRENCY = 8  # requests in flight against one registry
 
@@ -42,9 +46,12 @@ def subject_path(subject: str) -> str:
 class RestRegistry:
     """A registry reached over HTTP; `writes` counts the mutating requests sent."""
 
-    def __init__(self, options: ClientOptions, concurrency: int = CONCURRENCY) -> None:
+    def __init__(
+        self, options: ClientOptions, concurrency: int = CONCURRENCY, context: str = "."
+    ) -> None:
         self.options = options
         self.url = options.url
+        self.context = context  # only this context's subjects are read (see `in_context`)
         self.writes = 0
         self._http = httpx.AsyncClient(**options.client_kwargs())
         self._slots = asyncio.Semaphore(concurrency)
@@ -91,6 +98,7 @@ class RestRegistry:
         tracker = tracker or Silent()
         found = Snapshot()
         listed = [str(s) for s in await self.get("/subjects", deleted="true") or []]
+        listed = [s for s in listed if context_of(s) == self.context]
         wanted = set(listed) if pattern is None else set(Snapshot.matching(listed, pattern))
         tracker.stage(f"reading {self.url}", len(wanted))
         done: set[str] = set()
@@ -104,6 +112,18 @@ class RestRegistry:
             wanted_ids = (found.schema_ids() if ids else set()) | (extra_ids or set())
             await self._read_ids(found, wanted_ids, tracker)
         return found
+
+    async def contexts(self) -> list[str]:
+        """The registry's contexts, the default one first (registries without contexts,
+        which answer 404, have only that one)."""
+        try:
+            found = await self.get("/contexts") or []
+        except RegistryUnavailableError:
+            raise
+        except SchemaRegistryError:  # e.g. a key that may not list them: the default only
+            found = []
+        named = sorted({str(c) for c in found if isinstance(c, str) and c != DEFAULT_CONTEXT})
+        return [DEFAULT_CONTEXT, *named]
 
     async def _read_subject(self, into: Snapshot, subject: str, tracker: Tracker) -> None:
         path = f"/subjects/{subject_path(subject)}"
@@ -146,6 +166,14 @@ class RestRegistry:
         ):
             if body is not None:
                 into.ids[schema_id] = Schema.from_json(body)
+
+
+def in_context(options: ClientOptions, context: str) -> ClientOptions:
+    """The same registry under Confluent's `/contexts/{context}` URL prefix: its subjects,
+    ids, config and mode are the context's (the default context: the URL as it is)."""
+    if context == DEFAULT_CONTEXT:
+        return options
+    return replace(options, url=f"{options.url.rstrip('/')}/contexts/{quote(context, safe='.')}")
 
 
 def without_subject(config: JsonObject) -> JsonObject:

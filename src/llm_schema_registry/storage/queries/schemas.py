@@ -78,8 +78,11 @@ class SchemaQueries(TxState):
                 ],
             )
 
-    async def max_schema_id(self) -> int:
-        value = (await self._conn.execute(select(func.max(schemas.c.id)))).scalar_one_or_none()
+    async def max_schema_id(self, low: int = 0, high: int | None = None) -> int:
+        query = select(func.max(schemas.c.id)).where(schemas.c.id >= low)
+        if high is not None:
+            query = query.where(schemas.c.id < high)
+        value = (await self._conn.execute(query)).scalar_one_or_none()
         return int(value or 0)
 
     async def referencing_schema_ids(self, subject: str, version: int) -> list[SchemaId]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from llm_schema_registry.storage.queries.contexts import ContextQueries
 from llm_schema_registry.storage.queries.lifecycle import LifecycleQueries
 from llm_schema_registry.storage.queries.outbox import OutboxQueries
 from llm_schema_registry.storage.queries.schemas import SchemaQueries
@@ -9,7 +10,14 @@ from llm_schema_registry.storage.queries.settings import SettingsQueries
 from llm_schema_registry.storage.queries.versions import VersionQueries
 
 
-class SqlTx(SchemaQueries, VersionQueries, LifecycleQueries, SettingsQueries, OutboxQueries):
+class SqlTx(
+    ContextQueries,
+    SchemaQueries,
+    VersionQueries,
+    LifecycleQueries,
+    SettingsQueries,
+    OutboxQueries,
+):
     """One transaction on one connection (see `registry.store.Tx`)."""
 
     async def begin_write(self, lock: str | None) -> None:
