@@ -6,6 +6,8 @@ and archived versions mean here what they mean everywhere.
 
 from __future__ import annotations
 
+import asyncio
+import bisect
 import datetime as dt
 import fnmatch
 import re
@@ -16,6 +18,8 @@ from llm_schema_registry.governance.metadata import description_of, owner_of, ta
 from llm_schema_registry.registry.service import RegistryService
 from llm_schema_registry.registry.versions import Versions
 
+# Past this many changed subjects, one read of everything beats a read per subject.
+REREAD_AT_MOST = 500
 _GLOB_CHARS = re.compile(r"[*?\[]")
 
 
@@ -48,31 +52,53 @@ class _Entry:
 
 class SearchIndex:
     """What a search reads per subject with a live version: the latest version's state,
-    owner, tags and description (the newest version's when none is `latest`). Valid until the
-    store changes (the caller keys it on a change counter) or the earliest sunset date."""
+    owner, tags and description (the newest version's when none is `latest`), sorted by
+    subject. Kept up to date subject by subject (`update`); valid until the earliest sunset
+    date among the subjects it was given."""
 
     def __init__(self, subjects: Iterable[Versions]) -> None:
         self.valid_until: dt.datetime | None = None
         self.entries: list[_Entry] = []
+        self._names: list[str] = []  # entries' subjects, for bisection
         for found in sorted(subjects, key=lambda each: each.subject):
-            live = found.live
-            if not live:
-                continue
-            sunset = found.next_sunset
-            if sunset is not None and (self.valid_until is None or sunset < self.valid_until):
-                self.valid_until = sunset
-            current = found.latest() or live[-1]
-            metadata = current.schema.metadata
-            self.entries.append(
-                _Entry(
-                    found.subject,
-                    found.subject.lower(),
-                    current.state,
-                    owner_of(metadata),
-                    frozenset(tags_of(metadata)),
-                    description_of(metadata).lower(),
-                )
-            )
+            entry = self._entry(found)
+            if entry is not None:
+                self.entries.append(entry)
+                self._names.append(entry.subject)
+
+    def update(self, subjects: Iterable[Versions]) -> None:
+        """Replace what the index holds for each of `subjects` by its current versions (a
+        subject without a live version leaves the index)."""
+        for found in subjects:
+            entry = self._entry(found)
+            at = bisect.bisect_left(self._names, found.subject)
+            present = at < len(self._names) and self._names[at] == found.subject
+            if entry is None:
+                if present:
+                    del self.entries[at], self._names[at]
+            elif present:
+                self.entries[at] = entry
+            else:
+                self.entries.insert(at, entry)
+                self._names.insert(at, entry.subject)
+
+    def _entry(self, found: Versions) -> _Entry | None:
+        live = found.live
+        if not live:
+            return None
+        sunset = found.next_sunset
+        if sunset is not None and (self.valid_until is None or sunset < self.valid_until):
+            self.valid_until = sunset
+        current = found.latest() or live[-1]
+        metadata = current.schema.metadata
+        return _Entry(
+            found.subject,
+            found.subject.lower(),
+            current.state,
+            owner_of(metadata),
+            frozenset(tags_of(metadata)),
+            description_of(metadata).lower(),
+        )
 
     def fresh(self, now: dt.datetime) -> bool:
         return self.valid_until is None or now <= self.valid_until
@@ -109,20 +135,38 @@ class SearchIndex:
 class SubjectSearch:
     """Search over subjects with a live version, keeping one `SearchIndex`.
 
-    The index is rebuilt only when the store's change counter moves (a write here, or one
-    another node announced) or a sunset date passes; a store without a counter rebuilds it
-    every time."""
+    After a change (a write here, or one another node announced) the index re-reads only the
+    subjects that changed, as the store's change journal names them; it is rebuilt whole when
+    the journal cannot tell (a registry-wide change, a reconnected change feed, a journal
+    overrun), when a sunset date passes, and every time on a store keeping no counter."""
 
     def __init__(self, registry: RegistryService) -> None:
         self._registry = registry
         self._index: tuple[int, SearchIndex] | None = None
+        self._updating = asyncio.Lock()
 
     async def search(self, prefix: str, wanted: SubjectQuery) -> list[str]:
-        now = self._registry.clock.now()
-        generation = self._registry.generation
+        return (await self._current()).search(prefix, wanted)
+
+    async def _current(self) -> SearchIndex:
+        registry = self._registry
         cached = self._index
-        if cached is not None and cached[0] == generation and cached[1].fresh(now):
-            return cached[1].search(prefix, wanted)
-        index = SearchIndex(await self._registry.versions_by_subject())
-        self._index = None if generation is None else (generation, index)
-        return index.search(prefix, wanted)
+        if cached is not None and cached[0] == registry.generation:
+            if cached[1].fresh(registry.clock.now()):
+                return cached[1]
+        async with self._updating:  # one update at a time; the others wait for its result
+            generation, now = registry.generation, registry.clock.now()
+            cached = self._index
+            if generation is None:
+                return SearchIndex(await registry.versions_by_subject())
+            changed = None
+            if cached is not None and cached[1].fresh(now):
+                changed = registry.changed_since(cached[0])
+            if cached is None or changed is None or len(changed) > REREAD_AT_MOST:
+                index = SearchIndex(await registry.versions_by_subject())
+            else:
+                index = cached[1]
+                # Read after `generation`: a change committed meanwhile is re-read next time.
+                index.update(await registry.versions_of(sorted(changed)))
+            self._index = (generation, index)
+            return index

@@ -5,7 +5,7 @@ Which versions a reader sees is decided by `versions.Versions`, as of the regist
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from llm_schema_registry.formats import format_for
@@ -41,6 +41,16 @@ class RegistryReads:
         cache = getattr(self._store, "cache", None)
         found = getattr(cache, "generation", None)
         return found if isinstance(found, int) else None
+
+    def changed_since(self, generation: int) -> set[str] | None:
+        """The subjects changed since the store's counter read `generation` (see
+        `generation`); None when the store cannot tell, or the change was registry-wide."""
+        cache = getattr(self._store, "cache", None)
+        changed_since = getattr(cache, "changed_since", None)
+        if changed_since is None:
+            return None
+        found = changed_since(generation)
+        return found if isinstance(found, set) else None
 
     # ---- schemas -----------------------------------------------------------------------
 
@@ -110,6 +120,12 @@ class RegistryReads:
     async def versions_in(self, tx: Tx, subject: str) -> Versions:
         """`subject_versions` inside the caller's transaction (one that writes, say)."""
         return Versions.as_of(subject, await tx.versions(subject), self.clock.now())
+
+    async def versions_of(self, subjects: Iterable[str]) -> list[Versions]:
+        """`subject_versions` of each of `subjects`, in one read."""
+        async with self._store.read() as tx:
+            now = self.clock.now()
+            return [Versions.as_of(s, await tx.versions(s), now) for s in subjects]
 
     async def versions_by_subject(self, prefix: str = "") -> list[Versions]:
         """Every subject starting with `prefix` (by name) with its versions as of now."""
