@@ -151,9 +151,9 @@ class SubjectSearch:
     async def _current(self) -> SearchIndex:
         registry = self._registry
         cached = self._index
-        if cached is not None and cached[0] == registry.generation:
-            if cached[1].fresh(registry.clock.now()):
-                return cached[1]
+        fresh = cached is not None and cached[1].fresh(registry.clock.now())
+        if cached is not None and fresh and cached[0] == registry.generation:
+            return cached[1]
         async with self._updating:  # one update at a time; the others wait for its result
             generation, now = registry.generation, registry.clock.now()
             cached = self._index
