@@ -6,20 +6,17 @@ and archived versions mean here what they mean everywhere.
 
 from __future__ import annotations
 
-import asyncio
-import bisect
 import datetime as dt
 import fnmatch
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from llm_schema_registry.governance.current import KeptCurrent, SortedBySubject
 from llm_schema_registry.governance.metadata import description_of, owner_of, tags_of
 from llm_schema_registry.registry.service import RegistryService
 from llm_schema_registry.registry.versions import Versions
 
-# Past this many changed subjects, one read of everything beats a read per subject.
-REREAD_AT_MOST = 500
 _GLOB_CHARS = re.compile(r"[*?\[]")
 
 
@@ -53,34 +50,21 @@ class _Entry:
 class SearchIndex:
     """What a search reads per subject with a live version: the latest version's state,
     owner, tags and description (the newest version's when none is `latest`), sorted by
-    subject. Kept up to date subject by subject (`update`); valid until the earliest sunset
-    date among the subjects it was given."""
+    subject. Kept current subject by subject (`update`, see `governance.current`); valid until
+    the earliest sunset date among the subjects it was given."""
 
     def __init__(self, subjects: Iterable[Versions]) -> None:
         self.valid_until: dt.datetime | None = None
-        self.entries: list[_Entry] = []
-        self._names: list[str] = []  # entries' subjects, for bisection
-        for found in sorted(subjects, key=lambda each: each.subject):
-            entry = self._entry(found)
-            if entry is not None:
-                self.entries.append(entry)
-                self._names.append(entry.subject)
+        self._sorted: SortedBySubject[_Entry] = SortedBySubject(lambda entry: entry.subject)
+        self.entries = self._sorted.entries
+        ordered = sorted(subjects, key=lambda each: each.subject)
+        self._sorted.extend_sorted(e for e in map(self._entry, ordered) if e is not None)
 
     def update(self, subjects: Iterable[Versions]) -> None:
         """Replace what the index holds for each of `subjects` by its current versions (a
         subject without a live version leaves the index)."""
         for found in subjects:
-            entry = self._entry(found)
-            at = bisect.bisect_left(self._names, found.subject)
-            present = at < len(self._names) and self._names[at] == found.subject
-            if entry is None:
-                if present:
-                    del self.entries[at], self._names[at]
-            elif present:
-                self.entries[at] = entry
-            else:
-                self.entries.insert(at, entry)
-                self._names.insert(at, entry.subject)
+            self._sorted.put(found.subject, self._entry(found))
 
     def _entry(self, found: Versions) -> _Entry | None:
         live = found.live
@@ -133,40 +117,11 @@ class SearchIndex:
 
 
 class SubjectSearch:
-    """Search over subjects with a live version, keeping one `SearchIndex`.
-
-    After a change (a write here, or one another node announced) the index re-reads only the
-    subjects that changed, as the store's change journal names them; it is rebuilt whole when
-    the journal cannot tell (a registry-wide change, a reconnected change feed, a journal
-    overrun), when a sunset date passes, and every time on a store keeping no counter."""
+    """Search over subjects with a live version, over one `SearchIndex` kept current change
+    by change (`governance.current`)."""
 
     def __init__(self, registry: RegistryService) -> None:
-        self._registry = registry
-        self._index: tuple[int, SearchIndex] | None = None
-        self._updating = asyncio.Lock()
+        self._index = KeptCurrent(registry, SearchIndex)
 
     async def search(self, prefix: str, wanted: SubjectQuery) -> list[str]:
-        return (await self._current()).search(prefix, wanted)
-
-    async def _current(self) -> SearchIndex:
-        registry = self._registry
-        cached = self._index
-        fresh = cached is not None and cached[1].fresh(registry.clock.now())
-        if cached is not None and fresh and cached[0] == registry.generation:
-            return cached[1]
-        async with self._updating:  # one update at a time; the others wait for its result
-            generation, now = registry.generation, registry.clock.now()
-            cached = self._index
-            if generation is None:
-                return SearchIndex(await registry.versions_by_subject())
-            changed = None
-            if cached is not None and cached[1].fresh(now):
-                changed = registry.changed_since(cached[0])
-            if cached is None or changed is None or len(changed) > REREAD_AT_MOST:
-                index = SearchIndex(await registry.versions_by_subject())
-            else:
-                index = cached[1]
-                # Read after `generation`: a change committed meanwhile is re-read next time.
-                index.update(await registry.versions_of(sorted(changed)))
-            self._index = (generation, index)
-            return index
+        return (await self._index.view()).search(prefix, wanted)
