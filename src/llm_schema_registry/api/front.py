@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import time
+from collections.abc import Awaitable, Callable
 from typing import Any
 from urllib.parse import unquote
 
@@ -28,6 +29,7 @@ IDS_PREFIX = "/schemas/ids/"
 HOT_ENDPOINT = "/schemas/ids/{id}"
 _NEGOTIATION_EXEMPT = ("/metrics", "/health", "/docs", "/redoc", "/openapi.json", "/ui")
 CACHE_CONTROL = b"public, max-age=3600"
+MAX_ID = 2**31 - 1  # past it the route answers 404 without reading
 
 
 def decode_segment(value: str) -> str:
@@ -58,6 +60,7 @@ class SchemaBodyCache:
 
     def __init__(self) -> None:
         self._entries: dict[int, CachedBody] = {}
+        self.clears = 0  # moves on every `clear`: what was read before must not enter after
 
     def get(self, schema_id: int) -> CachedBody | None:
         return self._entries.get(schema_id)
@@ -70,6 +73,7 @@ class SchemaBodyCache:
         return entry
 
     def clear(self) -> None:
+        self.clears += 1
         self._entries.clear()
 
     def __len__(self) -> int:
@@ -110,10 +114,17 @@ async def _serve_cached(
 class FrontLayer:
     """Wraps the FastAPI app (see the module docstring)."""
 
-    def __init__(self, app: ASGIApp, cache: SchemaBodyCache, max_body_bytes: int) -> None:
+    def __init__(
+        self,
+        app: ASGIApp,
+        cache: SchemaBodyCache,
+        max_body_bytes: int,
+        load: Callable[[int], Awaitable[CachedBody | None]] | None = None,
+    ) -> None:
         self.app = app
         self.cache = cache
         self.max_body_bytes = max_body_bytes
+        self.load = load  # a missed id's body, read with other misses (`api.cold_reads`)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -129,10 +140,16 @@ class FrontLayer:
             and path[len(IDS_PREFIX) :].isdigit()
             and _plain_subject_query(scope["query_string"])
         ):
-            cached = self.cache.get(int(path[len(IDS_PREFIX) :]))
+            started = time.perf_counter()
+            schema_id = int(path[len(IDS_PREFIX) :])
+            cached = self.cache.get(schema_id)
             if cached is not None:
-                started = time.perf_counter()
                 metrics.CACHES.hit("schema_bodies")
+            else:
+                metrics.CACHES.miss("schema_bodies")
+                if self.load is not None and schema_id <= MAX_ID:
+                    cached = await self.load(schema_id)
+            if cached is not None:
                 rid = request_id_for(headers.get(b"x-request-id")).encode("latin-1")
                 status = await _serve_cached(
                     send, cached, media, headers.get(b"if-none-match"), rid
@@ -141,7 +158,6 @@ class FrontLayer:
                     "GET", HOT_ENDPOINT, status, time.perf_counter() - started
                 )
                 return
-            metrics.CACHES.miss("schema_bodies")
         await self._forward(scope, receive, send, headers, media)
 
     async def _forward(

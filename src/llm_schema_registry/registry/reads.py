@@ -61,6 +61,11 @@ class RegistryReads:
                 raise SchemaNotFoundError(f"Schema {schema_id} not found")
             return schema
 
+    async def schemas_in_use(self, schema_ids: Sequence[int]) -> dict[int, StoredSchema]:
+        """`schema_by_id` of many ids at once: the ones found, by id."""
+        async with self._store.read() as tx:
+            return {s.id: s for s in await tx.schemas_in_use(schema_ids)}
+
     async def schema_by_guid(self, guid: str) -> StoredSchema:
         async with self._store.read() as tx:
             schema = await tx.schema_by_guid(guid)

@@ -7,12 +7,18 @@ from typing import Any
 from fastapi import APIRouter, Response
 
 from llm_schema_registry.api.access import PUBLIC, READ, requires
-from llm_schema_registry.api.deps import BodyCache, Flag, Registry, page, schema_json, version_json
+from llm_schema_registry.api.deps import (
+    BodyCache,
+    Flag,
+    Registry,
+    by_id_json,
+    page,
+    version_json,
+)
 from llm_schema_registry.api.front import CACHE_CONTROL
 from llm_schema_registry.api.media import V1_JSON
 from llm_schema_registry.api.models import ERRORS, SchemaObject, SubjectVersionPair
 from llm_schema_registry.registry.errors import SchemaNotFoundError
-from llm_schema_registry.registry.model import StoredSchema
 
 router = APIRouter(tags=["schemas"], responses=ERRORS)
 
@@ -22,10 +28,6 @@ def _schema_id(raw: str) -> int:
     if not raw.isdigit() or int(raw) > 2**31 - 1:
         raise SchemaNotFoundError(f"Schema {raw} not found")
     return int(raw)
-
-
-def _by_id_json(schema: StoredSchema, text: str | None = None) -> dict[str, Any]:
-    return {**schema_json(schema, text), "guid": schema.guid}
 
 
 @router.get(
@@ -72,13 +74,13 @@ async def schema_by_id(
     schema = await registry.schema_by_id(_schema_id(id))
     if not format and not fetchMaxId:
         # Plain reads are immutable: pre-encode once, the front layer serves them from now on.
-        entry = cache.put(schema.id, _by_id_json(schema))
+        entry = cache.put(schema.id, by_id_json(schema))
         return Response(
             entry.body,
             media_type=V1_JSON,
             headers={"ETag": entry.etag.decode(), "Cache-Control": CACHE_CONTROL.decode()},
         )
-    payload = _by_id_json(schema, await registry.render(schema, format))
+    payload = by_id_json(schema, await registry.render(schema, format))
     if fetchMaxId:
         payload["maxId"] = await registry.max_schema_id()
     return Response(
@@ -151,7 +153,7 @@ async def schema_by_guid(
     registry: Registry, guid: str, format: str | None = None
 ) -> dict[str, Any]:
     schema = await registry.schema_by_guid(guid)
-    return {"id": schema.id, **_by_id_json(schema, await registry.render(schema, format))}
+    return {"id": schema.id, **by_id_json(schema, await registry.render(schema, format))}
 
 
 @router.get(
