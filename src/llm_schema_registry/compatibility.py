@@ -35,7 +35,7 @@ class CompatibilityLevel(StrEnum):
 S = TypeVar("S")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Finding:
     """An incompatibility found against one earlier version (`against`, oldest = index 0)."""
 

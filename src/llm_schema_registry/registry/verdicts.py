@@ -74,8 +74,11 @@ def describe(
 ) -> list[str]:
     """Confluent-style verbose messages: each problem, then the old version it concerns."""
     messages: list[str] = []
-    for index in sorted({f.against for f in findings}):
-        for finding in (f for f in findings if f.against == index):
+    by_version: dict[int, list[Finding]] = {}  # one pass: a subject may have many versions
+    for finding in findings:
+        by_version.setdefault(finding.against, []).append(finding)
+    for index in sorted(by_version):
+        for finding in by_version[index]:
             issue = finding.incompatibility
             messages.append(
                 f"{{errorType:'{issue.kind}', description:'{_confluent_wording(finding)}', "
