@@ -6,7 +6,9 @@ statements are short (by key, a row or a subject's versions), so this driver run
 and keeps the one thing that must not block the loop off the loop: waiting for another
 connection's write lock. SQLite's own busy timeout is 0 on these connections (`engine`), and a
 statement that finds the database busy is retried after an `asyncio.sleep`, up to
-`BUSY_TIMEOUT_SECONDS`, so a writer in another process or connection never stalls this one.
+`BUSY_TIMEOUT_SECONDS`, so a writer in another process never stalls this one. This process's
+writers of a database file queue in order on one `asyncio.Lock` before `BEGIN IMMEDIATE` and
+leave it at commit or rollback (every engine on the file: the registry's, the audit log's...).
 
 It is the `sqlite+inline` dialect: aiosqlite's SQLAlchemy dialect (same SQL, same pool
 choices) with this module's connection in place of aiosqlite's.
@@ -15,7 +17,9 @@ choices) with this module's connection in place of aiosqlite's.
 from __future__ import annotations
 
 import asyncio
+import os
 import sqlite3
+import weakref
 from collections.abc import Callable, Sequence
 from types import SimpleNamespace
 from typing import Any, TypeVar
@@ -53,11 +57,26 @@ async def when_not_busy(call: Callable[..., _T], *args: Any) -> _T:
         delay = min(delay * 2, 0.02)
 
 
+# This process's writers of each database file, queued in order (one queue per event loop):
+# a writer that finds the lock taken here waits its turn instead of retrying on busy errors.
+_writer_locks: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, dict[str, asyncio.Lock]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def _writer_lock(database: str) -> asyncio.Lock | None:
+    if database in ("", ":memory:") or database.startswith("file:"):
+        return None  # private to one connection, or named in ways not worth normalizing
+    locks = _writer_locks.setdefault(asyncio.get_running_loop(), {})
+    return locks.setdefault(os.path.realpath(database), asyncio.Lock())
+
+
 class InlineCursor:
     """aiosqlite's cursor API over a sqlite3 cursor, without the thread."""
 
-    def __init__(self, cursor: sqlite3.Cursor) -> None:
+    def __init__(self, cursor: sqlite3.Cursor, owner: InlineConnection | None = None) -> None:
         self._cursor = cursor
+        self._owner = owner
 
     async def __aenter__(self) -> InlineCursor:
         return self
@@ -86,6 +105,14 @@ class InlineCursor:
         self._cursor.arraysize = value
 
     async def execute(self, sql: str, parameters: Sequence[Any] = ()) -> InlineCursor:
+        if self._owner is not None and sql.startswith("BEGIN IMMEDIATE"):
+            await self._owner.queue_for_writing()
+            try:
+                await when_not_busy(self._cursor.execute, sql, parameters)
+            except BaseException:
+                self._owner.done_writing()
+                raise
+            return self
         await when_not_busy(self._cursor.execute, sql, parameters)
         return self
 
@@ -109,19 +136,37 @@ class InlineCursor:
 class InlineConnection:
     """aiosqlite's connection API over a sqlite3 connection, without the thread."""
 
-    def __init__(self, connection: sqlite3.Connection) -> None:
+    def __init__(self, connection: sqlite3.Connection, database: str = "") -> None:
         self._conn = connection
+        self._database = database
+        self._holding: asyncio.Lock | None = None
 
     @property
     def _connection(self) -> sqlite3.Connection | None:  # what SQLAlchemy's adapter checks
         return self._conn
+
+    async def queue_for_writing(self) -> None:
+        """Wait for this process's other writers of the database (before BEGIN IMMEDIATE)."""
+        lock = _writer_lock(self._database)
+        if lock is None:
+            return
+        try:
+            await asyncio.wait_for(lock.acquire(), BUSY_TIMEOUT_SECONDS)
+        except TimeoutError:
+            raise sqlite3.OperationalError("database is locked") from None
+        self._holding = lock
+
+    def done_writing(self) -> None:
+        lock, self._holding = self._holding, None
+        if lock is not None:
+            lock.release()
 
     @property
     def isolation_level(self) -> str | None:
         return self._conn.isolation_level
 
     def cursor(self) -> InlineCursor:
-        return InlineCursor(self._conn.cursor())
+        return InlineCursor(self._conn.cursor(), self)
 
     async def execute(self, sql: str, parameters: Sequence[Any] = ()) -> InlineCursor:
         return await self.cursor().execute(sql, parameters)
@@ -131,15 +176,25 @@ class InlineConnection:
 
     async def commit(self) -> None:
         await when_not_busy(self._conn.commit)
+        self.done_writing()
 
     async def rollback(self) -> None:
-        self._conn.rollback()
+        try:
+            self._conn.rollback()
+        finally:
+            self.done_writing()
 
     async def close(self) -> None:
-        self._conn.close()
+        try:
+            self._conn.close()
+        finally:
+            self.done_writing()
 
     def stop(self) -> None:
-        self._conn.close()
+        try:
+            self._conn.close()
+        finally:
+            self.done_writing()
 
 
 class InlineAdaptedConnection(AsyncAdapt_aiosqlite_connection):
@@ -162,7 +217,8 @@ async def _connect(database: str, **kwargs: Any) -> InlineConnection:
     # connection the garbage collector finalizes elsewhere can still be closed.
     kwargs.pop("check_same_thread", None)
     kwargs.setdefault("isolation_level", None)
-    return InlineConnection(sqlite3.connect(database, check_same_thread=False, **kwargs))
+    connection = sqlite3.connect(database, check_same_thread=False, **kwargs)
+    return InlineConnection(connection, database)
 
 
 class InlineDbapi(AsyncAdapt_aiosqlite_dbapi):

@@ -8,9 +8,8 @@ time (`BEGIN IMMEDIATE`), PostgreSQL locks the subject.
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import AsyncIterator
-from contextlib import AsyncExitStack, asynccontextmanager
+from contextlib import asynccontextmanager
 
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncConnection
@@ -34,9 +33,6 @@ class SqlStore:
         self.dialect = self._engine.dialect.name
         self.known_schemas = KnownSchemas()
         self._tx_type = PostgresTx if self.dialect == "postgresql" else SqlTx
-        # SQLite has one writer at a time. This process's writers queue here, in order, rather
-        # than finding the database busy and retrying (the driver's wait for other processes).
-        self._sqlite_writer = asyncio.Lock() if self.dialect == "sqlite" else None
 
     async def start(self) -> None:
         """Apply migrations."""
@@ -65,14 +61,7 @@ class SqlStore:
 
     @asynccontextmanager
     async def write(self, lock: str | None = None) -> AsyncIterator[SqlTx]:
-        async with AsyncExitStack() as stack:
-            if self._sqlite_writer is not None:
-                await stack.enter_async_context(self._sqlite_writer)
-            async with self._write(lock) as tx:
-                yield tx
-
-    @asynccontextmanager
-    async def _write(self, lock: str | None) -> AsyncIterator[SqlTx]:
+        # On SQLite, this process's writers queue in the driver (`inline_sqlite`).
         async with self._engine.connect() as conn:
             conn = await conn.execution_options(sqlite_write=True)
             async with conn.begin():
