@@ -59,10 +59,16 @@ class Server:
 
 
 def registry_server(
-    database_url: str, cwd: Path, core: int | None = 0, workers: int = 1, grpc_port: int = 0
+    database_url: str,
+    cwd: Path,
+    core: int | None = 0,
+    workers: int = 1,
+    grpc_port: int = 0,
+    source: Path | None = None,
 ) -> Server:
     """`llm-schema serve` with `workers` processes, pinned to `core` unless None; gRPC on
-    `grpc_port` (0: none)."""
+    `grpc_port` (0: none); the registry's code from `source` (a `src` folder) when given, so
+    a checkout of an earlier commit can run beside this one."""
     command = [
         PYTHON,
         "-m",
@@ -78,6 +84,8 @@ def registry_server(
         "REGISTRY_LOG_LEVEL": "WARNING",
         "REGISTRY_GRPC_PORT": str(grpc_port),
     }
+    if source is not None:
+        env["PYTHONPATH"] = str(source)
     return Server(command, env, cwd, core)
 
 

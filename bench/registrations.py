@@ -11,6 +11,10 @@ PostgreSQL's spent per registration (from /proc), the figure that says what two 
 could sustain.
 
     .venv/bin/python bench/registrations.py [--seconds 8] [--repeat 3]
+        [--before /tmp/perf-before/src] [--only-sqlite]
+
+`--before` names the `src` folder of an earlier checkout: each configuration then also runs on
+that code, interleaved with this one's, so the two are compared on the same minutes.
 """
 
 from __future__ import annotations
@@ -72,10 +76,14 @@ def cpu_seconds(root: int, database_url: str) -> tuple[float, float]:
     return registry, backends
 
 
-def run(database_url: str, work: Path, seconds: int, workers: int) -> tuple[WrkResult, WrkResult]:
+def run(
+    database_url: str, work: Path, seconds: int, workers: int, source: Path | None
+) -> tuple[WrkResult, WrkResult]:
     """(registrations, latest lookups). One worker is pinned to core 0 (wrk on core 1); two
     workers share both cores with wrk."""
-    server = registry_server(database_url, work, core=0 if workers == 1 else None, workers=workers)
+    server = registry_server(
+        database_url, work, core=0 if workers == 1 else None, workers=workers, source=source
+    )
     try:
         with httpx.Client(base_url=server.url) as client:
             for n in range(SUBJECTS):  # every schema is new: measure storage, not the checker
@@ -125,6 +133,10 @@ def fresh_store(admin: str | None, work: Path) -> Iterator[str]:
         asyncio.run(scratch_database(admin, False, name))
 
 
+def loadavg() -> str:
+    return " ".join(Path("/proc/loadavg").read_text().split()[:3])
+
+
 def median(results: list[WrkResult]) -> WrkResult:
     ordered = sorted(results, key=lambda r: r.requests_per_second)
     return ordered[len(ordered) // 2]
@@ -134,24 +146,34 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=int, default=8)
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--before", type=Path, help="src folder of an earlier checkout")
+    parser.add_argument("--only-sqlite", action="store_true")
     args = parser.parse_args()
-    admin = os.environ.get("REGISTRY_BENCH_PG_DSN")
-    configurations: list[tuple[str, str | None, int]] = [("SQLite x1", None, 1)]
+    admin = None if args.only_sqlite else os.environ.get("REGISTRY_BENCH_PG_DSN")
+    stores: list[tuple[str, str | None, int]] = [("SQLite x1", None, 1)]
     if admin:
-        configurations += [("PostgreSQL x1", admin, 1), ("PostgreSQL x2", admin, 2)]
+        stores += [("PostgreSQL x1", admin, 1), ("PostgreSQL x2", admin, 2)]
     else:
-        print("  PostgreSQL skipped: set REGISTRY_BENCH_PG_DSN")
+        print("  PostgreSQL skipped: set REGISTRY_BENCH_PG_DSN (and no --only-sqlite)")
+    this = Path(__file__).resolve().parent.parent / "src"
+    trees = [("", this)] + ([("before ", args.before)] if args.before else [])
+    configurations = [
+        (f"{name}{label}", dsn, workers, source)
+        for label, dsn, workers in stores
+        for name, source in trees
+    ]
+    print(f"load average {loadavg()}")
     print("registrations and latest lookups (x1: one worker on core 0, wrk on core 1; x2: shared)")
     results: dict[str, list[tuple[WrkResult, WrkResult]]] = {c[0]: [] for c in configurations}
     with tempfile.TemporaryDirectory() as tmp:
         for round_number in range(1, args.repeat + 1):
-            for label, dsn, workers in configurations:
+            for label, dsn, workers, source in configurations:
                 with fresh_store(dsn, Path(tmp)) as url:
-                    registered, latest = run(url, Path(tmp), args.seconds, workers)
+                    registered, latest = run(url, Path(tmp), args.seconds, workers, source)
                 results[label].append((registered, latest))
                 print(f"  round {round_number} {label:14} POST versions  {registered.line()}")
                 print(f"  round {round_number} {label:14} GET latest     {latest.line()}")
-    print(f"medians of {args.repeat} rounds:")
+    print(f"medians of {args.repeat} rounds (load average {loadavg()}):")
     for label, runs in results.items():
         registered, latest = median([r[0] for r in runs]), median([r[1] for r in runs])
         print(f"  {label:14} POST /subjects/{{s}}/versions       {registered.line()}")

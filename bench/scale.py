@@ -114,10 +114,12 @@ def rss_mib(pid: int) -> float:
     return 0.0
 
 
-def measure(label: str, url: str, total: int, seconds: int) -> dict[str, WrkResult]:
+def measure(
+    label: str, url: str, total: int, seconds: int, source: Path | None = None
+) -> dict[str, WrkResult]:
     work = Path(tempfile.mkdtemp())
     started = time.perf_counter()
-    server = registry_server(url, work)
+    server = registry_server(url, work, source=source)
     startup = time.perf_counter() - started
     results: dict[str, WrkResult] = {}
     try:
@@ -148,6 +150,13 @@ def main() -> None:
     parser.add_argument("--subjects", type=int, default=10_000)
     parser.add_argument("--versions", type=int, default=100)
     parser.add_argument("--seconds", type=int, default=10)
+    parser.add_argument(
+        "--before",
+        type=Path,
+        help="src folder of an earlier checkout: the large store is then measured with it "
+        "and with this checkout, alternately (--repeat times), on one load",
+    )
+    parser.add_argument("--repeat", type=int, default=1)
     args = parser.parse_args()
     admin = os.environ.get("REGISTRY_BENCH_PG_DSN")
     if not admin:
@@ -165,7 +174,15 @@ def main() -> None:
                 f"{label} store: {subjects} subjects x {versions} versions = {total:,} "
                 f"versions, loaded in {seconds:.1f} s"
             )
-            found[label] = measure(label, f"{base}/{name}", total, args.seconds)
+            this = Path(__file__).resolve().parent.parent / "src"
+            found[label] = measure(label, f"{base}/{name}", total, args.seconds, this)
+            if label == "large" and args.before is not None:
+                for n in range(args.repeat):
+                    load_now = " ".join(Path("/proc/loadavg").read_text().split()[:3])
+                    print(f"  round {n + 1}, load average {load_now}")
+                    measure("large, before", f"{base}/{name}", total, args.seconds, args.before)
+                    if n + 1 < args.repeat:
+                        measure(label, f"{base}/{name}", total, args.seconds, this)
         finally:
             asyncio.run(database(admin, name, False))
     for kind in ("hot", "cold"):

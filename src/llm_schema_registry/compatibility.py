@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import TypeVar
@@ -35,7 +35,7 @@ class CompatibilityLevel(StrEnum):
 S = TypeVar("S")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Finding:
     """An incompatibility found against one earlier version (`against`, oldest = index 0)."""
 
@@ -45,23 +45,26 @@ class Finding:
 
 
 def check(
-    fmt: SchemaFormat[S], level: CompatibilityLevel, new: S, live: Sequence[S]
+    fmt: SchemaFormat[S],
+    level: CompatibilityLevel,
+    new: S,
+    live: Sequence[S],
+    can_read: Callable[[S, S], Sequence[Incompatibility]] | None = None,
 ) -> list[Finding]:
     """Why `new` may not follow `live` (undeleted versions, oldest first) at `level`.
 
     Non-transitive levels compare with the latest version only; transitive ones with all.
+    `can_read(reader, writer)`: `fmt.can_read`, or one answering from remembered results.
     """
     if level is CompatibilityLevel.NONE or not live:
         return []
+    if can_read is None:
+        can_read = fmt.can_read
     indexed = list(enumerate(live))
     found: list[Finding] = []
     for index, old in indexed if level.transitive else indexed[-1:]:
         if level.new_reads_old:
-            found += [
-                Finding(index, "new reads old", i) for i in fmt.can_read(reader=new, writer=old)
-            ]
+            found += [Finding(index, "new reads old", i) for i in can_read(new, old)]
         if level.old_reads_new:
-            found += [
-                Finding(index, "old reads new", i) for i in fmt.can_read(reader=old, writer=new)
-            ]
+            found += [Finding(index, "old reads new", i) for i in can_read(old, new)]
     return found

@@ -72,3 +72,36 @@ def test_changes_on_one_node_are_visible_on_the_other(tmp_path: Path, feed: str)
         finally:
             a.stop()
             b.stop()
+
+
+def test_a_search_on_one_node_sees_the_other_nodes_writes(tmp_path: Path) -> None:
+    with fresh_pg_database() as url:
+        a, b = ServerProcess(url, tmp_path, {}), ServerProcess(url, tmp_path, {})
+        try:
+            schema = {"type": "record", "name": "E", "fields": [{"name": "x", "type": "int"}]}
+            for subject in ("orders", "payments"):
+                body = {"schema": json.dumps(schema)}
+                assert httpx.post(f"{a.url}/subjects/{subject}/versions", json=body).is_success
+
+            def found(query: str) -> list[str]:
+                response = httpx.get(f"{b.url}/subjects", params={"query": query})
+                return list(response.json())
+
+            assert found("o") == ["orders"]  # B's index is built now: staleness would show
+            tagged = {"metadata": {"properties": {"owner": "team-x"}}}
+            assert httpx.put(f"{a.url}/subjects/payments/versions/1", json=tagged).is_success
+            within_one_second(
+                lambda: (
+                    httpx.get(f"{b.url}/subjects", params={"owner": "team-x"}).json()
+                    == ["payments"]
+                )
+            )
+            assert httpx.post(
+                f"{a.url}/subjects/orbit/versions", json={"schema": json.dumps(schema)}
+            ).is_success
+            within_one_second(lambda: found("o") == ["orbit", "orders"])
+            assert httpx.delete(f"{a.url}/subjects/orders").is_success
+            within_one_second(lambda: found("o") == ["orbit"])
+        finally:
+            a.stop()
+            b.stop()

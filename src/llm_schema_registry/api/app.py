@@ -13,6 +13,7 @@ from starlette.routing import Route
 from llm_schema_registry import __version__
 from llm_schema_registry.api import docs, errors
 from llm_schema_registry.api.access import READ, declared_routes, requires
+from llm_schema_registry.api.cold_reads import ColdReads
 from llm_schema_registry.api.contexts import ContextLayer
 from llm_schema_registry.api.front import FrontLayer, SchemaBodyCache
 from llm_schema_registry.api.media import RegistryJSONResponse
@@ -92,7 +93,10 @@ def create_app(
     settings = settings or Settings()
     api = create_api(settings, clock=clock)
     configure_tracing(settings.otlp_endpoint)
-    front = FrontLayer(ObservabilityLayer(api), api.state.body_cache, settings.max_body_bytes)
+    cold = ColdReads(api.state.registry, api.state.body_cache)
+    front = FrontLayer(
+        ObservabilityLayer(api), api.state.body_cache, settings.max_body_bytes, cold.body
+    )
     # Outermost: authentication, rate limits, authorization and audit (security/middleware.py),
     # by the permissions the routes declare; refusals answered from the one error table.
     security_store = SqlSecurityStore(settings.database_url.get_secret_value())

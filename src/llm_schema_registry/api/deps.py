@@ -160,6 +160,11 @@ def schema_json(schema: StoredSchema, text: str | None = None) -> dict[str, Any]
     return payload
 
 
+def by_id_json(schema: StoredSchema, text: str | None = None) -> dict[str, Any]:
+    """`GET /schemas/ids/{id}`'s body."""
+    return {**schema_json(schema, text), "guid": schema.guid}
+
+
 def version_json(
     found: SubjectVersion, text: str | None = None, *, extras: bool = True
 ) -> dict[str, Any]:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import time
 from collections import OrderedDict
+from collections.abc import Awaitable, Callable
 from typing import Any
 from urllib.parse import unquote
 
@@ -44,6 +45,7 @@ _NEGOTIATION_EXEMPT = (
 )
 CACHE_CONTROL = b"public, max-age=3600"
 BODY_METHODS = ("POST", "PUT", "PATCH")
+MAX_ID = 2**31 - 1  # past it the route answers 404 without reading
 
 
 def decode_segment(value: str) -> str:
@@ -84,6 +86,7 @@ class SchemaBodyCache:
         self.max_bytes = max_bytes
         self.size_bytes = 0
         self._entries: OrderedDict[int, CachedBody] = OrderedDict()
+        self.clears = 0  # moves on every `clear`: what was read before must not enter after
 
     def get(self, schema_id: int) -> CachedBody | None:
         found = self._entries.get(schema_id)
@@ -116,6 +119,7 @@ class SchemaBodyCache:
             self.size_bytes -= _cost(old)
 
     def clear(self) -> None:
+        self.clears += 1
         self._entries.clear()
         self.size_bytes = 0
         metrics.BODY_CACHE_BYTES.set(0)
@@ -172,10 +176,17 @@ async def _serve_cached(
 class FrontLayer:
     """Wraps the FastAPI app (see the module docstring)."""
 
-    def __init__(self, app: ASGIApp, cache: SchemaBodyCache, max_body_bytes: int) -> None:
+    def __init__(
+        self,
+        app: ASGIApp,
+        cache: SchemaBodyCache,
+        max_body_bytes: int,
+        load: Callable[[int], Awaitable[CachedBody | None]] | None = None,
+    ) -> None:
         self.app = app
         self.cache = cache
         self.max_body_bytes = max_body_bytes
+        self.load = load  # a missed id's body, read with other misses (`api.cold_reads`)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -189,12 +200,17 @@ class FrontLayer:
             and scope["method"] == "GET"
             and path.startswith(IDS_PREFIX)
             and _plain_subject_query(scope["query_string"])
-            and (cached_id := _cached_id(path[len(IDS_PREFIX) :])) is not None
+            and (schema_id := _cached_id(path[len(IDS_PREFIX) :])) is not None
         ):
-            cached = self.cache.get(cached_id)
+            started = time.perf_counter()
+            cached = self.cache.get(schema_id)
             if cached is not None:
-                started = time.perf_counter()
                 metrics.CACHES.hit("schema_bodies")
+            else:
+                metrics.CACHES.miss("schema_bodies")
+                if self.load is not None and schema_id <= MAX_ID:
+                    cached = await self.load(schema_id)
+            if cached is not None:
                 rid = request_id_for(headers.get(b"x-request-id")).encode("latin-1")
                 status = await _serve_cached(
                     send, cached, media, headers.get(b"if-none-match"), rid
@@ -203,7 +219,6 @@ class FrontLayer:
                     "GET", HOT_ENDPOINT, status, time.perf_counter() - started
                 )
                 return
-            metrics.CACHES.miss("schema_bodies")
         await self._forward(scope, receive, send, headers, media)
 
     async def _forward(

@@ -2,9 +2,9 @@
 filtered by format, owner, tag and state, sorted and paged (the dashboard's front page).
 
 One row per subject, from its latest version (the newest live one when none is `latest`),
-built from the registry's public reads and kept until the store's change counter moves or a
-sunset date passes, like the search index: a page of 10,000 subjects is a filter and a sort
-over rows in memory.
+built from the registry's public reads and kept current change by change, like the search
+index (`governance.current`): a page of 10,000 subjects is a filter and a sort over rows in
+memory.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ import datetime as dt
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
+from llm_schema_registry.governance.current import KeptCurrent, SortedBySubject
 from llm_schema_registry.governance.metadata import description_of, owner_of, tags_of
 from llm_schema_registry.registry.service import RegistryService
 from llm_schema_registry.registry.versions import Versions
@@ -66,41 +67,56 @@ class CatalogIndex:
     formats: list[str] = field(default_factory=list)
     states: list[str] = field(default_factory=list)
     valid_until: dt.datetime | None = None
+    _sorted: SortedBySubject[CatalogEntry] = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self._sorted = SortedBySubject(lambda e: e.subject)
+        self._sorted.extend_sorted(sorted(self.entries, key=lambda e: e.subject))
+        self.entries = self._sorted.entries
 
     @classmethod
     def build(cls, subjects: Iterable[Versions]) -> CatalogIndex:
         index = cls()
-        for found in subjects:
-            live = found.live
-            if not live:
-                continue
-            sunset = found.next_sunset
-            if sunset is not None and (index.valid_until is None or sunset < index.valid_until):
-                index.valid_until = sunset
-            current = found.latest() or live[-1]
-            metadata = current.schema.metadata
-            tags = tuple(sorted(tags_of(metadata)))
-            description = description_of(metadata)
-            index.entries.append(
-                CatalogEntry(
-                    subject=found.subject,
-                    schema_type=current.schema.schema_type.value,
-                    version=current.version,
-                    state=current.state,
-                    owner=owner_of(metadata) or "",
-                    description=description,
-                    tags=tags,
-                    versions=len(live),
-                    updated_ms=max(v.ts for v in live),
-                    text=" ".join((found.subject, description, *tags)).lower(),
-                )
-            )
-        index.entries.sort(key=lambda e: e.subject)
-        index.owners = sorted({e.owner for e in index.entries if e.owner})
-        index.tags = sorted({t for e in index.entries for t in e.tags})
-        index.formats = sorted({e.schema_type for e in index.entries})
-        index.states = sorted({e.state for e in index.entries})
+        rows = (index._entry(found) for found in subjects)
+        index._sorted.extend_sorted(sorted((e for e in rows if e), key=lambda e: e.subject))
+        index._collect_filters()
         return index
+
+    def update(self, subjects: Iterable[Versions]) -> None:
+        """Replace the rows of `subjects` by their current versions (see `governance.current`)."""
+        for found in subjects:
+            self._sorted.put(found.subject, self._entry(found))
+        self._collect_filters()
+
+    def _collect_filters(self) -> None:
+        self.owners = sorted({e.owner for e in self.entries if e.owner})
+        self.tags = sorted({t for e in self.entries for t in e.tags})
+        self.formats = sorted({e.schema_type for e in self.entries})
+        self.states = sorted({e.state for e in self.entries})
+
+    def _entry(self, found: Versions) -> CatalogEntry | None:
+        live = found.live
+        if not live:
+            return None
+        sunset = found.next_sunset
+        if sunset is not None and (self.valid_until is None or sunset < self.valid_until):
+            self.valid_until = sunset
+        current = found.latest() or live[-1]
+        metadata = current.schema.metadata
+        tags = tuple(sorted(tags_of(metadata)))
+        description = description_of(metadata)
+        return CatalogEntry(
+            subject=found.subject,
+            schema_type=current.schema.schema_type.value,
+            version=current.version,
+            state=current.state,
+            owner=owner_of(metadata) or "",
+            description=description,
+            tags=tags,
+            versions=len(live),
+            updated_ms=max(v.ts for v in live),
+            text=" ".join((found.subject, description, *tags)).lower(),
+        )
 
     def fresh(self, now: dt.datetime) -> bool:
         return self.valid_until is None or now <= self.valid_until
@@ -147,18 +163,10 @@ def _sort_key(entry: CatalogEntry, sort: str) -> str | int:
 
 
 class Catalog:
-    """Keeps one `CatalogIndex`, rebuilt when the store changes (see the module docstring)."""
+    """Keeps one `CatalogIndex` current change by change (see `governance.current`)."""
 
     def __init__(self, registry: RegistryService) -> None:
-        self._registry = registry
-        self._index: tuple[int, CatalogIndex] | None = None
+        self._index = KeptCurrent(registry, CatalogIndex.build)
 
     async def index(self) -> CatalogIndex:
-        now = self._registry.clock.now()
-        generation = self._registry.generation
-        cached = self._index
-        if cached is not None and cached[0] == generation and cached[1].fresh(now):
-            return cached[1]
-        index = CatalogIndex.build(await self._registry.versions_by_subject())
-        self._index = None if generation is None else (generation, index)
-        return index
+        return await self._index.view()

@@ -12,6 +12,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from llm_schema_registry.governance.current import KeptCurrent, SortedBySubject
 from llm_schema_registry.governance.metadata import description_of, owner_of, tags_of
 from llm_schema_registry.registry.contexts import prefix_matcher
 from llm_schema_registry.registry.service import RegistryService
@@ -49,31 +50,40 @@ class _Entry:
 
 class SearchIndex:
     """What a search reads per subject with a live version: the latest version's state,
-    owner, tags and description (the newest version's when none is `latest`). Valid until the
-    store changes (the caller keys it on a change counter) or the earliest sunset date."""
+    owner, tags and description (the newest version's when none is `latest`), sorted by
+    subject. Kept current subject by subject (`update`, see `governance.current`); valid until
+    the earliest sunset date among the subjects it was given."""
 
     def __init__(self, subjects: Iterable[Versions]) -> None:
         self.valid_until: dt.datetime | None = None
-        self.entries: list[_Entry] = []
-        for found in sorted(subjects, key=lambda each: each.subject):
-            live = found.live
-            if not live:
-                continue
-            sunset = found.next_sunset
-            if sunset is not None and (self.valid_until is None or sunset < self.valid_until):
-                self.valid_until = sunset
-            current = found.latest() or live[-1]
-            metadata = current.schema.metadata
-            self.entries.append(
-                _Entry(
-                    found.subject,
-                    found.subject.lower(),
-                    current.state,
-                    owner_of(metadata),
-                    frozenset(tags_of(metadata)),
-                    description_of(metadata).lower(),
-                )
-            )
+        self._sorted: SortedBySubject[_Entry] = SortedBySubject(lambda entry: entry.subject)
+        self.entries = self._sorted.entries
+        ordered = sorted(subjects, key=lambda each: each.subject)
+        self._sorted.extend_sorted(e for e in map(self._entry, ordered) if e is not None)
+
+    def update(self, subjects: Iterable[Versions]) -> None:
+        """Replace what the index holds for each of `subjects` by its current versions (a
+        subject without a live version leaves the index)."""
+        for found in subjects:
+            self._sorted.put(found.subject, self._entry(found))
+
+    def _entry(self, found: Versions) -> _Entry | None:
+        live = found.live
+        if not live:
+            return None
+        sunset = found.next_sunset
+        if sunset is not None and (self.valid_until is None or sunset < self.valid_until):
+            self.valid_until = sunset
+        current = found.latest() or live[-1]
+        metadata = current.schema.metadata
+        return _Entry(
+            found.subject,
+            found.subject.lower(),
+            current.state,
+            owner_of(metadata),
+            frozenset(tags_of(metadata)),
+            description_of(metadata).lower(),
+        )
 
     def fresh(self, now: dt.datetime) -> bool:
         return self.valid_until is None or now <= self.valid_until
@@ -110,22 +120,11 @@ class SearchIndex:
 
 
 class SubjectSearch:
-    """Search over subjects with a live version, keeping one `SearchIndex`.
-
-    The index is rebuilt only when the store's change counter moves (a write here, or one
-    another node announced) or a sunset date passes; a store without a counter rebuilds it
-    every time."""
+    """Search over subjects with a live version, over one `SearchIndex` kept current change
+    by change (`governance.current`)."""
 
     def __init__(self, registry: RegistryService) -> None:
-        self._registry = registry
-        self._index: tuple[int, SearchIndex] | None = None
+        self._index = KeptCurrent(registry, SearchIndex)
 
     async def search(self, prefix: str, wanted: SubjectQuery) -> list[str]:
-        now = self._registry.clock.now()
-        generation = self._registry.generation
-        cached = self._index
-        if cached is not None and cached[0] == generation and cached[1].fresh(now):
-            return cached[1].search(prefix, wanted)
-        index = SearchIndex(await self._registry.versions_by_subject())
-        self._index = None if generation is None else (generation, index)
-        return index.search(prefix, wanted)
+        return (await self._index.view()).search(prefix, wanted)

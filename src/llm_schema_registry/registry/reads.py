@@ -5,7 +5,7 @@ Which versions a reader sees is decided by `versions.Versions`, as of the regist
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from llm_schema_registry.formats import format_for
@@ -56,6 +56,16 @@ class RegistryReads:
         found = getattr(cache, "generation", None)
         return found if isinstance(found, int) else None
 
+    def changed_since(self, generation: int) -> set[str] | None:
+        """The subjects changed since the store's counter read `generation` (see
+        `generation`); None when the store cannot tell, or the change was registry-wide."""
+        cache = getattr(self._store, "cache", None)
+        changed_since = getattr(cache, "changed_since", None)
+        if changed_since is None:
+            return None
+        found = changed_since(generation)
+        return found if isinstance(found, set) else None
+
     # ---- schemas -----------------------------------------------------------------------
 
     async def schema_by_id(self, schema_id: int, subject: str | None = None) -> StoredSchema:
@@ -75,6 +85,11 @@ class RegistryReads:
             return schema_id
         number = await tx.context_number(context)
         return None if number is None else schema_key(number, schema_id)
+
+    async def schemas_in_use(self, schema_ids: Sequence[int]) -> dict[int, StoredSchema]:
+        """`schema_by_id` of many ids at once: the ones found, by id."""
+        async with self._store.read() as tx:
+            return {s.id: s for s in await tx.schemas_in_use(schema_ids)}
 
     async def schema_by_guid(self, guid: str) -> StoredSchema:
         async with self._store.read() as tx:
@@ -164,6 +179,12 @@ class RegistryReads:
     async def versions_in(self, tx: Tx, subject: str) -> Versions:
         """`subject_versions` inside the caller's transaction (one that writes, say)."""
         return Versions.as_of(subject, await tx.versions(subject), self.clock.now())
+
+    async def versions_of(self, subjects: Iterable[str]) -> list[Versions]:
+        """`subject_versions` of each of `subjects`, in one read."""
+        async with self._store.read() as tx:
+            now = self.clock.now()
+            return [Versions.as_of(s, await tx.versions(s), now) for s in subjects]
 
     async def versions_by_subject(self, prefix: str = "") -> list[Versions]:
         """Every subject starting with `prefix` (by name) with its versions as of now."""

@@ -7,7 +7,8 @@ versions count is decided in `versions.py`; reads live in `reads.py`, deletion i
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import hashlib
+from collections.abc import Hashable, Sequence
 from dataclasses import replace
 from typing import Any
 
@@ -61,6 +62,7 @@ from llm_schema_registry.registry.model import (
     JsonObject,
     Mode,
     NewSchema,
+    Reference,
     RegisterRequest,
     StoredSchema,
     SubjectVersion,
@@ -73,7 +75,7 @@ from llm_schema_registry.registry.schemas import (
     with_previous_schema,
 )
 from llm_schema_registry.registry.store import Store, Tx
-from llm_schema_registry.registry.verdicts import checked, describe, describe_refusals
+from llm_schema_registry.registry.verdicts import Comparisons, checked, describe, describe_refusals
 from llm_schema_registry.registry.versions import (
     Clock,
     State,
@@ -120,6 +122,7 @@ class RegistryService(RegistryReads):
         # compatibility checks
         self._configured = tuple(configured_checks)
         self._gates: list[RegistrationGate] = []  # see add_gate
+        self._comparisons = Comparisons()
 
     def add_gate(self, gate: RegistrationGate) -> None:
         """Run `gate` on every new version before it is stored (services built on this
@@ -326,8 +329,28 @@ class RegistryService(RegistryReads):
             await self._parser.parse_stored(tx, v.schema) if i >= first else None
             for i, v in enumerate(live)
         ]
-        findings = checked(content.schema_type, level, parsed, olds)
+        candidate = ("content", content.content_hash)  # what stores it under one id
+        keys = self._comparison_keys(parsed, content.references, candidate, live, olds)
+        remembered = self._comparisons.can_read(content.schema_type, keys)
+        findings = checked(content.schema_type, level, parsed, olds, remembered)
         return describe(findings, live, level)
+
+    @staticmethod
+    def _comparison_keys(
+        parsed: Any,
+        references: tuple[Reference, ...],
+        candidate: Hashable,
+        live: list[SubjectVersion],
+        olds: list[Any],
+    ) -> dict[int, Hashable]:
+        """What names each parsed schema's content for `Comparisons` (see there)."""
+        if references:
+            return {}
+        keys: dict[int, Hashable] = {id(parsed): candidate}
+        for version, old in zip(live, olds, strict=True):
+            if old is not None and not version.schema.references:
+                keys[id(old)] = ("id", version.schema.id)
+        return keys
 
     # ---- compatibility -----------------------------------------------------------------
 
@@ -368,7 +391,10 @@ class RegistryService(RegistryReads):
             if spec is not None and level.transitive:
                 level = CompatibilityLevel(level.removesuffix("_TRANSITIVE"))
             olds = [await self._parser.parse_stored(tx, v.schema) for v in live]
-        findings = checked(request.schema_type, level, parsed, olds)
+        candidate = ("text", hashlib.sha256(request.schema.encode()).digest())
+        keys = self._comparison_keys(parsed, request.references, candidate, live, olds)
+        remembered = self._comparisons.can_read(request.schema_type, keys)
+        findings = checked(request.schema_type, level, parsed, olds, remembered)
         return describe_refusals(refused) + describe(findings, live, level)
 
     # ---- deletion ----------------------------------------------------------------------

@@ -52,6 +52,11 @@ class SchemaTx(Protocol):
 
     async def schema_by_hash(self, identity_hash: str) -> StoredSchema | None: ...
 
+    async def schemas_in_use(self, schema_ids: Sequence[int]) -> list[StoredSchema]:
+        """Those of `schema_ids` that some version (soft-deleted included) holds: what
+        `GET /schemas/ids/{id}` answers, for many ids in one query."""
+        ...
+
     async def stored_or_added(self, schema: NewSchema) -> StoredSchema:
         """The stored copy of this content (same identity hash), added under the next id if
         absent; the store may do both in one round trip."""

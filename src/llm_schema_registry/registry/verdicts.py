@@ -2,28 +2,69 @@
 
 from __future__ import annotations
 
+from collections import OrderedDict
+from collections.abc import Hashable, Sequence
 from typing import Any
 
 from llm_schema_registry.compatibility import CompatibilityLevel, Finding, check
 from llm_schema_registry.formats import format_for
-from llm_schema_registry.formats.base import SchemaType
+from llm_schema_registry.formats.base import Incompatibility, SchemaType
 from llm_schema_registry.observability import metrics
 from llm_schema_registry.observability.tracing import tracer
 from llm_schema_registry.registry.checks import Violation
 from llm_schema_registry.registry.model import SubjectVersion
 
 
+class Comparisons:
+    """`can_read` results between schemas that cannot change, by keys naming their content:
+    a stored schema without references by its id, a candidate by its text. (A reference
+    names a subject's version, which a permanent delete can free for other content, so
+    schemas with references are compared afresh.) LRU-bounded."""
+
+    def __init__(self, capacity: int = 100_000) -> None:
+        self._capacity = capacity
+        self._results: OrderedDict[Hashable, tuple[Incompatibility, ...]] = OrderedDict()
+
+    def can_read(
+        self, schema_type: SchemaType, keys: dict[int, Hashable]
+    ) -> Any:  # Callable[[S, S], Sequence[Incompatibility]]
+        """`can_read(reader, writer)` of the format, remembered for parsed schemas whose
+        `id()` is in `keys` (valid while they are alive: for one check)."""
+        fmt = format_for(schema_type)
+
+        def remembered(reader: Any, writer: Any) -> Sequence[Incompatibility]:
+            reader_key, writer_key = keys.get(id(reader)), keys.get(id(writer))
+            if reader_key is None or writer_key is None:
+                return fmt.can_read(reader, writer)
+            key = (schema_type, reader_key, writer_key)
+            found = self._results.get(key)
+            if found is None:
+                found = tuple(fmt.can_read(reader, writer))
+                self._results[key] = found
+                if len(self._results) > self._capacity:
+                    self._results.popitem(last=False)
+            else:
+                self._results.move_to_end(key)
+            return found
+
+        return remembered
+
+
 def checked(
-    schema_type: SchemaType, level: CompatibilityLevel, parsed: Any, olds: list[Any]
+    schema_type: SchemaType,
+    level: CompatibilityLevel,
+    parsed: Any,
+    olds: list[Any],
+    remembered: Any = None,
 ) -> list[Finding]:
-    """`compatibility.check`, traced and counted."""
+    """`compatibility.check`, traced and counted; `remembered`: a `Comparisons.can_read`."""
     attributes = {
         "schema.type": schema_type.value,
         "compatibility.level": level.value,
         "compatibility.versions": len(olds),
     }
     with tracer.start_as_current_span("compatibility.check", attributes=attributes):
-        findings = check(format_for(schema_type), level, parsed, olds)
+        findings = check(format_for(schema_type), level, parsed, olds, remembered)
     metrics.COMPATIBILITY_CHECKS.labels("incompatible" if findings else "compatible").inc()
     return findings
 
@@ -33,8 +74,11 @@ def describe(
 ) -> list[str]:
     """Confluent-style verbose messages: each problem, then the old version it concerns."""
     messages: list[str] = []
-    for index in sorted({f.against for f in findings}):
-        for finding in (f for f in findings if f.against == index):
+    by_version: dict[int, list[Finding]] = {}  # one pass: a subject may have many versions
+    for finding in findings:
+        by_version.setdefault(finding.against, []).append(finding)
+    for index in sorted(by_version):
+        for finding in by_version[index]:
             issue = finding.incompatibility
             messages.append(
                 f"{{errorType:'{issue.kind}', description:'{_confluent_wording(finding)}', "

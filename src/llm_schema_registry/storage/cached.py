@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 import time
+from collections import deque
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import AbstractAsyncContextManager, AsyncExitStack, asynccontextmanager
 from typing import Any, Protocol, cast
@@ -28,6 +29,9 @@ from llm_schema_registry.storage.feed import REMOVED_IDS
 from llm_schema_registry.storage.known import KnownSchemas
 
 READ_ATTEMPTS = 3
+# How many changes the cache remembers by scope, for views kept up to date change by change
+# (the search index): one further behind rebuilds whole.
+JOURNAL_LENGTH = 4096
 
 
 def is_unavailable(exc: BaseException) -> bool:
@@ -97,9 +101,27 @@ class _Cache:
         self.subjects: list[tuple[str, bool]] | None = None
         self.known = known
         self.holders: dict[int, list[tuple[str, int, bool]]] = {}  # schema id -> versions
+        self.journal: deque[tuple[int, str]] = deque(maxlen=JOURNAL_LENGTH)
+
+    def changed_since(self, generation: int) -> set[str] | None:
+        """The subjects changed after `generation`; None when that is not known (a change
+        of registry-wide or unknown extent, or one the journal no longer holds)."""
+        if generation == self.generation:
+            return set()
+        if not self.journal or self.journal[0][0] > generation + 1:
+            return None
+        changed = set()
+        for moved_to, scope in reversed(self.journal):
+            if moved_to <= generation:
+                break
+            if scope in ("*", ""):
+                return None
+            changed.add(scope)
+        return changed
 
     def invalidate(self, scope: str) -> None:
         self.generation += 1
+        self.journal.append((self.generation, scope))
         self.subjects = None
         self.holders.clear()
         if scope in ("*", ""):  # registry-wide settings or unknown extent: drop it all

@@ -7,18 +7,24 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Connection, event
+from sqlalchemy.dialects import registry
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 IDLE_PING_SECONDS = 1.0
 
+# SQLite statements run on the event loop's thread (see inline_sqlite): `sqlite+inline`.
+registry.register(
+    "sqlite.inline", "llm_schema_registry.storage.inline_sqlite", "InlineSQLiteDialect"
+)
+
 
 def async_url(url: str) -> str:
     """`sqlite:///x.db` / `postgresql://…` → the async driver's URL."""
     parsed = make_url(url)
-    if parsed.drivername in ("sqlite", "sqlite+pysqlite", "sqlite+aiosqlite"):
-        return str(parsed.set(drivername="sqlite+aiosqlite"))
+    if parsed.drivername in ("sqlite", "sqlite+pysqlite", "sqlite+aiosqlite", "sqlite+inline"):
+        return str(parsed.set(drivername="sqlite+inline"))
     if parsed.drivername in ("postgresql", "postgres", "postgresql+asyncpg", "postgresql+psycopg"):
         return parsed.set(drivername="postgresql+asyncpg").render_as_string(hide_password=False)
     raise ValueError(f"unsupported database URL scheme '{parsed.drivername}'")
@@ -95,7 +101,8 @@ def ping_after_idle(engine: AsyncEngine) -> None:
 
 
 def configure_sqlite(engine: AsyncEngine) -> None:
-    """WAL, busy timeout; and BEGIN IMMEDIATE for write transactions (execution option
+    """WAL, no busy waits in SQLite (the driver waits without blocking the loop: see
+    `inline_sqlite.when_not_busy`); and BEGIN IMMEDIATE for write transactions (execution option
     `sqlite_write`), so SQLite has one writer at a time."""
 
     @event.listens_for(engine.sync_engine, "connect")
@@ -105,7 +112,8 @@ def configure_sqlite(engine: AsyncEngine) -> None:
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=NORMAL")
-        cursor.execute("PRAGMA busy_timeout=10000")
+        # SQLite's busy handler would sleep on the loop's thread: the driver retries instead.
+        cursor.execute("PRAGMA busy_timeout=0")
         cursor.close()
 
     @event.listens_for(engine.sync_engine, "begin")

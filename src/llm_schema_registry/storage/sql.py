@@ -72,6 +72,7 @@ class SqlStore:
 
     @asynccontextmanager
     async def write(self, lock: str | None = None) -> AsyncIterator[SqlTx]:
+        # On SQLite, this process's writers queue in the driver (`inline_sqlite`).
         async with self._engine.connect() as conn:
             conn = await conn.execution_options(sqlite_write=True)
             async with conn.begin():

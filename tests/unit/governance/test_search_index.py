@@ -14,7 +14,8 @@ from llm_schema_registry.governance.service import GovernanceService
 from llm_schema_registry.registry.model import JsonObject, SchemaId, StoredSchema, SubjectVersion
 from llm_schema_registry.registry.service import RegistryService
 from llm_schema_registry.registry.versions import State, Versions
-from llm_schema_registry.storage.cached import CachedStore
+from llm_schema_registry.storage.cached import JOURNAL_LENGTH, CachedStore, _Cache
+from llm_schema_registry.storage.known import KnownSchemas
 
 NOW = dt.datetime(2030, 6, 15, tzinfo=dt.UTC)
 
@@ -136,3 +137,61 @@ async def test_the_index_is_kept_while_the_change_counter_stands(
     assert await governance.search("", SubjectQuery(state="ACTIVE")) == ["a"]
     store.invalidate("a")  # what the change feed does when another node writes
     assert await governance.search("", SubjectQuery(state="ACTIVE")) == []
+
+
+def test_an_update_adds_replaces_and_removes_subjects_in_order(index: SearchIndex) -> None:
+    index.update(
+        Versions.by_subject(
+            [
+                version("a.first", metadata=about("team-z")),
+                version("billing.refunds", metadata=about("team-z")),
+                version("chat.turns", deleted=True),
+            ],
+            NOW,
+        )
+    )
+    assert index.search("", SubjectQuery(owner="team-z")) == ["a.first", "billing.refunds"]
+    assert index.search("", SubjectQuery(state="ACTIVE")) == [
+        "a.first",
+        "billing.invoices",
+        "billing.refunds",
+    ]
+    index.update(
+        Versions.by_subject([version("zz", state=State.DEPRECATED, sunset="2030-06-16")], NOW)
+    )
+    assert index.search("", SubjectQuery(glob="*"))[-1] == "zz"
+    assert not index.fresh(dt.datetime(2030, 6, 17, tzinfo=dt.UTC))  # its sunset counts
+
+
+async def test_a_change_rereads_only_the_subjects_it_names(
+    registry: RegistryService, governance: GovernanceService, store: CachedStore
+) -> None:
+    await registry.register("a", record())
+    await registry.register("b", record())
+    active = SubjectQuery(state="ACTIVE")
+    assert await governance.search("", active) == ["a", "b"]
+    async with store.inner.write() as tx:  # beneath the counter, then announced for b only
+        await tx.set_lifecycle("a", 1, State.DRAFT, None, None)
+        await tx.set_lifecycle("b", 1, State.DRAFT, None, None)
+    store.invalidate("b")
+    assert await governance.search("", active) == ["a"]  # "a" was not re-read
+    store.invalidate("*")  # a change of unknown extent: everything is read again
+    assert await governance.search("", active) == []
+
+
+def test_the_change_journal_names_subjects_until_it_cannot() -> None:
+    cache = _Cache(KnownSchemas())
+    start = cache.generation
+    assert cache.changed_since(start) == set()
+    cache.invalidate("a")
+    cache.invalidate("b")
+    cache.invalidate("a")
+    assert cache.changed_since(start) == {"a", "b"}
+    assert cache.changed_since(start + 2) == {"a"}
+    cache.invalidate("")  # registry-wide settings: no subject list says what changed
+    assert cache.changed_since(start) is None
+    assert cache.changed_since(cache.generation) == set()
+    later = cache.generation
+    for n in range(JOURNAL_LENGTH + 1):
+        cache.invalidate(f"s{n}")
+    assert cache.changed_since(later) is None  # overrun

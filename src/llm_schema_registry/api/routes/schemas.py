@@ -12,16 +12,15 @@ from llm_schema_registry.api.deps import (
     Flag,
     QueryInt,
     Registry,
+    by_id_json,
     page,
     schema_id,
-    schema_json,
     version_json,
 )
 from llm_schema_registry.api.front import CACHE_CONTROL
 from llm_schema_registry.api.media import V1_JSON
 from llm_schema_registry.api.models import ERRORS, SchemaObject, SubjectVersionPair
 from llm_schema_registry.registry.contexts import QualifiedSubject, public_id
-from llm_schema_registry.registry.model import StoredSchema
 
 router = APIRouter(tags=["schemas"], responses=ERRORS)
 
@@ -29,10 +28,6 @@ router = APIRouter(tags=["schemas"], responses=ERRORS)
 def _named(subject: str | None, holder: str) -> bool:
     """`?subject=` filters the holders of an id, unless it only names a context (`:.ctx:`)."""
     return not subject or QualifiedSubject.parse(subject).name == "" or holder == subject
-
-
-def _by_id_json(schema: StoredSchema, text: str | None = None) -> dict[str, Any]:
-    return {**schema_json(schema, text), "guid": schema.guid}
 
 
 @router.get(
@@ -80,13 +75,13 @@ async def schema_by_id(
     if not format and not fetchMaxId and schema.id == schema_id(id):
         # Plain reads are immutable: pre-encode once, the front layer serves them from now on
         # (in the default context only, where a schema's key is its id).
-        entry = cache.put(schema.id, _by_id_json(schema))
+        entry = cache.put(schema.id, by_id_json(schema))
         return Response(
             entry.body,
             media_type=V1_JSON,
             headers={"ETag": entry.etag.decode(), "Cache-Control": CACHE_CONTROL.decode()},
         )
-    payload = _by_id_json(schema, await registry.render(schema, format))
+    payload = by_id_json(schema, await registry.render(schema, format))
     if fetchMaxId:
         payload["maxId"] = await registry.max_schema_id(subject)
     return Response(
@@ -161,7 +156,7 @@ async def schema_by_guid(
     schema = await registry.schema_by_guid(guid)
     return {
         "id": public_id(schema.id),
-        **_by_id_json(schema, await registry.render(schema, format)),
+        **by_id_json(schema, await registry.render(schema, format)),
     }
 
 

@@ -1,4 +1,5 @@
-"""Protobuf data in the proto3 JSON mapping, checked by the protobuf runtime's parser."""
+"""Protobuf data in the proto3 JSON mapping, checked by the protobuf runtime's parser (plain
+valid records by `fast_check` alone)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from typing import Any
 from google.protobuf import json_format, message_factory
 
 from llm_schema_registry.formats.base import DataError, json_path
+from llm_schema_registry.formats.protobuf.fast_check import FastCheck
 from llm_schema_registry.formats.protobuf.schema import ProtobufSchema
 
 _FIELD = re.compile(r"Failed to parse (\w+) field")
@@ -26,6 +28,7 @@ class ProtobufData:
             if (schema.file.message_type)
             else None
         )
+        self._fast: dict[str, FastCheck] = {}  # by message name
 
     def errors(self, datum: Any, message: str | None = None) -> list[DataError]:
         name = message or self._first
@@ -37,6 +40,11 @@ class ProtobufData:
             return [DataError("$", f"the schema has no message named '{name}'")]
         if not isinstance(datum, dict):
             return [DataError("$", f"expected a JSON object for {name}")]
+        fast = self._fast.get(name)
+        if fast is None:
+            fast = self._fast[name] = FastCheck(descriptor)
+        if fast.accepts(datum):
+            return []
         try:
             json_format.ParseDict(datum, message_factory.GetMessageClass(descriptor)())
         except json_format.ParseError as error:

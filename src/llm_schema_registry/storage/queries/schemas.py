@@ -7,14 +7,20 @@ at a time, so ids are handed out in commit order. (PostgreSQL uses a sequence in
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import case, func, insert, select, update
+from sqlalchemy import case, exists, func, insert, select, update
 
 from llm_schema_registry.registry.model import NewSchema, SchemaId, StoredSchema
 from llm_schema_registry.storage.queries.base import TxState
 from llm_schema_registry.storage.rows import schema_from_row, schema_values, stored_from_values
-from llm_schema_registry.storage.tables import id_counter, schema_references, schemas
+from llm_schema_registry.storage.tables import (
+    id_counter,
+    schema_references,
+    schemas,
+    subject_versions,
+)
 
 
 class SchemaQueries(TxState):
@@ -28,6 +34,11 @@ class SchemaQueries(TxState):
 
     async def schema_by_hash(self, identity_hash: str) -> StoredSchema | None:
         return await self._schema_where(schemas.c.identity_hash == identity_hash)
+
+    async def schemas_in_use(self, schema_ids: Sequence[int]) -> list[StoredSchema]:
+        held = exists().where(subject_versions.c.schema_id == schemas.c.id)
+        query = select(schemas).where(schemas.c.id.in_(schema_ids), held)
+        return [self._learn(schema_from_row(r)) for r in (await self._conn.execute(query)).all()]
 
     async def _schema_where(self, condition: Any) -> StoredSchema | None:
         row = (await self._conn.execute(select(schemas).where(condition))).first()
