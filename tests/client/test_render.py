@@ -63,6 +63,16 @@ def test_invalid_variables_name_their_paths(url: str) -> None:
         sdk.render("qa-prompt", 1, {"question": 42})
     assert refused.value.error_code == 42262
     assert "$.question" in refused.value.message
+    # the error body's list, kept by the SDK for callers that report each path
+    assert [e["path"] for e in refused.value.details["errors"]] == ["$.question"]
+
+
+async def test_a_prompts_output_schema_is_named(url: str) -> None:
+    with RegistryClient(url) as sdk:
+        assert sdk.prompt_output("qa-prompt") == ("answer-value", 1)
+        assert sdk.prompt_output("answer-value") is None  # not a prompt
+    async with AsyncRegistryClient(url) as sdk:
+        assert await sdk.prompt_output("qa-prompt", 1) == ("answer-value", 1)
 
 
 async def test_async_render(url: str) -> None:

@@ -27,7 +27,9 @@ def test_the_core_dependencies_name_no_framework() -> None:
     extras = project["optional-dependencies"]
     assert extras["langchain"] == ["langchain-core>=1.0,<2"]
     assert extras["llamaindex"] == ["llama-index-core>=0.14,<0.15"]
-    assert "llm-schema-registry[langchain,llamaindex]" in extras["test"]  # so CI runs them
+    # the test extra pulls both in (with other extras, e.g. mcp), so CI runs these tests
+    (own,) = [d for d in extras["test"] if d.startswith("llm-schema-registry[")]
+    assert {"langchain", "llamaindex"} <= set(own.split("[")[1].rstrip("]").split(","))
 
 
 def test_the_sdk_loads_no_framework_and_no_server_code() -> None:
@@ -44,6 +46,7 @@ def test_the_sdk_loads_no_framework_and_no_server_code() -> None:
 def test_the_integrations_load_no_server_code() -> None:
     loaded = _loaded(
         "llm_schema_registry.integrations.langchain",
+        "llm_schema_registry.integrations.langchain_prompts",
         "llm_schema_registry.integrations.llamaindex",
     )
     server = [m for m in loaded if m.split(".")[:2] in [["llm_schema_registry", s] for s in SERVER]]
@@ -53,6 +56,7 @@ def test_the_integrations_load_no_server_code() -> None:
 def test_a_missing_extra_names_the_extra_to_install() -> None:
     for module, blocked, extra in (
         ("langchain", "langchain_core", "[langchain]"),
+        ("langchain_prompts", "langchain_core", "[langchain]"),
         ("llamaindex", "llama_index", "[llamaindex]"),
     ):
         code = (

@@ -50,8 +50,11 @@ class InvalidPromptVariablesError(ValueError):
     """Variables the registered variables schema refuses (the registry's 422 / 42262):
     `errors` lists each as a `Problem(path, message)`, its path a JSON path (`$.ticket.title`)."""
 
-    def __init__(self, subject: str, version: int, errors: list[Problem]) -> None:
-        listed = "; ".join(f"{p.path}: {p.message}" for p in errors)
+    def __init__(
+        self, subject: str, version: int, errors: list[Problem], registry_message: str = ""
+    ) -> None:
+        # without the list (a transport that drops error details), the registry's message
+        listed = "; ".join(f"{p.path}: {p.message}" for p in errors) or registry_message
         super().__init__(f"invalid variables for prompt {subject} version {version}: {listed}")
         self.subject = subject
         self.version = version
@@ -87,7 +90,8 @@ class RegistryPromptTemplate(BaseChatPromptTemplate):
         try:
             rendered = self.client.render(self.subject, self.version, variables)
         except InvalidRequestError as error:
-            raise self._variables_error(error) from error
+            self._raise_for_variables(error)
+            raise
         return messages_of(rendered)
 
     async def aformat_messages(self, **kwargs: Any) -> list[BaseMessage]:
@@ -97,15 +101,18 @@ class RegistryPromptTemplate(BaseChatPromptTemplate):
         try:
             rendered = await self.async_client.render(self.subject, self.version, variables)
         except InvalidRequestError as error:
-            raise self._variables_error(error) from error
+            self._raise_for_variables(error)
+            raise
         return messages_of(rendered)
 
-    def _variables_error(self, error: InvalidRequestError) -> Exception:
-        if error.error_code != INVALID_VARIABLES:
-            return error
-        found = error.details.get("errors") or []
-        problems = [Problem(str(e["path"]), str(e["message"])) for e in found]
-        return InvalidPromptVariablesError(self.subject, self.version, problems)
+    def _raise_for_variables(self, error: InvalidRequestError) -> None:
+        """The registry's 42262 as InvalidPromptVariablesError; any other error stays as is."""
+        if error.error_code == INVALID_VARIABLES:
+            found = error.details.get("errors") or []
+            problems = [Problem(str(e["path"]), str(e["message"])) for e in found]
+            raise InvalidPromptVariablesError(
+                self.subject, self.version, problems, error.message
+            ) from error
 
 
 def load_prompt(
