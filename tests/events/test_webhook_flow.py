@@ -8,8 +8,10 @@ from typing import Any
 
 import httpx
 from eventsupport import Receiver, closed_port, running
-from flowsupport import delivered, eventually, registry_app, schema
+from flowsupport import delivered, eventually, registry_app, schema, state_of
 from prometheus_client import REGISTRY
+
+from llm_schema_registry.events.filters import EVERYTHING
 
 FOUR = ["schema.registered", "version.state_changed", "config.changed", "version.deleted"]
 
@@ -171,3 +173,53 @@ async def test_webhook_requests_are_checked(sqlite_url: str) -> None:
     async with registry_app(sqlite_url, events_enabled=False) as (client, _app):
         off = await client.get("/webhooks")
         assert (off.status_code, off.json()["error_code"]) == (409, 40960)
+
+
+async def test_every_other_change_writes_its_event_with_its_data(database_url: str) -> None:
+    async with registry_app(database_url) as (client, app):
+        await client.post("/subjects/m/versions", json={"schema": schema("M")})
+        again = await client.post("/subjects/m/versions", json={"schema": schema("M")})
+        assert again.status_code == 200  # the same schema again: no change, no event
+        shared = await client.post("/subjects/m2/versions", json={"schema": schema("M")})
+        assert shared.status_code == 200  # stored content, a new subject: not a new id
+        owned = {"properties": {"owner": "team-m"}}
+        meta = await client.put("/subjects/m/versions/1", json={"metadata": owned})
+        assert meta.status_code == 200, meta.text
+        await client.post("/subjects/m/consumers", json={"consumer_id": "c1", "version": 1})
+        await client.put("/mode/m", json={"mode": "READONLY"})
+        await client.delete("/mode/m")
+        await client.put("/mode", json={"mode": "READWRITE"})
+        await client.delete("/subjects/m")
+        await client.delete("/subjects/m?permanent=true")
+        store = state_of(app).events.store
+        found: list[Any] = []
+        for _ in range(200):
+            found = await store.events_after(0, limit=100, only=EVERYTHING)
+            if len(found) >= 9:
+                break
+            await asyncio.sleep(0.05)
+    got = [(str(e.type), e.subject, e.data) for e in found]
+    assert [g[:2] for g in got] == [
+        ("schema.registered", "m"),
+        ("schema.registered", "m2"),
+        ("version.metadata_changed", "m"),
+        ("consumer.registered", "m"),
+        ("mode.changed", "m"),
+        ("mode.changed", "m"),
+        ("mode.changed", None),
+        ("subject.deleted", "m"),
+        ("subject.deleted", "m"),
+    ]
+    assert [g[2]["newId"] for g in got[:2]] == [True, False]
+    assert got[2][2] == {"subject": "m", "version": 1, "old": None, "new": owned}
+    assert got[3][2] == {"subject": "m", "consumer_id": "c1", "version": 1}
+    assert [g[2] for g in got[4:7]] == [
+        {"scope": "subject", "subject": "m", "old": None, "new": "READONLY"},
+        {"scope": "subject", "subject": "m", "old": "READONLY", "new": None},
+        {"scope": "global", "subject": None, "old": None, "new": "READWRITE"},
+    ]
+    assert [g[2] for g in got[7:]] == [
+        {"subject": "m", "versions": [1], "permanent": False},
+        {"subject": "m", "versions": [1], "permanent": True},
+    ]
+    assert [e.sequence for e in found] == list(range(1, 10))

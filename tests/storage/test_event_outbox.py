@@ -103,9 +103,9 @@ async def test_an_expired_lease_hands_the_event_to_another_node(
     registry, events = stores
     await emit(registry, "a")
     await events.sequence(everywhere)
-    taken = await events.claim(SINK, owner="n1", limit=1, lease=timedelta(milliseconds=50))
+    taken = await events.claim(SINK, owner="n1", limit=1, lease=timedelta(seconds=1))
     assert await events.claim(SINK, owner="n2", limit=1, lease=LEASE) == []
-    await asyncio.sleep(0.2)
+    await asyncio.sleep(1.2)
     again = await events.claim(SINK, owner="n2", limit=1, lease=LEASE)
     assert [c.event.id for c in again] == [taken[0].event.id]
 

@@ -43,6 +43,9 @@ def configure_logging(level: str = "INFO") -> None:
         logging.getLogger(name).propagate = True
     # Each request is logged once by our own layer, with its route and request id.
     logging.getLogger("uvicorn.access").disabled = True
+    # httpx logs every request it sends at INFO: each webhook delivery, which the outbox
+    # records already (GET /webhooks/{id}/deliveries); its warnings still come through.
+    logging.getLogger("httpx").setLevel(logging.WARNING)
 
 
 def get_logger(name: str) -> Any:
