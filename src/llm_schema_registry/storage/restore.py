@@ -28,7 +28,10 @@ from llm_schema_registry.storage.backup import FORMAT, FORMAT_VERSION, open_engi
 from llm_schema_registry.storage.migrate import alembic_config, migrate
 
 BATCH = 5000
-SEED_ROWS = {"id_counter": [("schema", 1)]}  # what migrations put in an empty database
+# What migrations put in an empty database (0001: the schema counter, 0006: the event one).
+SEED_ROWS: dict[str, set[tuple[object, ...]]] = {
+    "id_counter": {("schema", 1), ("event_sequence", 1)}
+}
 
 
 class RestoreError(RuntimeError):
@@ -87,8 +90,9 @@ def _upgrade_to(sync: Connection, revision: str) -> None:
 
 
 async def _holds_data(conn: AsyncConnection, table: Table) -> bool:
-    rows = (await conn.execute(select(table).limit(2))).all()
-    return bool(rows) and [tuple(r) for r in rows] != SEED_ROWS.get(table.name)
+    seeds = SEED_ROWS.get(table.name, set())
+    rows = (await conn.execute(select(table).limit(len(seeds) + 1))).all()
+    return not {tuple(r) for r in rows} <= seeds
 
 
 async def _load(
