@@ -26,8 +26,13 @@ class Signal:
 
 
 async def wait(ticket: asyncio.Event, timeout: float) -> bool:
-    """True when notified, False after `timeout` seconds."""
+    """True when notified, False after `timeout` seconds.
+
+    `asyncio.timeout` rather than `wait_for`: no inner task, so a cancellation (the relay
+    stopping at shutdown) ends the wait at once — with `wait_for` on Python 3.11 the relay was
+    seen to stay "cancelling" until the timeout ran out, holding the app's shutdown 5 s."""
     with contextlib.suppress(TimeoutError):
-        await asyncio.wait_for(ticket.wait(), timeout)
+        async with asyncio.timeout(timeout):
+            await ticket.wait()
         return True
     return False
