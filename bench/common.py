@@ -65,6 +65,7 @@ def registry_server(
     workers: int = 1,
     grpc_port: int = 0,
     source: Path | None = None,
+    env: dict[str, str] | None = None,
 ) -> Server:
     """`llm-schema serve` with `workers` processes, pinned to `core` unless None; gRPC on
     `grpc_port` (0: none); the registry's code from `source` (a `src` folder) when given, so
@@ -79,14 +80,15 @@ def registry_server(
         "--workers",
         str(workers),
     ]
-    env = {
+    settings = {
         "REGISTRY_DATABASE_URL": database_url,
         "REGISTRY_LOG_LEVEL": "WARNING",
         "REGISTRY_GRPC_PORT": str(grpc_port),
+        **(env or {}),
     }
     if source is not None:
-        env["PYTHONPATH"] = str(source)
-    return Server(command, env, cwd, core)
+        settings["PYTHONPATH"] = str(source)
+    return Server(command, settings, cwd, core)
 
 
 @dataclass

@@ -6,6 +6,11 @@ for a hot working set of 1,000 ids (what serializers' lookups look like) and for
 over the whole store (every read a cache miss at first). The same runs on a 1,000-version
 store give the baseline. Needs REGISTRY_BENCH_PG_DSN (an admin DSN; scratch databases).
 
+Start-up is timed to `/health/ready`; then, where the node warms its body cache after start
+(`api/warmup.py`), the runs wait for that warm-up to finish and its time, the bodies loaded
+and the node's RSS are recorded first. `--full-cache-bytes N` adds a run of this checkout
+with REGISTRY_SCHEMA_BODY_CACHE_BYTES=N (e.g. enough for every schema: RSS fully loaded).
+
     REGISTRY_BENCH_PG_DSN=postgresql://postgres@127.0.0.1:5432/test \\
         .venv/bin/python bench/scale.py [--subjects 10000] [--versions 100] [--seconds 10]
 """
@@ -114,18 +119,50 @@ def rss_mib(pid: int) -> float:
     return 0.0
 
 
+def gauge(url: str, name: str) -> float | None:
+    for line in httpx.get(f"{url}/metrics", timeout=10).text.splitlines():
+        if line.startswith(f"{name} "):
+            return float(line.split()[1])
+    return None
+
+
+def warmed(url: str, started: float) -> str:
+    """Waits for the warm-up after start (if this code has one); what it loaded, and when."""
+    while gauge(url, "schema_registry_body_cache_warmup_running") == 1.0:
+        time.sleep(0.2)
+    took = time.perf_counter() - started
+    entries = gauge(url, "schema_registry_body_cache_entries")
+    if entries is None:
+        return "no warm-up"
+    size = (gauge(url, "schema_registry_body_cache_bytes") or 0) / 2**20
+    return f"warm-up done {took:.1f} s after launch: {entries:,.0f} bodies, {size:.0f} MiB"
+
+
 def measure(
-    label: str, url: str, total: int, seconds: int, source: Path | None = None
+    label: str,
+    url: str,
+    total: int,
+    seconds: int,
+    source: Path | None = None,
+    env: dict[str, str] | None = None,
 ) -> dict[str, WrkResult]:
     work = Path(tempfile.mkdtemp())
     started = time.perf_counter()
-    server = registry_server(url, work, source=source)
+    server = registry_server(url, work, source=source, env=env)
+    while httpx.get(f"{server.url}/health/ready", timeout=10).status_code != 200:
+        time.sleep(0.05)
     startup = time.perf_counter() - started
     results: dict[str, WrkResult] = {}
     try:
+        warm = warmed(server.url, started)
+        print(
+            f"  {label}: ready {startup:.2f} s; {warm}; RSS {rss_mib(server.process.pid):.0f} MiB"
+        )
         hot, cold = work / "hot.lua", work / "cold.lua"
         hot.write_text(LUA % min(1000, total))
         cold.write_text(LUA % total)
+        # Random ids first: from a cold start (before) or right after the warm-up (after).
+        results["cold"] = wrk(server.url, 64, seconds, cold)
         # Warm the hot set: read each of its ids once, so the timed run measures the hot path
         # only (a random warm-up run leaves some ids unread, and their first reads in the
         # timed run would set its p99).
@@ -133,7 +170,6 @@ def measure(
             for schema_id in range(1, min(1000, total) + 1):
                 client.get(f"/schemas/ids/{schema_id}").raise_for_status()
         results["hot"] = wrk(server.url, 64, seconds, hot)
-        results["cold"] = wrk(server.url, 64, seconds, cold)
         print(
             f"  {label}: start-up {startup:.1f} s, node RSS {rss_mib(server.process.pid):.0f} MiB "
             "after the runs"
@@ -157,12 +193,20 @@ def main() -> None:
         "and with this checkout, alternately (--repeat times), on one load",
     )
     parser.add_argument("--repeat", type=int, default=1)
+    parser.add_argument(
+        "--full-cache-bytes",
+        type=int,
+        help="also measure this checkout with REGISTRY_SCHEMA_BODY_CACHE_BYTES set to this",
+    )
+    parser.add_argument("--skip-small", action="store_true", help="only the large store")
     args = parser.parse_args()
     admin = os.environ.get("REGISTRY_BENCH_PG_DSN")
     if not admin:
         raise SystemExit("set REGISTRY_BENCH_PG_DSN (an admin PostgreSQL DSN)")
     base = admin.rpartition("/")[0]
     sizes = {"small": (10, 100), "large": (args.subjects, args.versions)}
+    if args.skip_small:
+        del sizes["small"]
     found: dict[str, dict[str, WrkResult]] = {}
     for label, (subjects, versions) in sizes.items():
         name = f"lsr_scale_{uuid.uuid4().hex[:8]}"
@@ -183,9 +227,14 @@ def main() -> None:
                     measure("large, before", f"{base}/{name}", total, args.seconds, args.before)
                     if n + 1 < args.repeat:
                         measure(label, f"{base}/{name}", total, args.seconds, this)
+            if label == "large" and args.full_cache_bytes:
+                bound = {"REGISTRY_SCHEMA_BODY_CACHE_BYTES": str(args.full_cache_bytes)}
+                measure(
+                    "large, cache bound raised", f"{base}/{name}", total, args.seconds, this, bound
+                )
         finally:
             asyncio.run(database(admin, name, False))
-    for kind in ("hot", "cold"):
+    for kind in ("hot", "cold") if "small" in found else ():
         ratio = found["large"][kind].p99_ms / found["small"][kind].p99_ms
         print(f"p99 {kind} ids, large / small store: {ratio:.2f}")
 

@@ -31,6 +31,10 @@ class Settings(BaseSettings):
     log_level: str = "INFO"
     # The most memory the pre-encoded `GET /schemas/ids/{id}` bodies may take (LRU beyond it).
     schema_body_cache_bytes: int = Field(default=64 * 1024 * 1024, ge=64 * 1024)
+    # Load those bodies in the background after start, until that bound (api/warmup.py).
+    # None: on for PostgreSQL, off for SQLite (embedded: its reads run on the serving thread
+    # and a first read costs no network round trip).
+    warm_schema_cache: bool | None = None
     # How many parsed schemas to keep in memory for compatibility checks.
     parsed_cache_size: int = Field(default=4096, ge=16)
     # Security (docs/security.md). Off by default only on loopback; `serve` enforces that.

@@ -105,3 +105,43 @@ def test_a_search_on_one_node_sees_the_other_nodes_writes(tmp_path: Path) -> Non
         finally:
             a.stop()
             b.stop()
+
+
+def _gauge(url: str, name: str) -> float:
+    for line in httpx.get(f"{url}/metrics").text.splitlines():
+        if line.startswith(f"{name} "):
+            return float(line.split()[1])
+    return -1.0
+
+
+def test_a_node_warmed_after_start_forgets_a_schema_deleted_for_good_on_the_other(
+    tmp_path: Path,
+) -> None:
+    with fresh_pg_database() as url:
+        a = ServerProcess(url, tmp_path, {})
+        b: ServerProcess | None = None
+        try:
+            ids = []
+            for n in range(1, 31):
+                fixed = {"type": "fixed", "name": f"F{n}", "size": n}
+                answer = httpx.post(
+                    f"{a.url}/subjects/s{n}/versions", json={"schema": json.dumps(fixed)}
+                )
+                ids.append(answer.json()["id"])
+            b = ServerProcess(url, tmp_path, {})  # warms its body cache after start (PostgreSQL)
+            node = b.url
+            deadline = time.monotonic() + 10
+            while _gauge(node, "schema_registry_body_cache_warmup_running") != 0.0:
+                assert time.monotonic() < deadline, "warm-up did not finish"
+                time.sleep(0.05)
+            assert _gauge(node, "schema_registry_body_cache_entries") >= len(ids)
+            assert httpx.get(f"{node}/schemas/ids/{ids[0]}").status_code == 200
+            assert httpx.delete(f"{a.url}/subjects/s1/versions/1").status_code == 200
+            gone = httpx.delete(f"{a.url}/subjects/s1/versions/1", params={"permanent": "true"})
+            assert gone.status_code == 200
+            within_one_second(lambda: httpx.get(f"{node}/schemas/ids/{ids[0]}").status_code == 404)
+            assert httpx.get(f"{node}/schemas/ids/{ids[1]}").status_code == 200
+        finally:
+            a.stop()
+            if b is not None:
+                b.stop()

@@ -36,6 +36,7 @@ from llm_schema_registry.api.routes import (
     validate,
     webhooks,
 )
+from llm_schema_registry.api.warmup import SchemaWarmup
 from llm_schema_registry.asgi import ASGIApp
 from llm_schema_registry.events.feed import EventFeed
 from llm_schema_registry.events.relay import RelayOptions
@@ -203,7 +204,11 @@ def create_api(settings: Settings, *, clock: Clock | None = None) -> FastAPI:
         api.state.samples.start()
         for companion in servers:
             await companion.start()
+        if warmup is not None:
+            warmup.start()  # in the background: readiness does not wait for it
         yield
+        if warmup is not None:
+            await warmup.close()
         for companion in reversed(servers):  # before storage closes: calls in flight finish
             await companion.stop()
         await recorder.close()  # the counts since the last flush are written first
@@ -244,6 +249,11 @@ def create_api(settings: Settings, *, clock: Clock | None = None) -> FastAPI:
         configured_checks=[ProviderProfiles()],  # `llmProfiles` in a subject's config
     )
     api.state.usage = recorder
+    warm = settings.warm_schema_cache
+    if warm is None:
+        warm = sql.dialect == "postgresql"
+    warmup = SchemaWarmup(api.state.registry, body_cache) if warm else None
+    api.state.warmup = warmup
     api.state.samples = SampleService(
         api.state.registry, sample_store, settings.usage_flush_seconds
     )

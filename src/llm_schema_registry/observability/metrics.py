@@ -92,6 +92,15 @@ BODY_CACHE_BYTES = Gauge(
     "Bytes held by the pre-encoded schema-body cache (bounded by "
     "REGISTRY_SCHEMA_BODY_CACHE_BYTES).",
 )
+BODY_CACHE_ENTRIES = Gauge(
+    "schema_registry_body_cache_entries",
+    "Schemas held by the pre-encoded schema-body cache (read by clients or loaded by the "
+    "warm-up after start, REGISTRY_WARM_SCHEMA_CACHE).",
+)
+BODY_CACHE_WARMUP = Gauge(
+    "schema_registry_body_cache_warmup_running",
+    "1 while the warm-up after start is loading schemas into the body cache, else 0.",
+)
 BODY_CACHE_EVICTIONS = Counter(
     "schema_registry_body_cache_evictions_total",
     "Schema bodies dropped from the pre-encoded cache to stay within its bound.",

@@ -91,6 +91,13 @@ class RegistryReads:
         async with self._store.read() as tx:
             return {s.id: s for s in await tx.schemas_in_use(schema_ids)}
 
+    async def schemas_in_use_after(self, after: int, limit: int) -> list[StoredSchema]:
+        """The next `limit` schemas `schema_by_id` answers in the default context, by id
+        after `after`: one short read each, so a scan over all of them holds no locks."""
+        async with self._store.read() as tx:
+            found: list[StoredSchema] = await tx.schemas_in_use_after(after, ID_SPACE, limit)
+            return found
+
     async def schema_by_guid(self, guid: str) -> StoredSchema:
         async with self._store.read() as tx:
             schema = await tx.schema_by_guid(guid)

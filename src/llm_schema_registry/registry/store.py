@@ -57,6 +57,11 @@ class SchemaTx(Protocol):
         `GET /schemas/ids/{id}` answers, for many ids in one query."""
         ...
 
+    async def schemas_in_use_after(self, after: int, below: int, limit: int) -> list[StoredSchema]:
+        """`schemas_in_use` by key order: up to `limit` rows with `after` < key < `below`,
+        lowest first (a scan in pages, each resuming after the last key of the one before)."""
+        ...
+
     async def stored_or_added(self, schema: NewSchema) -> StoredSchema:
         """The stored copy of this content (same identity hash), added under the next id if
         absent; the store may do both in one round trip."""

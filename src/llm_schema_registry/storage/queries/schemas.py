@@ -40,6 +40,17 @@ class SchemaQueries(TxState):
         query = select(schemas).where(schemas.c.id.in_(schema_ids), held)
         return [self._learn(schema_from_row(r)) for r in (await self._conn.execute(query)).all()]
 
+    async def schemas_in_use_after(self, after: int, below: int, limit: int) -> list[StoredSchema]:
+        # Not learned: a scan over every row would only churn the store's memory of rows.
+        held = exists().where(subject_versions.c.schema_id == schemas.c.id)
+        query = (
+            select(schemas)
+            .where(schemas.c.id > after, schemas.c.id < below, held)
+            .order_by(schemas.c.id)
+            .limit(limit)
+        )
+        return [schema_from_row(r) for r in (await self._conn.execute(query)).all()]
+
     async def _schema_where(self, condition: Any) -> StoredSchema | None:
         row = (await self._conn.execute(select(schemas).where(condition))).first()
         return schema_from_row(row) if row else None
