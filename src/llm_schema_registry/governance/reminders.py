@@ -61,7 +61,7 @@ class SunsetReminders:
         async with self._store.read() as tx:
             candidates = [
                 v
-                for v in await tx.all_versions("")
+                for v in await tx.deprecated_with_sunset()
                 if v.state == State.DEPRECATED and v.sunset_date and not v.deleted
             ]
         sent: list[tuple[str, int, int]] = []

@@ -133,7 +133,7 @@ class GovernanceService:
         Run periodically by the app (reads already treat them as archived)."""
         now = self.clock.now()
         async with self._store.read() as tx:
-            candidates = [v for v in await tx.all_versions("") if sunset_passed(v, now)]
+            candidates = [v for v in await tx.deprecated_with_sunset() if sunset_passed(v, now)]
         archived: list[tuple[str, int]] = []
         for version in candidates:
             async with self._store.write(lock=version.subject) as tx:

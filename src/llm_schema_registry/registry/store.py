@@ -97,6 +97,11 @@ class VersionTx(Protocol):
         """Every version of every subject starting with `subject_prefix`, by subject, version."""
         ...
 
+    async def deprecated_with_sunset(self) -> list[SubjectVersion]:
+        """Every DEPRECATED version with a sunset date (what the sunset sweeps look at: a few
+        rows, where `all_versions` would read the whole registry every sweep)."""
+        ...
+
     async def subjects(self) -> list[tuple[str, bool]]:
         """(subject, has a live version) for every subject with any stored version."""
         ...

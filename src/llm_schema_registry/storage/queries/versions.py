@@ -42,6 +42,18 @@ class VersionQueries(TxState):
         )
         return await self._version_rows(query)
 
+    async def deprecated_with_sunset(self) -> list[SubjectVersion]:
+        query = (
+            select(subject_versions, schemas)
+            .join(schemas, schemas.c.id == subject_versions.c.schema_id)
+            .where(
+                subject_versions.c.state == "DEPRECATED",
+                subject_versions.c.sunset_date.is_not(None),
+            )
+            .order_by(subject_versions.c.subject, subject_versions.c.version)
+        )
+        return await self._version_rows(query)
+
     async def _version_rows(
         self, query: Any, params: dict[str, Any] | None = None
     ) -> list[SubjectVersion]:
