@@ -244,8 +244,7 @@ class Relay:
         attempts = [replace(a, number=claim.attempts + a.number) for a in delivery.attempts]
         metrics.count_delivery(sink.kind, Outcome.RETRIED, max(0, len(attempts) - 1))
         batch.finished += 1
-        if delivery.delivered:
-            metrics.count_delivery(sink.kind, Outcome.DELIVERED)
+        if delivery.delivered:  # counted once written back (`_write_settled`)
             batch.settled.append(event_id)
             batch.attempts += attempts
             if len(batch.settled) >= SETTLE_EVERY:
@@ -266,6 +265,7 @@ class Relay:
         await self._outbox.record_attempts(batch.sink.key, attempts)
         await self._outbox.delivered(batch.sink.key, settled)
         batch.unfinished.difference_update(settled)
+        metrics.count_delivery(batch.sink.kind, Outcome.DELIVERED, len(settled))
 
     async def _hand_back(self, batch: _Batch) -> None:
         """Shutting down: other nodes may take our unfinished claims now, not at lease expiry."""
