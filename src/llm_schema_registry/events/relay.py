@@ -56,15 +56,15 @@ def by_subject(claims: Sequence[Claim]) -> list[list[Claim]]:
     return list(groups.values())
 
 
-SETTLE_EVERY = 50  # deliveries written back to the outbox together (two transactions)
+SETTLE_EVERY = 50  # deliveries written back to the outbox together (one transaction)
 
 
 @dataclass(slots=True)
 class _Batch:
     """One sink's claimed batch: what is still ours to finish, and whether the sink went down.
 
-    Deliveries that succeeded are written back in groups (`settled`, `attempts`): two short
-    transactions per group instead of two per event. Until written they stay `unfinished`, so
+    Deliveries that succeeded are written back in groups (`settled`, `attempts`): one short
+    transaction per group instead of two per event. Until written they stay `unfinished`, so
     their leases are still renewed; a node dying before writing them redelivers them (same
     ids), as for any claim it held.
     """
@@ -262,8 +262,7 @@ class Relay:
         if not settled:
             return
         batch.settled, batch.attempts = [], []
-        await self._outbox.record_attempts(batch.sink.key, attempts)
-        await self._outbox.delivered(batch.sink.key, settled)
+        await self._outbox.delivered(batch.sink.key, settled, attempts=attempts)
         batch.unfinished.difference_update(settled)
         metrics.count_delivery(batch.sink.kind, Outcome.DELIVERED, len(settled))
 
