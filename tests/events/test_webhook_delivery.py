@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 from collections.abc import AsyncIterator
 
-import httpx
 import pytest
 from cloudevents.core.formats.json import JSONFormat
 from eventsupport import Receiver, closed_port, running, sample_event
@@ -13,7 +12,12 @@ from eventsupport import Receiver, closed_port, running, sample_event
 from llm_schema_registry.events.model import EventType, Webhook, WebhookId
 from llm_schema_registry.events.sink import Delivery
 from llm_schema_registry.events.ssrf import UrlGuard
-from llm_schema_registry.events.webhook import RetryPolicy, WebhookSink, webhook_client
+from llm_schema_registry.events.webhook import (
+    RetryPolicy,
+    WebhookClient,
+    WebhookSink,
+    webhook_client,
+)
 from llm_schema_registry.webhooks import generate_secret
 
 FAST = RetryPolicy(retries=3, min_delay=0.01, max_delay=0.05)
@@ -21,12 +25,12 @@ LOOPBACK = UrlGuard(allow_private=True)  # the receiver is on loopback: allowed 
 
 
 @pytest.fixture
-async def client() -> AsyncIterator[httpx.AsyncClient]:
+async def client() -> AsyncIterator[WebhookClient]:
     async with webhook_client(timeout=2.0) as shared:
         yield shared
 
 
-async def test_delivery_is_a_signed_cloudevent_post(client: httpx.AsyncClient) -> None:
+async def test_delivery_is_a_signed_cloudevent_post(client: WebhookClient) -> None:
     event = sample_event().sequenced(11)
     async with running(Receiver()) as receiver:
         delivery = await WebhookSink(receiver.webhook(), client, guard=LOOPBACK).deliver(event)
@@ -42,7 +46,7 @@ async def test_delivery_is_a_signed_cloudevent_post(client: httpx.AsyncClient) -
 
 
 async def test_two_500s_then_delivered_on_the_third_attempt_with_the_same_id(
-    client: httpx.AsyncClient,
+    client: WebhookClient,
 ) -> None:
     """The default policy (3 retries, 0.5 s to 5 s with jitter), as the issue specifies."""
     event = sample_event()
@@ -56,7 +60,7 @@ async def test_two_500s_then_delivered_on_the_third_attempt_with_the_same_id(
     assert 0.45 <= gaps[0] <= 1.5 and 0.45 <= gaps[1] <= 2.5, gaps
 
 
-async def test_receiver_down_gives_up_after_the_retries(client: httpx.AsyncClient) -> None:
+async def test_receiver_down_gives_up_after_the_retries(client: WebhookClient) -> None:
     hook = Webhook(WebhookId("w"), f"http://127.0.0.1:{closed_port()}/", generate_secret())
     delivery = await WebhookSink(hook, client, guard=LOOPBACK, policy=FAST).deliver(sample_event())
     assert not delivery.delivered
@@ -66,7 +70,7 @@ async def test_receiver_down_gives_up_after_the_retries(client: httpx.AsyncClien
 
 
 async def test_non_2xx_after_every_retry_is_given_up_with_its_status(
-    client: httpx.AsyncClient,
+    client: WebhookClient,
 ) -> None:
     async with running(Receiver(script=[503] * 4)) as receiver:
         sink = WebhookSink(receiver.webhook(), client, guard=LOOPBACK, policy=FAST)
@@ -74,13 +78,13 @@ async def test_non_2xx_after_every_retry_is_given_up_with_its_status(
     assert (delivery.delivered, delivery.error, len(receiver.received)) == (False, "HTTP 503", 4)
 
 
-async def test_any_2xx_is_delivered(client: httpx.AsyncClient) -> None:
+async def test_any_2xx_is_delivered(client: WebhookClient) -> None:
     async with running(Receiver(script=[204])) as receiver:
         sink = WebhookSink(receiver.webhook(), client, guard=LOOPBACK, policy=FAST)
         assert (await sink.deliver(sample_event())).delivered
 
 
-async def test_redirects_are_not_followed(client: httpx.AsyncClient) -> None:
+async def test_redirects_are_not_followed(client: WebhookClient) -> None:
     async with running(Receiver(script=[307] * 4)) as receiver:
         sink = WebhookSink(receiver.webhook(), client, guard=LOOPBACK, policy=FAST)
         delivery = await sink.deliver(sample_event())
@@ -100,7 +104,7 @@ async def test_a_timed_out_attempt_is_retried() -> None:
 
 
 async def test_loopback_receiver_is_refused_without_the_flag_and_never_called(
-    client: httpx.AsyncClient,
+    client: WebhookClient,
 ) -> None:
     async with running(Receiver()) as receiver:
         sink = WebhookSink(receiver.webhook(), client, guard=UrlGuard(), policy=FAST)
@@ -110,7 +114,7 @@ async def test_loopback_receiver_is_refused_without_the_flag_and_never_called(
     assert receiver.received == []
 
 
-async def test_sink_applies_the_webhook_filters(client: httpx.AsyncClient) -> None:
+async def test_sink_applies_the_webhook_filters(client: WebhookClient) -> None:
     hook = Webhook(
         WebhookId("w"),
         "https://hooks.example/",

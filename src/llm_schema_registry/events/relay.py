@@ -56,15 +56,15 @@ def by_subject(claims: Sequence[Claim]) -> list[list[Claim]]:
     return list(groups.values())
 
 
-SETTLE_EVERY = 50  # deliveries written back to the outbox together (two transactions)
+SETTLE_EVERY = 50  # deliveries written back to the outbox together (one transaction)
 
 
 @dataclass(slots=True)
 class _Batch:
     """One sink's claimed batch: what is still ours to finish, and whether the sink went down.
 
-    Deliveries that succeeded are written back in groups (`settled`, `attempts`): two short
-    transactions per group instead of two per event. Until written they stay `unfinished`, so
+    Deliveries that succeeded are written back in groups (`settled`, `attempts`): one short
+    transaction per group instead of two per event. Until written they stay `unfinished`, so
     their leases are still renewed; a node dying before writing them redelivers them (same
     ids), as for any claim it held.
     """
@@ -244,8 +244,7 @@ class Relay:
         attempts = [replace(a, number=claim.attempts + a.number) for a in delivery.attempts]
         metrics.count_delivery(sink.kind, Outcome.RETRIED, max(0, len(attempts) - 1))
         batch.finished += 1
-        if delivery.delivered:
-            metrics.count_delivery(sink.kind, Outcome.DELIVERED)
+        if delivery.delivered:  # counted once written back (`_write_settled`)
             batch.settled.append(event_id)
             batch.attempts += attempts
             if len(batch.settled) >= SETTLE_EVERY:
@@ -263,9 +262,9 @@ class Relay:
         if not settled:
             return
         batch.settled, batch.attempts = [], []
-        await self._outbox.record_attempts(batch.sink.key, attempts)
-        await self._outbox.delivered(batch.sink.key, settled)
+        await self._outbox.delivered(batch.sink.key, settled, attempts=attempts)
         batch.unfinished.difference_update(settled)
+        metrics.count_delivery(batch.sink.kind, Outcome.DELIVERED, len(settled))
 
     async def _hand_back(self, batch: _Batch) -> None:
         """Shutting down: other nodes may take our unfinished claims now, not at lease expiry."""

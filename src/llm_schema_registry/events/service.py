@@ -16,8 +16,6 @@ import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-import httpx
-
 from llm_schema_registry.events.errors import (
     InvalidWebhookError,
     UnsafeWebhookUrlError,
@@ -32,7 +30,12 @@ from llm_schema_registry.events.signal import Signal
 from llm_schema_registry.events.sink import Sink
 from llm_schema_registry.events.ssrf import UnsafeUrlError, UrlGuard
 from llm_schema_registry.events.store import EventStore
-from llm_schema_registry.events.webhook import RetryPolicy, WebhookSink, webhook_client
+from llm_schema_registry.events.webhook import (
+    RetryPolicy,
+    WebhookClient,
+    WebhookSink,
+    webhook_client,
+)
 from llm_schema_registry.webhooks import generate_secret, secret_key
 
 log = logging.getLogger(__name__)
@@ -65,7 +68,7 @@ class EventsService:
         self.config = config
         self.node = node_name()
         self.sequenced = Signal()  # this node's relay numbered new events (the live stream)
-        self._client: httpx.AsyncClient | None = None
+        self._client: WebhookClient | None = None
         self._brokers: list[Sink] = []
         self._hooks: dict[WebhookId, WebhookSink] = {}
         self._relay: Relay | None = None

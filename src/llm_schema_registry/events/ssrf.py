@@ -53,20 +53,15 @@ def is_public(address: IPAddress) -> bool:
 class Target:
     """Where to send a request: `url` (pinned to a checked address), and the name to present."""
 
-    url: httpx.URL
+    url: str
     host_header: str | None = None
     sni_hostname: str | None = None
 
-    def request(
-        self, client: httpx.AsyncClient, method: str, content: bytes, headers: dict[str, str]
-    ) -> httpx.Request:
-        """A request on `client` (its default headers and timeouts apply) to the pinned URL."""
-        if self.host_header is not None:
-            headers = {**headers, "Host": self.host_header}
-        extensions = {"sni_hostname": self.sni_hostname} if self.sni_hostname else {}
-        return client.build_request(
-            method, self.url, content=content, headers=headers, extensions=extensions
-        )
+    def headers(self, headers: dict[str, str]) -> dict[str, str]:
+        """`headers` for a request to the pinned URL, with `Host` naming the original host."""
+        if self.host_header is None:
+            return headers
+        return {**headers, "Host": self.host_header}
 
 
 class UrlGuard:
@@ -93,7 +88,7 @@ class UrlGuard:
         """Check `url` and pin it to a checked address; raises `UnsafeUrlError`."""
         parsed = self.parse(url)
         if self.allow_private:
-            return Target(parsed)
+            return Target(str(parsed))
         port = parsed.port or (443 if parsed.scheme == "https" else 80)
         try:
             literal: IPAddress | None = ipaddress.ip_address(parsed.host)
@@ -115,9 +110,9 @@ class UrlGuard:
                 "to allow private, loopback and link-local receivers."
             )
         if literal is not None:
-            return Target(parsed)
+            return Target(str(parsed))
         return Target(
-            parsed.copy_with(host=str(addresses[0])),
+            str(parsed.copy_with(host=str(addresses[0]))),
             host_header=parsed.netloc.decode("ascii"),
             sni_hostname=parsed.raw_host.decode("ascii") if parsed.scheme == "https" else None,
         )

@@ -97,9 +97,16 @@ class Outbox(Protocol):
         """Renew `owner`'s leases on these deliveries (a slow webhook outlasting its lease)."""
         ...
 
-    async def delivered(self, sink: SinkKey, event_ids: Collection[EventId]) -> None:
-        """Mark deliveries done. Idempotent; holds whoever owns the claim (a delivery
-        finishing after its lease moved to another node is still done)."""
+    async def delivered(
+        self,
+        sink: SinkKey,
+        event_ids: Collection[EventId],
+        *,
+        attempts: Sequence[Attempt] = (),
+    ) -> None:
+        """Mark deliveries done, with the `attempts` that got them there recorded (as
+        `record_attempts`) in the same transaction. Idempotent; holds whoever owns the claim
+        (a delivery finishing after its lease moved to another node is still done)."""
         ...
 
     async def release(

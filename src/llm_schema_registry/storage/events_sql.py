@@ -21,7 +21,6 @@ from typing import Any
 
 from sqlalchemy import (
     and_,
-    bindparam,
     delete,
     exists,
     func,
@@ -48,16 +47,8 @@ OPEN = ("pending", "claimed")
 PURGE_BATCH = 1000
 _d = event_deliveries.c
 
-SET_SEQUENCE = (
-    update(events).where(events.c.id == bindparam("pk")).values(sequence=bindparam("seq"))
-)
 ADD_DELIVERY = insert(event_deliveries)
 ADD_ATTEMPT = insert(event_attempts)
-COUNT_ATTEMPTS = (
-    update(event_deliveries)
-    .where(_d.sink == bindparam("s"), _d.event_id == bindparam("e"))
-    .values(attempts=_d.attempts + bindparam("n"))
-)
 
 
 def claim_lock_key(sink: str) -> int:
@@ -85,6 +76,19 @@ def ready_walk(rows: Sequence[Any], limit: int) -> list[str]:
     return chosen
 
 
+def number_in_id_order(ids: list[int], first: int) -> Any:
+    """One UPDATE giving rows `ids` the sequences first, first + 1, … in id order (rather
+    than one statement per row)."""
+    ranked = (
+        select(events.c.id, func.row_number().over(order_by=events.c.id).label("rank"))
+        .where(events.c.id.in_(ids))
+        .subquery()
+    )
+    return (
+        update(events).where(events.c.id == ranked.c.id).values(sequence=first - 1 + ranked.c.rank)
+    )
+
+
 class SqlEventStore(SqlEventFeed):
     """`Outbox`, `EventLog` and `WebhookStore` over one engine; `OutboxWriter` is the
     registry transaction's (storage/queries/outbox.py)."""
@@ -109,10 +113,7 @@ class SqlEventStore(SqlEventFeed):
             numbered = [
                 event_from_row(row).sequenced(first + index) for index, row in enumerate(rows)
             ]
-            await conn.execute(
-                SET_SEQUENCE,
-                [{"pk": row.id, "seq": e.sequence} for row, e in zip(rows, numbered, strict=True)],
-            )
+            await conn.execute(number_in_id_order([row.id for row in rows], first))
             now = await self._now_ms(conn)
             deliveries = [
                 {
@@ -194,8 +195,15 @@ class SqlEventStore(SqlEventFeed):
             _d.state == "claimed",
         ]
 
-    async def delivered(self, sink: SinkKey, event_ids: Collection[EventId]) -> None:
+    async def delivered(
+        self,
+        sink: SinkKey,
+        event_ids: Collection[EventId],
+        *,
+        attempts: Sequence[Attempt] = (),
+    ) -> None:
         async with self._write() as conn:
+            await self._record_attempts(conn, sink, attempts)
             await conn.execute(
                 update(event_deliveries)
                 .where(_d.sink == sink, _d.event_id.in_(list(event_ids)), _d.state.in_(OPEN))
@@ -223,27 +231,39 @@ class SqlEventStore(SqlEventFeed):
             )
 
     async def record_attempts(self, sink: SinkKey, attempts: Sequence[Attempt]) -> None:
+        if attempts:
+            async with self._write() as conn:
+                await self._record_attempts(conn, sink, attempts)
+
+    @staticmethod
+    async def _record_attempts(conn: Any, sink: SinkKey, attempts: Sequence[Attempt]) -> None:
+        """The attempts' rows, and each delivery's count raised by its number of attempts:
+        one UPDATE per distinct count (usually one: every event delivered at the first try),
+        not one per event."""
         if not attempts:
             return
-        counts = Counter(attempt.event_id for attempt in attempts)
-        async with self._write() as conn:
+        await conn.execute(
+            ADD_ATTEMPT,
+            [
+                {
+                    "sink": sink,
+                    "event_id": a.event_id,
+                    "number": a.number,
+                    "time_ms": time_to_ms(a.time),
+                    "status": a.status,
+                    "error": a.error,
+                }
+                for a in attempts
+            ],
+        )
+        by_count: dict[int, list[str]] = {}
+        for event_id, count in Counter(a.event_id for a in attempts).items():
+            by_count.setdefault(count, []).append(event_id)
+        for count, ids in by_count.items():
             await conn.execute(
-                ADD_ATTEMPT,
-                [
-                    {
-                        "sink": sink,
-                        "event_id": a.event_id,
-                        "number": a.number,
-                        "time_ms": time_to_ms(a.time),
-                        "status": a.status,
-                        "error": a.error,
-                    }
-                    for a in attempts
-                ],
-            )
-            await conn.execute(
-                COUNT_ATTEMPTS,
-                [{"s": sink, "e": event_id, "n": n} for event_id, n in counts.items()],
+                update(event_deliveries)
+                .where(_d.sink == sink, _d.event_id.in_(ids))
+                .values(attempts=_d.attempts + count)
             )
 
     async def dead_letter(self, sink: SinkKey, event_id: EventId, *, error: str) -> None:
