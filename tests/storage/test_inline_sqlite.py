@@ -22,7 +22,7 @@ def content(n: int) -> NewSchema:
 async def test_a_writer_waiting_for_another_stores_lock_leaves_the_loop_running(
     tmp_path: Path,
 ) -> None:
-    url = f"sqlite:///{tmp_path / 'r.db'}"
+    url = f"sqlite+inline:///{tmp_path / 'r.db'}"
     first, second = SqlStore(url), SqlStore(url)  # two stores: as two worker processes would
     await first.start()
     await second.start()
@@ -65,7 +65,7 @@ async def test_a_writer_waiting_for_another_stores_lock_leaves_the_loop_running(
 
 
 async def test_writers_of_one_store_queue_in_order(tmp_path: Path) -> None:
-    store = SqlStore(f"sqlite:///{tmp_path / 'r.db'}")
+    store = SqlStore(f"sqlite+inline:///{tmp_path / 'r.db'}")
     await store.start()
     order: list[int] = []
 

@@ -10,9 +10,6 @@ node's queue is up to one interval behind, as with usage counts. A failed flush 
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
-import logging
 import time
 from collections import deque
 from collections.abc import Sequence
@@ -21,6 +18,7 @@ from typing import Any
 from llm_schema_registry.formats import format_for
 from llm_schema_registry.formats.base import SchemaFormat
 from llm_schema_registry.registry.errors import RegistryError
+from llm_schema_registry.registry.flushing import PeriodicFlush
 from llm_schema_registry.registry.model import JsonObject, RegisterRequest, StoredSchema
 from llm_schema_registry.registry.samples import (
     SAMPLE_RECORDS_KEY,
@@ -36,8 +34,6 @@ from llm_schema_registry.registry.samples import (
     replay,
 )
 from llm_schema_registry.registry.service import RegistryService
-
-_log = logging.getLogger("llm_schema_registry.samples")
 
 MAX_UPLOAD = 10_000  # curated records in one upload
 BOTH = (SampleKind.RECENT, SampleKind.CURATED)
@@ -57,20 +53,21 @@ class _Queue:
         self.records: deque[Any] = deque(maxlen=limit)
 
 
-class SampleService:
+class SampleService(PeriodicFlush):
     """Recent and curated samples of each subject, and their replay (see the module doc).
 
     It is also the registry's `RegistrationGate`: under `samplesGate` a registration whose
     schema rejects any curated sample is refused with `SamplesRejectedError`."""
 
+    _what = "samples"
+
     def __init__(
         self, registry: RegistryService, store: SampleStore, flush_seconds: float = 10.0
     ) -> None:
+        super().__init__(flush_seconds)
         self._registry = registry
         self._store = store
-        self._flush_seconds = flush_seconds
         self._queues: dict[str, _Queue] = {}
-        self._task: asyncio.Task[None] | None = None
 
     # ---- keeping (the /validate path) ----------------------------------------------------
 
@@ -102,29 +99,6 @@ class SampleService:
             await self._store.add_samples(subject, SampleKind.RECENT, records, now, queue.limit)
             written += len(records)
         return written
-
-    def start(self) -> None:
-        if self._task is None:
-            self._task = asyncio.get_running_loop().create_task(self._flush_forever())
-
-    async def close(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-            self._task = None
-        try:
-            await self.flush()
-        except Exception:
-            _log.exception("samples: final flush failed; these samples are lost")
-
-    async def _flush_forever(self) -> None:
-        while True:
-            await asyncio.sleep(self._flush_seconds)
-            try:
-                await self.flush()
-            except Exception:
-                _log.warning("samples: flush failed; those samples are dropped", exc_info=True)
 
     # ---- the curated set -------------------------------------------------------------------
 

@@ -13,15 +13,12 @@ Owned here (the registry counts); `storage/usage_sql.py` implements the store.
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
-import logging
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Literal, Protocol
 
-_log = logging.getLogger("llm_schema_registry.usage")
+from llm_schema_registry.registry.flushing import PeriodicFlush
 
 Metric = Literal["validations", "lookups"]
 
@@ -84,15 +81,16 @@ class UsageStore(Protocol):
 _Key = tuple[str, int]
 
 
-class UsageRecorder:
+class UsageRecorder(PeriodicFlush):
     """Counts in memory, flushes in batches (see the module docstring)."""
+
+    _what = "usage"
 
     def __init__(self, store: UsageStore | None, flush_seconds: float = 10.0) -> None:
         """`store` None: counts stay in this process (tests of other parts, tools)."""
+        super().__init__(flush_seconds)
         self._store = store
-        self._flush_seconds = flush_seconds
         self._pending: dict[_Key, UsageCount] = {}
-        self._task: asyncio.Task[None] | None = None
 
     # ---- counting (the request path) -----------------------------------------------------
 
@@ -148,29 +146,8 @@ class UsageRecorder:
             raise
         return len(batch)
 
-    def start(self) -> None:
-        if self._store is not None and self._task is None:
-            self._task = asyncio.get_running_loop().create_task(self._flush_forever())
-
-    async def close(self) -> None:
-        """Stop the periodic flush and write what is left."""
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-            self._task = None
-        try:
-            await self.flush()
-        except Exception:
-            _log.exception("usage: final flush failed; these counts are lost")
-
-    async def _flush_forever(self) -> None:
-        while True:
-            await asyncio.sleep(self._flush_seconds)
-            try:
-                await self.flush()
-            except Exception:
-                _log.warning("usage: flush failed; retrying at the next interval", exc_info=True)
+    def _may_start(self) -> bool:
+        return self._store is not None
 
 
 def _metric(count: UsageCount, metric: Metric) -> int:

@@ -14,7 +14,10 @@ from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 IDLE_PING_SECONDS = 1.0
 
-# SQLite statements run on the event loop's thread (see inline_sqlite): `sqlite+inline`.
+# `sqlite+inline://…` (opt-in): SQLite statements on the event loop's thread (see
+# inline_sqlite). The default stays aiosqlite: with several engines on one file in one process
+# (the registry, audit, usage and samples stores; two apps in a test) the inline driver's
+# in-process writer queue was seen to stall shutdowns, so it is not the default yet.
 registry.register(
     "sqlite.inline", "llm_schema_registry.storage.inline_sqlite", "InlineSQLiteDialect"
 )
@@ -23,8 +26,10 @@ registry.register(
 def async_url(url: str) -> str:
     """`sqlite:///x.db` / `postgresql://…` → the async driver's URL."""
     parsed = make_url(url)
-    if parsed.drivername in ("sqlite", "sqlite+pysqlite", "sqlite+aiosqlite", "sqlite+inline"):
-        return str(parsed.set(drivername="sqlite+inline"))
+    if parsed.drivername == "sqlite+inline":
+        return str(parsed)
+    if parsed.drivername in ("sqlite", "sqlite+pysqlite", "sqlite+aiosqlite"):
+        return str(parsed.set(drivername="sqlite+aiosqlite"))
     if parsed.drivername in ("postgresql", "postgres", "postgresql+asyncpg", "postgresql+psycopg"):
         return parsed.set(drivername="postgresql+asyncpg").render_as_string(hide_password=False)
     raise ValueError(f"unsupported database URL scheme '{parsed.drivername}'")
@@ -101,9 +106,10 @@ def ping_after_idle(engine: AsyncEngine) -> None:
 
 
 def configure_sqlite(engine: AsyncEngine) -> None:
-    """WAL, no busy waits in SQLite (the driver waits without blocking the loop: see
-    `inline_sqlite.when_not_busy`); and BEGIN IMMEDIATE for write transactions (execution option
-    `sqlite_write`), so SQLite has one writer at a time."""
+    """WAL; a busy timeout (none on the inline driver, which waits without blocking the loop:
+    see `inline_sqlite.when_not_busy`); and BEGIN IMMEDIATE for write transactions (execution
+    option `sqlite_write`), so SQLite has one writer at a time."""
+    busy_ms = 0 if engine.url.drivername == "sqlite+inline" else 10_000
 
     @event.listens_for(engine.sync_engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
@@ -112,8 +118,8 @@ def configure_sqlite(engine: AsyncEngine) -> None:
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=NORMAL")
-        # SQLite's busy handler would sleep on the loop's thread: the driver retries instead.
-        cursor.execute("PRAGMA busy_timeout=0")
+        # aiosqlite waits on its own thread; the inline driver retries with asyncio sleeps.
+        cursor.execute(f"PRAGMA busy_timeout={busy_ms}")
         cursor.close()
 
     @event.listens_for(engine.sync_engine, "begin")
