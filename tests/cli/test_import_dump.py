@@ -137,3 +137,61 @@ def test_a_line_without_a_tab_is_refused_with_its_number(
     assert done.returncode == 1
     assert "line 2" in report_of(done)["error"]
     assert httpx.get(f"{target.url}/subjects").json() == []
+
+
+def team_schema(version: int, schema_id: int, *fields: str) -> str:
+    subject = ":.team-a:orders-value"
+    body = {"subject": subject, "version": version, "id": schema_id, "deleted": False}
+    return json.dumps({**body, "schema": avro("TeamOrder", *fields)})
+
+
+CONTEXT_RECORDS = [
+    (key("SCHEMA", "orders-value", 1), schema("orders-value", 1, 1)),
+    (key("CONFIG", None), json.dumps({"compatibilityLevel": "FULL"})),
+    # `.team-a`: qualified subjects, its own id space (id 1 again, a different schema).
+    (key("SCHEMA", ":.team-a:orders-value", 1), team_schema(1, 1, "a", "b")),
+    (key("SCHEMA", ":.team-a:orders-value", 2), team_schema(2, 2, "a", "b", "c")),
+    (key("CONFIG", ":.team-a:"), json.dumps({"compatibilityLevel": "NONE"})),
+    (key("CONFIG", ":.team-a:orders-value"), json.dumps({"compatibilityLevel": "FORWARD"})),
+    (key("MODE", ":.team-a:"), json.dumps({"mode": "READONLY"})),
+    (
+        key("DELETE_SUBJECT", ":.team-a:orders-value"),
+        json.dumps({"subject": ":.team-a:orders-value", "version": 1}),
+    ),
+]
+
+
+def test_qualified_records_replay_into_their_own_context(
+    target: ServerProcess, tmp_path: Path
+) -> None:
+    dump = tmp_path / "contexts.dump"
+    dump.write_text("".join(f"{k}\t{v}\n" for k, v in CONTEXT_RECORDS))
+    done = run_import("--from-dump", str(dump), "--verify", target=target.url)
+    report = report_of(done)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert [c["context"] for c in report["contexts"]] == [".team-a"]
+    assert report["contexts"][0]["verify"]["ok"]
+
+    with httpx.Client(base_url=target.url) as client:
+
+        def get(path: str) -> Any:
+            reply = client.get(path)
+            return reply.json() if reply.status_code == 200 else reply.status_code
+
+        default, team = get("/schemas/ids/1"), get("/contexts/.team-a/schemas/ids/1")
+        assert json.loads(default["schema"])["name"] == "Orders"
+        assert json.loads(team["schema"])["name"] == "TeamOrder"
+        assert get("/contexts/.team-a/schemas/ids/2") != 404
+        assert get("/schemas/ids/2") == 404
+        assert get("/subjects") == [":.team-a:orders-value", "orders-value"]
+        assert get("/contexts/.team-a/subjects/orders-value/versions") == [2]
+        assert get("/contexts/.team-a/subjects/orders-value/versions?deleted=true") == [1, 2]
+        assert get("/config")["compatibilityLevel"] == "FULL"
+        assert get("/contexts/.team-a/config")["compatibilityLevel"] == "NONE"
+        assert get("/config/:.team-a:orders-value")["compatibilityLevel"] == "FORWARD"
+        assert get("/contexts/.team-a/mode") == {"mode": "READONLY"}
+        assert get("/mode") == {"mode": "READWRITE"}
+
+    again = run_import("--from-dump", str(dump), target=target.url)
+    assert report_of(again)["written"]["requests"] == 0
+    assert report_of(again)["contexts"][0]["written"]["requests"] == 0

@@ -87,7 +87,14 @@ def test_the_replay_applies_records_in_order() -> None:
         record({"keytype": "CONFIG", "subject": "s"}, {"compatibilityLevel": "NONE"}),
         record({"keytype": "CONFIG", "subject": "s"}, None),
         record({"keytype": "ASSOCIATION", "subject": "s"}, {}),
+        record({"keytype": "SCHEMA", "subject": ":.a:s", "version": 1}, {**schema, "id": 7}),
+        record({"keytype": "MODE", "subject": ":.a:"}, {"mode": "READONLY"}),
     ]
-    found = replay(lines)
+    contexts = replay(lines)
+    assert list(contexts) == [".", ".a"]
+    named = contexts[".a"]
+    assert [(v.key, v.id) for v in named.every_version()] == [((":.a:s", 1), 7)]
+    assert named.modes == {None: "READONLY"}
+    found = contexts["."]
     assert [v.key for v in found.every_version()] == [("s", 2)]
     assert found.configs == {} and found.skipped == {"ASSOCIATION": 1}

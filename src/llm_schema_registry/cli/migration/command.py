@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Any
@@ -115,6 +115,10 @@ def tracking(quiet: bool) -> Iterator[Tracker]:
         yield RichTracker(progress)
 
 
+# Reads one context of the source and plans it against the same context here.
+ReadAndPlan = Callable[[str, RestRegistry], Awaitable[tuple[Report, Snapshot]]]
+
+
 @dataclass(frozen=True)
 class ImportJob:
     """One `llm-schema import`: where from (a URL or a dump), where to, what, how."""
@@ -129,35 +133,42 @@ class ImportJob:
 
     async def run(self, tracker: Tracker) -> Report:
         if self.dump is not None:
-            async with RestRegistry(self.target) as target:
-                with self.dump.open(encoding="utf-8") as lines:
-                    source = replay(lines).selected(self.pattern)
-                report = await self._plan(str(self.dump), source, target, tracker)
-                if not report.plan.conflicts:
-                    await self._write(report, source, target, tracker)
-                return report
+            with self.dump.open(encoding="utf-8") as lines:
+                replayed = replay(lines)
+            name = str(self.dump)
+
+            async def from_dump(context: str, target: RestRegistry) -> tuple[Report, Snapshot]:
+                source = replayed[context].selected(self.pattern)
+                return await self._plan(name, source, target, tracker), source
+
+            return await self._import_contexts(list(replayed), from_dump, tracker)
         assert self.source_url is not None
         options = options_for(self.source_url, self.source_auth)
         async with RestRegistry(options) as live:
             contexts = await live.contexts()
-        return await self._import_contexts(options, contexts, tracker)
+
+        async def from_live(context: str, target: RestRegistry) -> tuple[Report, Snapshot]:
+            return await self._read_and_plan(options, context, target, tracker)
+
+        return await self._import_contexts(contexts, from_live, tracker)
 
     async def _import_contexts(
-        self, options: ClientOptions, contexts: list[str], tracker: Tracker
+        self, contexts: list[str], read_and_plan: ReadAndPlan, tracker: Tracker
     ) -> Report:
-        """Each of the source's contexts into the same context here, each through the
-        `/contexts/{context}` prefix on both sides (its own ids, config and mode). Every
+        """Each of the source's contexts (the default one first) into the same context here,
+        each through the `/contexts/{context}` prefix (its own ids, config and mode). Every
         context is planned before anything is written: a conflict in one writes nothing."""
-        assert self.source_url is not None
         planned: list[tuple[Report, Snapshot, RestRegistry]] = []
         try:
             for context in contexts:
                 target = RestRegistry(in_context(self.target, context), context=context)
                 try:
-                    planned.append(await self._read_and_plan(options, context, target, tracker))
+                    report, source = await read_and_plan(context, target)
                 except BaseException:
                     await target.__aexit__(None, None, None)
                     raise
+                report.context = context
+                planned.append((report, source, target))
             if not any(report.plan.conflicts for report, _, _ in planned):
                 for report, source, target in planned:
                     await self._write(report, source, target, tracker)
@@ -170,13 +181,11 @@ class ImportJob:
 
     async def _read_and_plan(
         self, options: ClientOptions, context: str, target: RestRegistry, tracker: Tracker
-    ) -> tuple[Report, Snapshot, RestRegistry]:
+    ) -> tuple[Report, Snapshot]:
         async with RestRegistry(in_context(options, context), context=context) as live:
             source = await live.snapshot(pattern=self.pattern, ids=self.verify, tracker=tracker)
         assert self.source_url is not None
-        report = await self._plan(self.source_url, source, target, tracker)
-        report.context = context
-        return report, source, target
+        return await self._plan(self.source_url, source, target, tracker), source
 
     async def _plan(
         self, name: str, source: Snapshot, target: RestRegistry, tracker: Tracker

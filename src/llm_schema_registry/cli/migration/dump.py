@@ -20,16 +20,31 @@ KafkaStoreMessageHandler): the last value of a key wins, a tombstone removes the
 
 Tombstones of keys other than SCHEMA, CONFIG and MODE change nothing, as in Confluent. Other
 key types (CONTEXT, newer ones) are counted in `Snapshot.skipped` and otherwise ignored.
+
+A named context's records carry qualified subjects (`:.team-a:orders-value`; `:.team-a:` for
+the context's own config or mode) and ids of that context's id space: each context replays
+into a snapshot of its own, keyed by context, the default one (`.`) always first.
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Iterable
+from dataclasses import replace
 from typing import Any
 
-from llm_schema_registry.cli.migration.model import JsonObject, Schema, Snapshot, Version
+from llm_schema_registry.cli.migration.model import (
+    DEFAULT_CONTEXT,
+    JsonObject,
+    Ref,
+    Schema,
+    Snapshot,
+    Version,
+)
 from llm_schema_registry.cli.migration.source import without_subject
+from llm_schema_registry.registry.contexts import QualifiedSubject, context_prefix, qualify
+
+Contexts = dict[str, Snapshot]
 
 
 class DumpFormatError(Exception):
@@ -39,9 +54,9 @@ class DumpFormatError(Exception):
         super().__init__(f"line {line}: {message}")
 
 
-def replay(lines: Iterable[str]) -> Snapshot:
-    """The registry a Confluent server would show after reading these records."""
-    found = Snapshot()
+def replay(lines: Iterable[str]) -> Contexts:
+    """The registry a Confluent server would show after reading these records, by context."""
+    found: Contexts = {DEFAULT_CONTEXT: Snapshot()}
     for number, line in enumerate(lines, start=1):
         if not line.strip():
             continue
@@ -69,46 +84,70 @@ def _record(number: int, line: str) -> tuple[JsonObject, JsonObject | None]:
     return key, value
 
 
-def _apply(into: Snapshot, key: JsonObject, value: JsonObject | None) -> None:
+def _scope(contexts: Contexts, subject: Any) -> tuple[Snapshot, str | None]:
+    """The snapshot of the context `subject` names and the subject within it: unqualified in
+    the default context, qualified (`:.ctx:name`) in a named one; None for the context's own
+    scope (a null subject, or `:.ctx:`)."""
+    if subject is None:
+        return contexts[DEFAULT_CONTEXT], None
+    parsed = QualifiedSubject.parse(str(subject))
+    into = contexts.setdefault(parsed.context, Snapshot())
+    if not parsed.name:
+        return into, None
+    if parsed.context == DEFAULT_CONTEXT:
+        return into, parsed.name
+    return into, context_prefix(parsed.context) + parsed.name
+
+
+def _apply(found: Contexts, key: JsonObject, value: JsonObject | None) -> None:
     kind = str(key["keytype"]).upper()
     if kind == "SCHEMA":
-        _schema(into, key, value)
+        _schema(found, key, value)
     elif kind == "CONFIG":
-        scope = key.get("subject")
+        into, scope = _scope(found, key.get("subject"))
         if value is None:
             into.configs.pop(scope, None)
         else:
             into.configs[scope] = without_subject(value)
     elif kind == "MODE":
-        scope = key.get("subject")
+        into, scope = _scope(found, key.get("subject"))
         if value is None:
             into.modes.pop(scope, None)
         else:
             into.modes[scope] = str(value["mode"]).upper()
     elif kind == "DELETE_SUBJECT":
         if value is not None:
-            _soft_delete_up_to(into, str(value["subject"]), int(value["version"]))
+            into, subject = _scope(found, str(value["subject"]))
+            _soft_delete_up_to(into, str(subject), int(value["version"]))
     elif kind == "CLEAR_SUBJECT":
         if value is not None:
-            _clear(into, value.get("subject"))
+            _clear(*_scope(found, value.get("subject")))
     elif kind != "NOOP":
-        into.skipped[kind] = into.skipped.get(kind, 0) + 1
+        skipped = found[DEFAULT_CONTEXT].skipped
+        skipped[kind] = skipped.get(kind, 0) + 1
 
 
-def _schema(into: Snapshot, key: JsonObject, value: JsonObject | None) -> None:
-    subject, number = str(key["subject"]), int(key["version"])
+def _schema(found: Contexts, key: JsonObject, value: JsonObject | None) -> None:
+    into, subject = _scope(found, str(key["subject"]))
+    assert subject is not None
+    number = int(key["version"])
     if value is None:  # a tombstone: the version is gone for good
         versions = into.versions.get(subject, {})
         versions.pop(number, None)
         if not versions:
             into.versions.pop(subject, None)
         return
+    schema = Schema.from_json(value)
+    context = QualifiedSubject.parse(subject).context
+    if context != DEFAULT_CONTEXT:  # references name subjects of the referrer's context
+        refs = tuple(Ref(r.name, qualify(context, r.subject), r.version) for r in schema.references)
+        schema = replace(schema, references=refs)
     into.add(
         Version(
             subject=subject,
             version=number,
             id=int(value["id"]),
-            schema=Schema.from_json(value),
+            schema=schema,
             deleted=bool(value.get("deleted", False)),
         )
     )
@@ -122,11 +161,11 @@ def _soft_delete_up_to(into: Snapshot, subject: str, last: int) -> None:
 
 
 def _deleted(version: Version) -> Version:
-    return Version(version.subject, version.version, version.id, version.schema, True)
+    return replace(version, deleted=True)
 
 
-def _clear(into: Snapshot, subject: Any) -> None:
+def _clear(into: Snapshot, subject: str | None) -> None:
     if subject is None:
         into.versions.clear()
     else:
-        into.versions.pop(str(subject), None)
+        into.versions.pop(subject, None)

@@ -2,8 +2,8 @@
 
 A `Snapshot` is read from a live registry's REST API (`source`) or replayed from a `_schemas`
 dump (`dump`); the target is read the same way, so planning and verifying compare two
-snapshots. Every record carries a `context` (Confluent's schema contexts), "." today: the
-default context, the only one this registry serves yet.
+snapshots. A snapshot holds one context (Confluent's schema contexts): subjects of a named
+context are qualified (`:.team-a:orders-value`), its ids are that context's.
 """
 
 from __future__ import annotations
