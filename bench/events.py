@@ -11,7 +11,10 @@ both on this machine's clock: once under wrk's saturating load, and once at a st
 registrations/s (what a registry usually sees).
 
     REGISTRY_BENCH_PG_DSN=postgresql://postgres@127.0.0.1:5432/test \\
-        .venv/bin/python bench/events.py [--seconds 8] [--repeat 3]
+        .venv/bin/python bench/events.py [--seconds 8] [--repeat 3] [--mode external]
+
+`--mode external`: with events on, the server runs with REGISTRY_EVENTS_RELAY=external and a
+`llm-schema relay` process (on core 1) delivers; its CPU is reported apart from the worker's.
 
 Without REGISTRY_BENCH_PG_DSN the store is SQLite. NATS: REGISTRY_BENCH_NATS_URL
 (default nats://127.0.0.1:4222).
@@ -134,10 +137,18 @@ def wait_for(stats: httpx.Client, expected: int, timeout: float = 120.0) -> dict
         time.sleep(0.2)
 
 
+def relay_process(database_url: str, extra: dict[str, str]) -> subprocess.Popen[bytes]:
+    """`llm-schema relay` on core 1 (beside wrk and the collector), for `--mode external`."""
+    env = {**os.environ, "REGISTRY_DATABASE_URL": database_url, "REGISTRY_LOG_LEVEL": "WARNING"}
+    command = [PYTHON, "-m", "llm_schema_registry.cli.main", "relay"]
+    return subprocess.Popen(pinned(command, 1), env={**env, **extra})
+
+
 def run(
-    database_url: str, work: Path, seconds: int, on: bool, nats_url: str
+    database_url: str, work: Path, seconds: int, on: bool, nats_url: str, mode: str = "inline"
 ) -> tuple[WrkResult, dict[str, Any] | None]:
     collector = None
+    relay = None
     extra = {"REGISTRY_EVENTS_ENABLED": "false"}
     if on:
         tag = uuid.uuid4().hex[:8]
@@ -150,8 +161,11 @@ def run(
             "REGISTRY_EVENTS_NATS_URL": nats_url,
             "REGISTRY_EVENTS_NATS_STREAM": stream,
             "REGISTRY_EVENTS_NATS_SUBJECT_PREFIX": prefix,
+            "REGISTRY_EVENTS_RELAY": mode,
         }
     server = registry(database_url, work, extra)
+    if on and mode == "external":  # after the server: it has applied the migrations
+        relay = relay_process(database_url, extra)
     try:
         with httpx.Client(base_url=server.url, timeout=30) as client:
             for n in range(SUBJECTS):
@@ -167,17 +181,21 @@ def run(
                 hook = {"url": f"http://127.0.0.1:{port}/hook"}
                 client.post("/webhooks", json=hook).raise_for_status()
             before = cpu_seconds(server.process.pid, database_url)
+            relay_before = cpu_seconds(relay.pid, database_url)[0] if relay else 0.0
             registered = wrk(server.url, 32, seconds, SCRIPT, core=1)
             done = sum(len(client.get(f"/subjects/w{n}/versions").json()) for n in range(SUBJECTS))
             if collector is not None:
                 loaded = wait_for(stats, done)  # the relay catches up after the load
             after = cpu_seconds(server.process.pid, database_url)
+            relay_after = cpu_seconds(relay.pid, database_url)[0] if relay else 0.0
             registry_ms, postgres_ms = (
                 (a - b) / done * 1000 for a, b in zip(after, before, strict=True)
             )
+            relay_ms = (relay_after - relay_before) / done * 1000
             print(
                 f"      CPU per registration (events delivered included): registry "
                 f"{registry_ms:.2f} ms, PostgreSQL {postgres_ms:.2f} ms"
+                + (f", relay process {relay_ms:.2f} ms" if relay else "")
             )
             if collector is None:
                 return registered, None
@@ -190,6 +208,9 @@ def run(
             return registered, {"loaded": loaded, "steady": steady}
     finally:
         server.stop()
+        if relay is not None:
+            relay.terminate()
+            relay.wait(timeout=30)
         if collector is not None:
             collector.terminate()
             collector.wait(timeout=30)
@@ -211,6 +232,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=int, default=8)
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument(
+        "--mode",
+        choices=("inline", "external"),
+        default="inline",
+        help="events on: the relay in the registry worker, or `llm-schema relay` on core 1",
+    )
     parser.add_argument("--collect", nargs=4, metavar=("PORT", "NATS", "STREAM", "PREFIX"))
     args = parser.parse_args()
     if args.collect:
@@ -219,13 +246,18 @@ def main() -> None:
         return
     admin = os.environ.get("REGISTRY_BENCH_PG_DSN")
     nats_url = os.environ.get("REGISTRY_BENCH_NATS_URL", "nats://127.0.0.1:4222")
-    print(f"store: {'PostgreSQL' if admin else 'SQLite'}; registry on core 0, wrk on core 1")
+    print(
+        f"store: {'PostgreSQL' if admin else 'SQLite'}; registry on core 0, wrk on core 1; "
+        f"relay {args.mode}"
+    )
     rates: dict[bool, list[WrkResult]] = {False: [], True: []}
     with tempfile.TemporaryDirectory() as tmp:
         for round_number in range(1, args.repeat + 1):
             for on in (False, True):
                 with fresh_store(admin, Path(tmp)) as url:
-                    registered, latencies = run(url, Path(tmp), args.seconds, on, nats_url)
+                    registered, latencies = run(
+                        url, Path(tmp), args.seconds, on, nats_url, args.mode
+                    )
                 rates[on].append(registered)
                 label = "events on " if on else "events off"
                 print(f"  round {round_number} {label}  {registered.line()}")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
@@ -69,6 +69,9 @@ class Settings(BaseSettings):
     grpc_reuse_port: bool = False
     # Change events (docs/events.md): written to the outbox with every change unless off.
     events_enabled: bool = True
+    # Where the outbox relay runs (docs/events.md): "inline" in every serving process, or
+    # "external" in its own `llm-schema relay` process (the serving process only writes).
+    events_relay: Literal["inline", "external"] = "inline"
     events_source: str = "llm-schema-registry"  # CloudEvents `source`: this registry's URL
     events_nats_url: str | None = None  # NATS JetStream, e.g. nats://127.0.0.1:4222
     events_nats_stream: str = "SCHEMA_REGISTRY_EVENTS"  # created when absent

@@ -170,7 +170,10 @@ def create_api(settings: Settings, *, clock: Clock | None = None) -> FastAPI:
         events=settings.events_enabled,
     )
     events = events_service(settings)
-    if events is not None:
+    # With an external relay (`llm-schema relay`) this process only writes the outbox and
+    # serves the feed: its readers find new events by polling (EventFeed.poll_seconds).
+    relay_here = events is not None and settings.events_relay == "inline"
+    if events is not None and relay_here:
         sql.on_events.append(events.wake)  # a commit that wrote events: deliver now
     store = CachedStore(sql)
     feed: PostgresChangeFeed | RedisChangeFeed | None = None
@@ -195,7 +198,7 @@ def create_api(settings: Settings, *, clock: Clock | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         await store.start()
-        if events is not None:
+        if events is not None and relay_here:
             await events.start()
         if feed is not None:
             await feed.start()
@@ -277,7 +280,7 @@ def create_api(settings: Settings, *, clock: Clock | None = None) -> FastAPI:
     sweeper = SunsetSweeper(
         api.state.governance,
         settings.sunset_sweep_seconds,
-        reminders if events is not None else None,
+        reminders if relay_here else None,  # else sent by the external relay
     )
     errors.install(api)
     for router in (

@@ -14,6 +14,7 @@ from llm_schema_registry.cli.keys import keys_app
 from llm_schema_registry.cli.mcp import mcp
 from llm_schema_registry.cli.migration.command import import_command
 from llm_schema_registry.cli.prompts import render
+from llm_schema_registry.cli.relay import relay
 from llm_schema_registry.cli.rpc import grpc_app
 from llm_schema_registry.cli.seed import seed_app
 from llm_schema_registry.cli.serve import serve
@@ -27,6 +28,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 app.command("serve")(serve)
+app.command("relay")(relay)
 commands.install(app)
 app.command("render")(render)
 app.command("mcp")(mcp)

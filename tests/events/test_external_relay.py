@@ -1,0 +1,130 @@
+"""REGISTRY_EVENTS_RELAY=external: the server only writes the outbox and serves the feed, a
+separate `llm-schema relay` process delivers. A registration reaches a webhook receiver
+(verified with standardwebhooks) through the relay process, the server's own `GET /events`
+and SSE stream still see it, and a relay killed with SIGKILL delivers what was pending once
+restarted."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+from eventsupport import Receiver, closed_port, running
+from flowsupport import V1, delivered, eventually, schema
+
+from support import ServerProcess
+
+ENV = {
+    "REGISTRY_WEBHOOK_ALLOW_PRIVATE": "true",
+    "REGISTRY_EVENTS_LEASE_SECONDS": "2",  # a killed relay's claims come back quickly
+}
+
+
+class RelayProcess:
+    """`llm-schema relay` in a child process, beside a server on the same database."""
+
+    def __init__(self, database_url: str, workdir: Path) -> None:
+        self.log = workdir / f"relay-{time.monotonic_ns()}.log"
+        self._handle = self.log.open("w")
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "llm_schema_registry.cli.main", "relay"],
+            env={**os.environ, "REGISTRY_DATABASE_URL": database_url, **ENV},
+            cwd=workdir,
+            stdout=self._handle,
+            stderr=subprocess.STDOUT,
+        )
+
+    def stop(self) -> int:
+        """SIGTERM, as an orchestrator stops it; returns the exit status."""
+        self.process.terminate()
+        try:
+            return self.process.wait(timeout=15)
+        finally:
+            self._handle.close()
+
+
+async def first_sse_event(url: str, subject: str) -> dict[str, object]:
+    """The first event of `GET /events/stream` (from the start) on `subject`."""
+    async with (
+        httpx.AsyncClient(base_url=url, timeout=10) as http,
+        http.stream("GET", "/events/stream", params={"subjects": subject, "after": 0}) as reply,
+    ):
+        async for line in reply.aiter_lines():
+            if line.startswith("data:"):
+                event: dict[str, object] = json.loads(line.removeprefix("data:"))
+                return event
+    raise AssertionError("stream ended")
+
+
+async def test_an_external_relay_delivers_and_the_server_still_streams(
+    database_url: str, tmp_path: Path
+) -> None:
+    receiver = Receiver()
+    server = await asyncio.to_thread(
+        ServerProcess, database_url, tmp_path, {**ENV, "REGISTRY_EVENTS_RELAY": "external"}
+    )
+    relay = RelayProcess(database_url, tmp_path)
+    try:
+        async with (
+            running(receiver),
+            httpx.AsyncClient(base_url=server.url, headers={"Content-Type": V1}) as http,
+        ):
+            hook = await http.post(
+                "/webhooks", json={"url": receiver.url, "secret": receiver.secret}
+            )
+            assert hook.status_code == 201
+            reply = await http.post("/subjects/outside/versions", json={"schema": schema("O")})
+            assert reply.status_code == 200
+            await eventually(lambda: len(delivered(receiver.received)) >= 1, timeout=20)
+            streamed = await asyncio.wait_for(first_sse_event(server.url, "outside"), 10)
+            page = (await http.get("/events", params={"after": 0})).json()
+        got = delivered(receiver.received)
+        assert [e["type"] for e in got] == ["schema.registered"]
+        assert all(r.error is None for r in receiver.received)  # standardwebhooks verified
+        assert streamed["id"] == got[0]["id"]
+        assert [e["id"] for e in page["events"]] == [got[0]["id"]]
+    finally:
+        assert relay.stop() == 0  # graceful on SIGTERM
+        await asyncio.to_thread(server.stop)
+
+
+async def test_a_relay_killed_with_sigkill_delivers_the_pending_event_after_restart(
+    database_url: str, tmp_path: Path
+) -> None:
+    receiver = Receiver(port=closed_port())  # down while the first relay runs
+    server = await asyncio.to_thread(
+        ServerProcess, database_url, tmp_path, {**ENV, "REGISTRY_EVENTS_RELAY": "external"}
+    )
+    try:
+        relay = RelayProcess(database_url, tmp_path)
+        async with httpx.AsyncClient(base_url=server.url, headers={"Content-Type": V1}) as http:
+            hook = await http.post(
+                "/webhooks", json={"url": receiver.url, "secret": receiver.secret}
+            )
+            assert hook.status_code == 201
+            reply = await http.post("/subjects/pending/versions", json={"schema": schema("P")})
+            assert reply.status_code == 200
+        await asyncio.sleep(1.0)  # the relay claims it and fails against the closed port
+        relay.process.send_signal(signal.SIGKILL)
+        relay.process.wait()
+        relay.stop()
+        async with running(receiver):
+            again = RelayProcess(database_url, tmp_path)
+            try:
+                await eventually(lambda: len(delivered(receiver.received)) >= 1, timeout=30)
+                await asyncio.sleep(0.5)  # a duplicate, if any, would come now
+            finally:
+                assert again.stop() == 0
+    finally:
+        await asyncio.to_thread(server.stop)
+    got = delivered(receiver.received)
+    assert {e["data"]["subject"] for e in got} == {"pending"}
+    assert len({e["id"] for e in got}) == 1
+    assert all(r.error is None for r in receiver.received)
