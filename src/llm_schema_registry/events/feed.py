@@ -48,10 +48,14 @@ def sequence_of(given: str | int | None, name: str = "after") -> int | None:
     """A resume point as given by a client (`Last-Event-ID`, `?after=`); None when absent."""
     if given is None or (isinstance(given, str) and not given.strip()):
         return None
-    try:
-        value = int(given)
-    except ValueError:
-        raise InvalidEventRequestError(f"{name} must be an event sequence (a number).") from None
+    if isinstance(given, int):
+        value = given
+    elif given.isascii() and given.strip().isdigit() and len(given.strip()) <= 18:
+        value = int(given)  # ASCII digits only: int() would also take "+1", "1_0", "٣"
+    elif given.strip().startswith("-") and given.strip()[1:].isdigit():
+        raise InvalidEventRequestError(f"{name} must not be negative (a sequence is >= 0).")
+    else:
+        raise InvalidEventRequestError(f"{name} must be an event sequence (a number).")
     if value < 0:
         raise InvalidEventRequestError(f"{name} must not be negative (a sequence is >= 0).")
     return value

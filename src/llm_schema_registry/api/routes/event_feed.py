@@ -10,6 +10,7 @@ from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, Field
 
 from llm_schema_registry.api.access import READ, requires
+from llm_schema_registry.api.deps import QueryInt
 from llm_schema_registry.api.models import ERRORS
 from llm_schema_registry.events import sse
 from llm_schema_registry.events.cloudevent import to_cloudevent
@@ -54,7 +55,7 @@ async def events_page(
     types: Types = [],  # noqa: B006 (FastAPI copies query defaults)
     subjects: Subjects = [],  # noqa: B006
     after: Annotated[str | None, Query(description="Events after this sequence")] = None,
-    limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 100,
+    limit: Annotated[QueryInt, Query(ge=1, le=MAX_PAGE)] = 100,
 ) -> dict[str, Any]:
     """Events after a sequence, oldest first, as a page; poll with `after=next_after`."""
     feed = _feed(request)
