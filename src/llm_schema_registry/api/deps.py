@@ -116,7 +116,7 @@ BodyCache = Annotated[SchemaBodyCache, Depends(_body_cache)]
 
 
 # A subject path parameter, decoded once for every route: the front layer routes on the raw
-# path, so an encoded slash arrives as a placeholder until this turns it back into "/".
+# path, so an encoded slash arrives as a stand-in character until this turns it back into "/".
 Subject = Annotated[str, AfterValidator(decode_segment)]
 
 

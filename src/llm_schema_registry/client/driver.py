@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import inspect
+from abc import ABC, abstractmethod
 from collections.abc import Callable, Coroutine, Generator
 from types import MethodType
 from typing import (
@@ -55,12 +56,12 @@ class _Steps(Generic[T]):
         self._resume = functools.partial(self._op.throw, error)
 
 
-class Blocking:
+class Blocking(ABC):
     """Runs operations to their end, answering each call as it comes."""
 
+    @abstractmethod
     def _answer(self, call: Call) -> Any:
         """The decoded reply to `call`, or the SDK error it stands for."""
-        raise NotImplementedError
 
     def _run(self, op: Operation[T]) -> T:
         steps = _Steps(op)
@@ -72,12 +73,12 @@ class Blocking:
         return steps.result
 
 
-class Awaiting:
+class Awaiting(ABC):
     """Runs operations to their end, awaiting the answer to each call."""
 
+    @abstractmethod
     async def _answer(self, call: Call) -> Any:
         """The decoded reply to `call`, or the SDK error it stands for."""
-        raise NotImplementedError
 
     async def _run(self, op: Operation[T]) -> T:
         steps = _Steps(op)

@@ -10,11 +10,12 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from abc import ABC, abstractmethod
 
 _log = logging.getLogger(__name__)
 
 
-class PeriodicFlush:
+class PeriodicFlush(ABC):
     """`flush()` every `flush_seconds` once started, and once more at `close()`."""
 
     _what = "buffer"  # named in the log lines
@@ -23,8 +24,9 @@ class PeriodicFlush:
         self._flush_seconds = flush_seconds
         self._task: asyncio.Task[None] | None = None
 
+    @abstractmethod
     async def flush(self) -> int:
-        raise NotImplementedError
+        """Write what gathered; returns how many items."""
 
     def _may_start(self) -> bool:
         return True
