@@ -14,8 +14,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import hashlib
-import json
 import os
 import shutil
 import subprocess
@@ -27,6 +25,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import asyncpg
+from common import avro_version_rows
 
 from llm_schema_registry.storage.sql import SqlStore
 
@@ -50,27 +49,12 @@ def batches(subjects: int, versions: int) -> Iterator[tuple[list[tuple[object, .
     """(schemas, subject_versions) rows, BATCH at a time."""
     schemas: list[tuple[object, ...]] = []
     rows: list[tuple[object, ...]] = []
-    now = int(time.time() * 1000)
-    for s in range(subjects):
-        for v in range(1, versions + 1):
-            schema_id = s * versions + v
-            fields = [{"name": f"f{i}", "type": "long", "default": 0} for i in range(v)][-8:]
-            fields.append({"name": "v", "type": "int", "default": v})
-            record = {
-                "type": "record",
-                "name": f"Event{s}",
-                "namespace": "ai.bench",
-                "fields": fields,
-            }
-            text = json.dumps(record, separators=(",", ":"))
-            digest = hashlib.sha256(text.encode()).hexdigest()
-            schemas.append(
-                (schema_id, str(uuid.uuid4()), "AVRO", text, digest, digest, "[]", None, None, now)
-            )
-            rows.append((f"bench.subject.{s}", v, schema_id, False, now))
-            if len(schemas) >= BATCH:
-                yield schemas, rows
-                schemas, rows = [], []
+    for schema, row in avro_version_rows(subjects, versions, "bench"):
+        schemas.append(schema)
+        rows.append(row)
+        if len(schemas) >= BATCH:
+            yield schemas, rows
+            schemas, rows = [], []
     if schemas:
         yield schemas, rows
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 import re
 import shutil
@@ -9,6 +11,8 @@ import socket
 import subprocess
 import sys
 import time
+import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -130,3 +134,28 @@ def wrk(
     errors += sum(int(n) for n in re.findall(r"Socket errors: .*?(\d+)", out))
     assert p50 and p99, out
     return WrkResult(rate, _ms(*p50.groups()), _ms(*p99.groups()), errors)
+
+
+def avro_version_rows(
+    subjects: int, versions: int, prefix: str
+) -> Iterator[tuple[tuple[object, ...], tuple[object, ...]]]:
+    """(schemas row, subject_versions row) for `subjects` times `versions` distinct Avro schemas
+    (each version adds a field), as the tables hold them: for bulk loads by COPY."""
+    now = int(time.time() * 1000)
+    for s in range(subjects):
+        for v in range(1, versions + 1):
+            schema_id = s * versions + v
+            fields = [{"name": f"f{i}", "type": "long", "default": 0} for i in range(v)][-8:]
+            fields.append({"name": "v", "type": "int", "default": v})
+            record = {
+                "type": "record",
+                "name": f"Event{s}",
+                "namespace": f"ai.{prefix}",
+                "fields": fields,
+            }
+            text = json.dumps(record, separators=(",", ":"))
+            digest = hashlib.sha256(text.encode()).hexdigest()
+            yield (
+                (schema_id, str(uuid.uuid4()), "AVRO", text, digest, digest, "[]", None, None, now),
+                (f"{prefix}.subject.{s}", v, schema_id, False, now),
+            )

@@ -19,8 +19,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import hashlib
-import json
 import os
 import sys
 import tempfile
@@ -32,7 +30,7 @@ import asyncpg
 import httpx
 
 sys.path.insert(0, str(Path(__file__).parent))
-from common import WrkResult, registry_server, wrk
+from common import WrkResult, avro_version_rows, registry_server, wrk
 
 from llm_schema_registry.storage.sql import SqlStore
 
@@ -45,25 +43,8 @@ end
 
 
 def rows(subjects: int, versions: int) -> tuple[list[tuple[object, ...]], list[tuple[object, ...]]]:
-    schemas, subject_versions, now = [], [], int(time.time() * 1000)
-    for s in range(subjects):
-        for v in range(1, versions + 1):
-            schema_id = s * versions + v
-            fields = [{"name": f"f{i}", "type": "long", "default": 0} for i in range(v)][-8:]
-            fields.append({"name": "v", "type": "int", "default": v})
-            record = {
-                "type": "record",
-                "name": f"Event{s}",
-                "namespace": "ai.llm.scale",
-                "fields": fields,
-            }
-            text = json.dumps(record, separators=(",", ":"))
-            digest = hashlib.sha256(text.encode()).hexdigest()
-            schemas.append(
-                (schema_id, str(uuid.uuid4()), "AVRO", text, digest, digest, "[]", None, None, now)
-            )
-            subject_versions.append((f"scale.subject.{s}", v, schema_id, False, now))
-    return schemas, subject_versions
+    pairs = list(avro_version_rows(subjects, versions, "scale"))
+    return [schema for schema, _ in pairs], [row for _, row in pairs]
 
 
 async def load(url: str, subjects: int, versions: int) -> float:
