@@ -19,7 +19,6 @@ from llm_schema_registry.events.errors import EventsDisabledError
 from llm_schema_registry.events.model import Attempt, DeadLetter
 from llm_schema_registry.events.service import EventsService
 from llm_schema_registry.registry.changes import record_change
-from llm_schema_registry.security.authorization import READ
 from llm_schema_registry.security.principals import ANONYMOUS, Principal
 
 router = APIRouter()
@@ -48,18 +47,6 @@ def events_of(request: Request) -> EventsService:
 def caller(request: Request) -> Principal:
     found = request.scope.get("state", {}).get("principal")
     return found if isinstance(found, Principal) else ANONYMOUS
-
-
-def read_scope(principal: Principal) -> tuple[str, ...]:
-    """The subject globs `principal` may read; empty when it may read every subject."""
-    if any(principal.sees_every_subject(p) for p in READ):
-        return ()
-    return tuple(
-        glob
-        for grant in principal.grants
-        if any(grant.permits(p) for p in READ)
-        for glob in grant.subjects
-    )
 
 
 def attempt_json(attempt: Attempt) -> dict[str, Any]:
@@ -92,7 +79,7 @@ async def create_webhook(request: Request, body: WebhookRequest) -> dict[str, An
         types=body.events,
         subjects=body.subjects,
         secret=body.secret,
-        scope=read_scope(principal),
+        scope=principal.read_scope(),
         created_by=principal.actor,
     )
     record_change(None, hook.public())
