@@ -36,6 +36,11 @@ class RelayOptions:
     # At most one step per this long: under a burst of commits each step (a few short
     # transactions) then carries many events instead of one, at a cost of this much latency.
     min_step_seconds: float = 0.05
+    # Under sustained load (a step found at least `busy_events`), steps are spaced wider still:
+    # each step's transactions and each sink's claim and write-back then carry tens of events,
+    # which is most of the relay's CPU per event. A quiet registry keeps the short spacing.
+    busy_events: int = 8
+    busy_step_seconds: float = 0.25
     concurrency: int = 8  # subjects delivered at once, per sink
     down_backoff: tuple[float, float] = (1.0, 60.0)  # retry delay bounds for a sink that is down
     housekeeping_seconds: float = 30.0  # lag and dead-letter gauges, retention purge
@@ -111,36 +116,43 @@ class Relay:
         """Step until cancelled; storage errors are logged and the loop goes on."""
         housekeeping_due = 0.0
         loop = asyncio.get_running_loop()
-        last_step = -self._options.min_step_seconds
+        options = self._options
+        last_step, spacing = -options.min_step_seconds, options.min_step_seconds
         try:
             while True:
-                pause = last_step + self._options.min_step_seconds - loop.time()
+                pause = last_step + spacing - loop.time()
                 if pause > 0:
                     await asyncio.sleep(pause)
                 last_step = loop.time()
                 ticket = self._wake.ticket()
                 try:
-                    busy = await self.step()
+                    found = await self.step()
+                    busy = found > 0
+                    spacing = (
+                        options.busy_step_seconds
+                        if found >= options.busy_events
+                        else options.min_step_seconds
+                    )
                     if loop.time() >= housekeeping_due:
                         await self.housekeeping()
-                        housekeeping_due = loop.time() + self._options.housekeeping_seconds
+                        housekeeping_due = loop.time() + options.housekeeping_seconds
                 except Exception:
                     log.exception("event relay step failed; retrying")
                     busy = False
                 if not busy:
-                    await wait(ticket, self._options.idle_seconds)
+                    await wait(ticket, options.idle_seconds)
         finally:
             await self.aclose()
 
-    async def step(self) -> bool:
+    async def step(self) -> int:
         """Sequence what committed, then start a drain for every sink not draining already.
-        True when events were sequenced (more may be waiting)."""
+        Returns how many events were sequenced (when any, more may be waiting)."""
         sinks = list(await self._sinks())
         fresh = await self.sequence_once(sinks)
         for sink in sinks:
             if sink.key not in self._draining:
                 self._start_drain(sink)
-        return bool(fresh)
+        return len(fresh)
 
     async def sequence_once(self, sinks: Sequence[Sink]) -> list[Event]:
         """Number committed events and fan each out to the sinks that accept it."""

@@ -10,6 +10,7 @@ original name goes in `Host` and in TLS SNI (so certificates are still checked a
 from __future__ import annotations
 
 import asyncio
+import functools
 import ipaddress
 import socket
 from collections.abc import Awaitable, Callable
@@ -72,6 +73,7 @@ class UrlGuard:
         self._resolve = resolver
 
     @staticmethod
+    @functools.lru_cache(maxsize=1024)  # every delivery checks its webhook's URL again
     def parse(url: str) -> httpx.URL:
         """The URL if its form is acceptable (http or https, a host, no credentials)."""
         try:
@@ -86,9 +88,9 @@ class UrlGuard:
 
     async def target(self, url: str) -> Target:
         """Check `url` and pin it to a checked address; raises `UnsafeUrlError`."""
-        parsed = self.parse(url)
         if self.allow_private:
-            return Target(str(parsed))
+            return _unchecked(url)
+        parsed = self.parse(url)
         port = parsed.port or (443 if parsed.scheme == "https" else 80)
         try:
             literal: IPAddress | None = ipaddress.ip_address(parsed.host)
@@ -110,9 +112,16 @@ class UrlGuard:
                 "to allow private, loopback and link-local receivers."
             )
         if literal is not None:
-            return Target(str(parsed))
+            return _unchecked(url)
         return Target(
             str(parsed.copy_with(host=str(addresses[0]))),
             host_header=parsed.netloc.decode("ascii"),
             sni_hostname=parsed.raw_host.decode("ascii") if parsed.scheme == "https" else None,
         )
+
+
+@functools.lru_cache(maxsize=1024)
+def _unchecked(url: str) -> Target:
+    """The target of a URL that needs no lookup (an address, or any host when private ones
+    are allowed): the same for every delivery."""
+    return Target(str(UrlGuard.parse(url)))

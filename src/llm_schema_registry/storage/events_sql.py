@@ -20,16 +20,20 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import (
+    ColumnElement,
     and_,
+    any_,
     delete,
     exists,
     func,
     insert,
+    literal,
     select,
     text,
     union_all,
     update,
 )
+from sqlalchemy.dialects.postgresql import ARRAY
 
 from llm_schema_registry.events.model import Attempt, Event, EventId, SinkKey
 from llm_schema_registry.events.store import Claim, Route
@@ -76,12 +80,21 @@ def ready_walk(rows: Sequence[Any], limit: int) -> list[str]:
     return chosen
 
 
-def number_in_id_order(ids: list[int], first: int) -> Any:
+def among(dialect: str, column: Any, values: Collection[Any]) -> ColumnElement[bool]:
+    """`column IN values`. On PostgreSQL `column = ANY(array)`: one statement text whatever
+    the count, where an IN list makes a text per length, each prepared anew once the
+    driver's statement cache (100) overflows — a planning round trip per relay step."""
+    if dialect == "postgresql":
+        return column == any_(literal(list(values), ARRAY(column.type)))  # type: ignore[no-any-return]
+    return column.in_(list(values))  # type: ignore[no-any-return]
+
+
+def number_in_id_order(dialect: str, ids: list[int], first: int) -> Any:
     """One UPDATE giving rows `ids` the sequences first, first + 1, … in id order (rather
     than one statement per row)."""
     ranked = (
         select(events.c.id, func.row_number().over(order_by=events.c.id).label("rank"))
-        .where(events.c.id.in_(ids))
+        .where(among(dialect, events.c.id, ids))
         .subquery()
     )
     return (
@@ -113,7 +126,7 @@ class SqlEventStore(SqlEventFeed):
             numbered = [
                 event_from_row(row).sequenced(first + index) for index, row in enumerate(rows)
             ]
-            await conn.execute(number_in_id_order([row.id for row in rows], first))
+            await conn.execute(number_in_id_order(self.dialect, [row.id for row in rows], first))
             now = await self._now_ms(conn)
             deliveries = [
                 {
@@ -160,7 +173,7 @@ class SqlEventStore(SqlEventFeed):
                 return []
             await conn.execute(
                 update(event_deliveries)
-                .where(_d.sink == sink, _d.event_id.in_(chosen))
+                .where(_d.sink == sink, among(self.dialect, _d.event_id, chosen))
                 .values(
                     state="claimed",
                     owner=owner,
@@ -171,7 +184,7 @@ class SqlEventStore(SqlEventFeed):
             found = await conn.execute(
                 select(events, _d.attempts)
                 .join(event_deliveries, _d.event_id == events.c.event_id)
-                .where(_d.sink == sink, _d.event_id.in_(chosen))
+                .where(_d.sink == sink, among(self.dialect, _d.event_id, chosen))
                 .order_by(_d.sequence)
             )
             return [Claim(event_from_row(row), row.attempts) for row in found]
@@ -186,11 +199,11 @@ class SqlEventStore(SqlEventFeed):
                 .values(available_ms=self._now() + milliseconds(lease))
             )
 
-    @staticmethod
-    def _held(sink: SinkKey, event_ids: Collection[EventId], owner: str) -> list[Any]:
+    def _held(self, sink: SinkKey, event_ids: Collection[EventId], owner: str) -> list[Any]:
+        dialect = self.dialect
         return [
             _d.sink == sink,
-            _d.event_id.in_(list(event_ids)),
+            among(dialect, _d.event_id, event_ids),
             _d.owner == owner,
             _d.state == "claimed",
         ]
@@ -206,7 +219,11 @@ class SqlEventStore(SqlEventFeed):
             await self._record_attempts(conn, sink, attempts)
             await conn.execute(
                 update(event_deliveries)
-                .where(_d.sink == sink, _d.event_id.in_(list(event_ids)), _d.state.in_(OPEN))
+                .where(
+                    _d.sink == sink,
+                    among(self.dialect, _d.event_id, event_ids),
+                    _d.state.in_(OPEN),
+                )
                 .values(state="delivered", owner=None, error=None, updated_ms=self._now())
             )
 
@@ -235,8 +252,7 @@ class SqlEventStore(SqlEventFeed):
             async with self._write() as conn:
                 await self._record_attempts(conn, sink, attempts)
 
-    @staticmethod
-    async def _record_attempts(conn: Any, sink: SinkKey, attempts: Sequence[Attempt]) -> None:
+    async def _record_attempts(self, conn: Any, sink: SinkKey, attempts: Sequence[Attempt]) -> None:
         """The attempts' rows, and each delivery's count raised by its number of attempts:
         one UPDATE per distinct count (usually one: every event delivered at the first try),
         not one per event."""
@@ -262,7 +278,7 @@ class SqlEventStore(SqlEventFeed):
         for count, ids in by_count.items():
             await conn.execute(
                 update(event_deliveries)
-                .where(_d.sink == sink, _d.event_id.in_(ids))
+                .where(_d.sink == sink, among(self.dialect, _d.event_id, ids))
                 .values(attempts=_d.attempts + count)
             )
 
@@ -313,7 +329,9 @@ class SqlEventStore(SqlEventFeed):
                 ids = list((await conn.execute(query)).scalars())
                 if ids:
                     for table in (event_attempts, event_deliveries, events):
-                        await conn.execute(delete(table).where(table.c.event_id.in_(ids)))
+                        await conn.execute(
+                            delete(table).where(among(self.dialect, table.c.event_id, ids))
+                        )
             purged += len(ids)
             if len(ids) < PURGE_BATCH:
                 return purged
