@@ -82,6 +82,10 @@ class Settings(BaseSettings):
     # others (or to it, restarted) after this.
     events_lease_seconds: float = Field(default=60.0, gt=0)
     events_retention_days: float = Field(default=7.0, gt=0)  # delivered events kept
+    # How often the relay looks for new events when nothing woke it: commits on this node wake
+    # it, and an external relay hears other processes' commits on the change feed (PostgreSQL
+    # NOTIFY or Redis), so this is the fallback (SQLite's external relay, a lost notice).
+    events_poll_seconds: float = Field(default=1.0, gt=0, le=3600)
     webhook_allow_private: bool = False  # loopback, private and link-local receivers (SSRF)
     webhook_retries: int = Field(default=3, ge=0, le=20)
     webhook_retry_min_seconds: float = Field(default=0.5, ge=0)

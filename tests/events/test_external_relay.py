@@ -2,7 +2,8 @@
 separate `llm-schema relay` process delivers. A registration reaches a webhook receiver
 (verified with standardwebhooks) through the relay process, the server's own `GET /events`
 and SSE stream still see it, and a relay killed with SIGKILL delivers what was pending once
-restarted."""
+restarted. On PostgreSQL the relay hears commits on the change feed (NOTIFY) and does not wait
+for its poll."""
 
 from __future__ import annotations
 
@@ -13,13 +14,15 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
+import pytest
 from eventsupport import Receiver, closed_port, running
 from flowsupport import V1, delivered, eventually, schema
 
-from support import ServerProcess
+from support import ServerProcess, fresh_pg_database
 
 ENV = {
     "REGISTRY_WEBHOOK_ALLOW_PRIVATE": "true",
@@ -30,12 +33,14 @@ ENV = {
 class RelayProcess:
     """`llm-schema relay` in a child process, beside a server on the same database."""
 
-    def __init__(self, database_url: str, workdir: Path) -> None:
+    def __init__(
+        self, database_url: str, workdir: Path, extra: dict[str, str] | None = None
+    ) -> None:
         self.log = workdir / f"relay-{time.monotonic_ns()}.log"
         self._handle = self.log.open("w")
         self.process = subprocess.Popen(
             [sys.executable, "-m", "llm_schema_registry.cli.main", "relay"],
-            env={**os.environ, "REGISTRY_DATABASE_URL": database_url, **ENV},
+            env={**os.environ, "REGISTRY_DATABASE_URL": database_url, **ENV, **(extra or {})},
             cwd=workdir,
             stdout=self._handle,
             stderr=subprocess.STDOUT,
@@ -128,3 +133,54 @@ async def test_a_relay_killed_with_sigkill_delivers_the_pending_event_after_rest
     assert {e["data"]["subject"] for e in got} == {"pending"}
     assert len({e["id"] for e in got}) == 1
     assert all(r.error is None for r in receiver.received)
+
+
+@pytest.fixture
+def postgres_url() -> Iterator[str]:
+    with fresh_pg_database() as url:
+        yield url
+
+
+async def test_on_postgresql_a_commit_wakes_the_external_relay_before_its_poll(
+    postgres_url: str, tmp_path: Path
+) -> None:
+    """The relay polls only every 120 s here: a registration delivered within 20 s was heard
+    on the change feed (the NOTIFY the server's write transaction sends anyway)."""
+    receiver = Receiver()
+    server = await asyncio.to_thread(
+        ServerProcess, postgres_url, tmp_path, {**ENV, "REGISTRY_EVENTS_RELAY": "external"}
+    )
+    relay = RelayProcess(postgres_url, tmp_path, {"REGISTRY_EVENTS_POLL_SECONDS": "120"})
+    try:
+        async with (
+            running(receiver),
+            httpx.AsyncClient(base_url=server.url, headers={"Content-Type": V1}) as http,
+        ):
+            hook = await http.post(
+                "/webhooks", json={"url": receiver.url, "secret": receiver.secret}
+            )
+            assert hook.status_code == 201
+
+            async def sequenced() -> int:
+                return len((await http.get("/events", params={"after": 0})).json()["events"])
+
+            # The relay is up once it has numbered a change (its first step, or a wake-up).
+            deadline = time.monotonic() + 60
+            while await sequenced() == 0:
+                assert time.monotonic() < deadline, "the relay never sequenced an event"
+                await http.put("/config/warmup", json={"compatibility": "NONE"})
+                await asyncio.sleep(0.5)
+            await asyncio.sleep(1.0)  # idle now, in its 120 s wait
+            started = time.monotonic()
+            reply = await http.post("/subjects/woken/versions", json={"schema": schema("W")})
+            assert reply.status_code == 200
+            await eventually(
+                lambda: any(e["type"] == "schema.registered" for e in delivered(receiver.received)),
+                timeout=20,
+            )
+            assert time.monotonic() - started < 20
+        registered = [e for e in delivered(receiver.received) if e["type"] == "schema.registered"]
+        assert [e["data"]["subject"] for e in registered] == ["woken"]
+    finally:
+        assert relay.stop() == 0
+        await asyncio.to_thread(server.stop)

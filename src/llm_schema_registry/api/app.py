@@ -64,7 +64,7 @@ from llm_schema_registry.security.setup import install_security
 from llm_schema_registry.settings import Settings
 from llm_schema_registry.storage.cached import CachedStore
 from llm_schema_registry.storage.events_sql import SqlEventStore
-from llm_schema_registry.storage.feed import PostgresChangeFeed, RedisChangeFeed
+from llm_schema_registry.storage.feed import RedisChangeFeed, change_feed
 from llm_schema_registry.storage.samples_sql import SqlSampleStore
 from llm_schema_registry.storage.security_sql import SqlSecurityStore
 from llm_schema_registry.storage.sql import SqlStore
@@ -156,6 +156,7 @@ def events_service(settings: Settings) -> EventsService | None:
         relay=RelayOptions(
             lease=dt.timedelta(seconds=settings.events_lease_seconds),
             retention=dt.timedelta(days=settings.events_retention_days),
+            idle_seconds=settings.events_poll_seconds,
         ),
     )
     return EventsService(SqlEventStore(settings.database_url.get_secret_value()), config)
@@ -176,12 +177,10 @@ def create_api(settings: Settings, *, clock: Clock | None = None) -> FastAPI:
     if events is not None and relay_here:
         sql.on_events.append(events.wake)  # a commit that wrote events: deliver now
     store = CachedStore(sql)
-    feed: PostgresChangeFeed | RedisChangeFeed | None = None
-    if settings.redis_url is not None:
-        feed = RedisChangeFeed(settings.redis_url.get_secret_value(), store.invalidate)
-        store.publish = feed.publish
-    elif sql.dialect == "postgresql":
-        feed = PostgresChangeFeed(sql.listen_dsn, store.invalidate)
+    redis_url = settings.redis_url.get_secret_value() if settings.redis_url else None
+    feed = change_feed(redis_url, sql, store.invalidate)
+    if isinstance(feed, RedisChangeFeed):
+        store.publish = feed.publish  # Redis hears only what nodes publish after commit
     body_cache = SchemaBodyCache(settings.schema_body_cache_bytes)
     store.on_ids_removed.append(body_cache.clear)  # permanent deletes, on any node
     mcp = _mcp_endpoint()  # MCP over streamable HTTP at /mcp (mcp_server/)

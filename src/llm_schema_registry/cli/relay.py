@@ -3,7 +3,10 @@
 With `REGISTRY_EVENTS_RELAY=external` the serving processes only write outbox rows and serve
 the feed; this command delivers them (webhooks, NATS JetStream, RabbitMQ, from the same
 settings), sends the sunset reminders and purges delivered events, until SIGTERM or SIGINT.
-Several relay processes on PostgreSQL share the work through the outbox leases.
+Several relay processes on PostgreSQL share the work through the outbox leases. The relay
+listens to the nodes' change feed (PostgreSQL NOTIFY, which every write transaction already
+sends, or Redis): a commit wakes it at once, at no cost to the serving processes; without a
+feed (SQLite) it polls every second.
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ async def run_relay(settings: Settings, stop: asyncio.Event) -> None:
     from llm_schema_registry.api.app import events_service
     from llm_schema_registry.governance.reminders import SunsetReminders, parse_lead_days
     from llm_schema_registry.registry.versions import SystemClock
+    from llm_schema_registry.storage.feed import change_feed
     from llm_schema_registry.storage.sql import SqlStore
 
     events = events_service(settings)
@@ -33,6 +37,8 @@ async def run_relay(settings: Settings, stop: asyncio.Event) -> None:
         raise RuntimeError("events are turned off (REGISTRY_EVENTS_ENABLED=false)")
     store = SqlStore(settings.database_url.get_secret_value(), events=True)
     store.on_events.append(events.wake)  # a reminder written: deliver it now
+    redis_url = settings.redis_url.get_secret_value() if settings.redis_url else None
+    feed = change_feed(redis_url, store, lambda _scope: events.wake())
     reminders = SunsetReminders(
         store, SystemClock(), parse_lead_days(settings.sunset_reminder_days)
     )
@@ -47,6 +53,8 @@ async def run_relay(settings: Settings, stop: asyncio.Event) -> None:
 
     await store.start()
     await events.start()
+    if feed is not None:
+        await feed.start()
     reminding = asyncio.create_task(remind_forever(), name="sunset-reminders")
     try:
         await stop.wait()
@@ -54,6 +62,8 @@ async def run_relay(settings: Settings, stop: asyncio.Event) -> None:
         reminding.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await reminding
+        if feed is not None:
+            await feed.close()
         await events.close()
         await store.close()
 

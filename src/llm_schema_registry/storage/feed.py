@@ -13,7 +13,7 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Protocol
 
 import asyncpg
 
@@ -130,3 +130,24 @@ class RedisChangeFeed:
                 _log.warning("redis change feed disconnected: %s", type(exc).__name__)
             self.connected.clear()
             await asyncio.sleep(self._retry)
+
+
+class FeedSource(Protocol):
+    """Where a node's change feed listens (`storage.sql.SqlStore`)."""
+
+    dialect: str
+
+    @property
+    def listen_dsn(self) -> str: ...
+
+
+def change_feed(
+    redis_url: str | None, store: FeedSource, on_change: Callable[[str], None]
+) -> PostgresChangeFeed | RedisChangeFeed | None:
+    """The feed the nodes share: Redis pub/sub when configured, else PostgreSQL's LISTEN/NOTIFY;
+    none on SQLite (one node, nothing to hear)."""
+    if redis_url is not None:
+        return RedisChangeFeed(redis_url, on_change)
+    if store.dialect == "postgresql":
+        return PostgresChangeFeed(store.listen_dsn, on_change)
+    return None
