@@ -73,6 +73,13 @@ def test_helm_chart_values_exist_and_objects_are_complete() -> None:
     deployment = templates["deployment.yaml"]
     assert "path: /health/live" in deployment and "path: /health/ready" in deployment
     assert "resources:" in deployment and "runAsNonRoot: true" in deployment
+    # The relay (events.relay: external) runs `llm-schema relay`; the Service and the PDB
+    # select the serving pods only, never the relay's.
+    relay = templates["relay.yaml"]
+    assert 'command: ["llm-schema", "relay"]' in relay and "component: relay" in relay
+    for name in ("service.yaml", "pdb.yaml", "deployment.yaml"):
+        assert 'include "registry.serverLabels"' in templates[name], name
+    assert "REGISTRY_EVENTS_RELAY" in deployment
 
 
 def test_dockerfile_is_multi_stage_and_non_root() -> None:
