@@ -19,6 +19,7 @@ from typing import Any
 
 import orjson
 
+from llm_schema_registry.security.audit_writer import GroupedAppends
 from llm_schema_registry.security.model import AuditEntry, AuditQuery
 from llm_schema_registry.security.store import GENESIS_HASH, SecurityStore
 
@@ -40,6 +41,7 @@ class AuditLog:
 
     def __init__(self, store: SecurityStore) -> None:
         self._store = store
+        self._appends = GroupedAppends(store)  # concurrent entries share one write
 
     async def record(
         self,
@@ -74,7 +76,7 @@ class AuditLog:
             }
             return AuditEntry(**fields, hash=entry_hash(fields))
 
-        return await self._store.append(build)
+        return await self._appends.append(build)
 
     async def entries(self, query: AuditQuery) -> list[AuditEntry]:
         return await self._store.entries(query)

@@ -6,7 +6,7 @@ or the CLI) builds the implementation and hands it in.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Sequence
 from typing import Protocol
 
 from llm_schema_registry.security.model import ApiKey, AuditEntry, AuditQuery
@@ -42,6 +42,10 @@ class SecurityStore(Protocol):
     async def append(self, build: EntryBuilder) -> AuditEntry:
         """Stores the entry `build(id, prev_hash)` makes, ids counting up from 1 and
         `prev_hash` the last entry's hash (`GENESIS_HASH` for the first)."""
+        ...
+
+    async def append_many(self, builds: Sequence[EntryBuilder]) -> list[AuditEntry]:
+        """`append` for each of `builds` in order, in one transaction: all stored or none."""
         ...
 
     async def entries(self, query: AuditQuery) -> list[AuditEntry]:

@@ -10,16 +10,18 @@ before reading the last link.
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from typing import Any
 
 from sqlalchemy import select, text, update
-from sqlalchemy.ext.asyncio import AsyncConnection, create_async_engine
+from sqlalchemy.ext.asyncio import create_async_engine
 
 from llm_schema_registry.security.model import ApiKey, AuditEntry, AuditQuery
 from llm_schema_registry.security.store import GENESIS_HASH, EntryBuilder
 from llm_schema_registry.storage.engine import async_url, configure_sqlite
 from llm_schema_registry.storage.tables import api_keys, audit_log
+
+INSERT_ENTRY = audit_log.insert()
 
 _AUDIT_LOCK = 0x5C4E_A0D1  # advisory lock key for audit appends
 
@@ -120,6 +122,10 @@ class SqlSecurityStore:
 
     async def append(self, build: EntryBuilder) -> AuditEntry:
         """Appends the entry `build(id, prev_hash)` makes, under the cross-process lock."""
+        return (await self.append_many([build]))[0]
+
+    async def append_many(self, builds: Sequence[EntryBuilder]) -> list[AuditEntry]:
+        """Appends the entries `builds` make, in order, in one transaction under the lock."""
         async with self._engine.connect() as conn:
             conn = await conn.execution_options(sqlite_write=True)
             async with conn.begin():
@@ -132,9 +138,14 @@ class SqlSecurityStore:
                         .limit(1)
                     )
                 ).first()
-                entry = build(last.id + 1, last.hash) if last else build(1, GENESIS_HASH)
-                await _insert_entry(conn, entry)
-        return entry
+                entry_id, prev_hash = (last.id, last.hash) if last else (0, GENESIS_HASH)
+                entries = []
+                for build in builds:
+                    entry_id += 1
+                    entries.append(build(entry_id, prev_hash))
+                    prev_hash = entries[-1].hash
+                await conn.execute(INSERT_ENTRY, [entry_row(entry) for entry in entries])
+        return entries
 
     async def entries(self, query: AuditQuery) -> list[AuditEntry]:
         statement = select(audit_log).order_by(audit_log.c.id)
@@ -179,21 +190,19 @@ class SqlSecurityStore:
             after = rows[-1].id
 
 
-async def _insert_entry(conn: AsyncConnection, entry: AuditEntry) -> None:
-    await conn.execute(
-        audit_log.insert().values(
-            id=entry.id,
-            time=entry.time,
-            actor=entry.actor,
-            action=entry.action,
-            resource=entry.resource,
-            subject=entry.subject,
-            result=entry.result,
-            request_id=entry.request_id,
-            client=entry.client,
-            before_json=json.dumps(entry.before) if entry.before is not None else None,
-            after_json=json.dumps(entry.after) if entry.after is not None else None,
-            prev_hash=entry.prev_hash,
-            hash=entry.hash,
-        )
-    )
+def entry_row(entry: AuditEntry) -> dict[str, object]:
+    return {
+        "id": entry.id,
+        "time": entry.time,
+        "actor": entry.actor,
+        "action": entry.action,
+        "resource": entry.resource,
+        "subject": entry.subject,
+        "result": entry.result,
+        "request_id": entry.request_id,
+        "client": entry.client,
+        "before_json": json.dumps(entry.before) if entry.before is not None else None,
+        "after_json": json.dumps(entry.after) if entry.after is not None else None,
+        "prev_hash": entry.prev_hash,
+        "hash": entry.hash,
+    }
