@@ -15,6 +15,10 @@ registrations/s (what a registry usually sees).
 
 `--mode external`: with events on, the server runs with REGISTRY_EVENTS_RELAY=external and a
 `llm-schema relay` process (on core 1) delivers; its CPU is reported apart from the worker's.
+`--pg-core N` pins the local PostgreSQL server's processes to core N for the run (restored
+after; it needs the right to change their affinity, e.g. root): PostgreSQL then stands apart
+from the registry worker on core 0, as a database server of its own would, instead of its
+backends landing on the worker's core at random.
 `--delivery-nice N` runs the relay and the collector (webhook receiver, NATS consumer) at nice
 N: they stand for other machines, so on this 2-core host they take what CPU wrk and PostgreSQL
 leave and catch up after the load, instead of starving the load generator.
@@ -27,6 +31,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import os
 import statistics
 import subprocess
@@ -34,6 +39,7 @@ import sys
 import tempfile
 import time
 import uuid
+from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -152,6 +158,26 @@ def wait_for(stats: httpx.Client, expected: int, timeout: float = 120.0) -> dict
         if min(len(v) for v in found.values()) >= expected or time.monotonic() > deadline:
             return found
         time.sleep(0.2)
+
+
+@contextlib.contextmanager
+def postgres_pinned(core: int | None) -> Iterator[None]:
+    """Every `postgres` process (the postmaster, so the backends it forks, too) on `core`."""
+    if core is None:
+        yield
+        return
+    pids = subprocess.run(["pgrep", "-x", "postgres"], capture_output=True, text=True).stdout
+    everywhere = f"0-{(os.cpu_count() or 1) - 1}"
+
+    def pin(cores: str) -> None:
+        for pid in pids.split():
+            subprocess.run(["taskset", "-a", "-p", "-c", cores, pid], capture_output=True)
+
+    pin(str(core))
+    try:
+        yield
+    finally:
+        pin(everywhere)
 
 
 def niced(command: list[str], nice: int) -> list[str]:
@@ -274,6 +300,9 @@ def main() -> None:
         default=0,
         help="nice level of the relay (external mode) and of the collector",
     )
+    parser.add_argument(
+        "--pg-core", type=int, default=None, help="pin the PostgreSQL server to this core"
+    )
     parser.add_argument("--collect", nargs=4, metavar=("PORT", "NATS", "STREAM", "PREFIX"))
     args = parser.parse_args()
     if args.collect:
@@ -284,11 +313,12 @@ def main() -> None:
     nats_url = os.environ.get("REGISTRY_BENCH_NATS_URL", "nats://127.0.0.1:4222")
     print(
         f"store: {'PostgreSQL' if admin else 'SQLite'}; registry on core 0, wrk on core 1; "
-        f"relay {args.mode}; relay and collector at nice {args.delivery_nice}"
+        f"relay {args.mode}; relay and collector at nice {args.delivery_nice}; "
+        f"PostgreSQL on {'core ' + str(args.pg_core) if args.pg_core is not None else 'any core'}"
     )
     rates: dict[bool, list[WrkResult]] = {False: [], True: []}
     worker_ms: dict[bool, list[float]] = {False: [], True: []}
-    with tempfile.TemporaryDirectory() as tmp:
+    with tempfile.TemporaryDirectory() as tmp, postgres_pinned(args.pg_core):
         for round_number in range(1, args.repeat + 1):
             for on in (False, True):
                 with fresh_store(admin, Path(tmp)) as url:

@@ -215,8 +215,16 @@ class SqlEventStore(SqlEventFeed):
         *,
         attempts: Sequence[Attempt] = (),
     ) -> None:
+        done: dict[str, Any] = {"state": "delivered", "owner": None, "error": None}
+        # Usually each event went at its first try: its count is raised by the same UPDATE
+        # that marks it delivered, rather than by a second statement over the same rows.
+        first_tries = Counter(a.event_id for a in attempts) == Counter(event_ids)
         async with self._write() as conn:
-            await self._record_attempts(conn, sink, attempts)
+            if first_tries:
+                await self._add_attempt_rows(conn, sink, attempts)
+                done["attempts"] = _d.attempts + 1
+            else:
+                await self._record_attempts(conn, sink, attempts)
             await conn.execute(
                 update(event_deliveries)
                 .where(
@@ -224,7 +232,7 @@ class SqlEventStore(SqlEventFeed):
                     among(self.dialect, _d.event_id, event_ids),
                     _d.state.in_(OPEN),
                 )
-                .values(state="delivered", owner=None, error=None, updated_ms=self._now())
+                .values(**done, updated_ms=self._now())
             )
 
     async def release(
@@ -258,6 +266,21 @@ class SqlEventStore(SqlEventFeed):
         not one per event."""
         if not attempts:
             return
+        await self._add_attempt_rows(conn, sink, attempts)
+        by_count: dict[int, list[str]] = {}
+        for event_id, count in Counter(a.event_id for a in attempts).items():
+            by_count.setdefault(count, []).append(event_id)
+        for count, ids in by_count.items():
+            await conn.execute(
+                update(event_deliveries)
+                .where(_d.sink == sink, among(self.dialect, _d.event_id, ids))
+                .values(attempts=_d.attempts + count)
+            )
+
+    @staticmethod
+    async def _add_attempt_rows(conn: Any, sink: SinkKey, attempts: Sequence[Attempt]) -> None:
+        if not attempts:
+            return
         await conn.execute(
             ADD_ATTEMPT,
             [
@@ -272,15 +295,6 @@ class SqlEventStore(SqlEventFeed):
                 for a in attempts
             ],
         )
-        by_count: dict[int, list[str]] = {}
-        for event_id, count in Counter(a.event_id for a in attempts).items():
-            by_count.setdefault(count, []).append(event_id)
-        for count, ids in by_count.items():
-            await conn.execute(
-                update(event_deliveries)
-                .where(_d.sink == sink, among(self.dialect, _d.event_id, ids))
-                .values(attempts=_d.attempts + count)
-            )
 
     async def dead_letter(self, sink: SinkKey, event_id: EventId, *, error: str) -> None:
         async with self._write() as conn:
