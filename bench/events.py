@@ -15,6 +15,9 @@ registrations/s (what a registry usually sees).
 
 `--mode external`: with events on, the server runs with REGISTRY_EVENTS_RELAY=external and a
 `llm-schema relay` process (on core 1) delivers; its CPU is reported apart from the worker's.
+`--mode deferred`: the same, but the relay starts once the load has ended and then delivers
+the whole backlog: what the registering path itself pays for events, with no delivery
+competing for this 2-core host (as a relay on machines of its own would not).
 `--pg-core N` pins the local PostgreSQL server's processes to core N for the run (restored
 after; it needs the right to change their affinity, e.g. root): PostgreSQL then stands apart
 from the registry worker on core 0, as a database server of its own would, instead of its
@@ -217,7 +220,7 @@ def run(
             "REGISTRY_EVENTS_NATS_URL": nats_url,
             "REGISTRY_EVENTS_NATS_STREAM": stream,
             "REGISTRY_EVENTS_NATS_SUBJECT_PREFIX": prefix,
-            "REGISTRY_EVENTS_RELAY": mode,
+            "REGISTRY_EVENTS_RELAY": "inline" if mode == "inline" else "external",
         }
     server = registry(database_url, work, extra)
     if on and mode == "external":  # after the server: it has applied the migrations
@@ -240,6 +243,8 @@ def run(
             relay_before = cpu_seconds(relay.pid, database_url)[0] if relay else 0.0
             registered = wrk(server.url, 32, seconds, SCRIPT, core=1)
             done = sum(len(client.get(f"/subjects/w{n}/versions").json()) for n in range(SUBJECTS))
+            if on and mode == "deferred":  # the outbox filled under load; now deliver it all
+                relay = relay_process(database_url, extra, nice)
             if collector is not None:
                 loaded = wait_for(stats, done)  # the relay catches up after the load
             after = settled_cpu(server.process.pid, database_url)
@@ -290,9 +295,10 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument(
         "--mode",
-        choices=("inline", "external"),
+        choices=("inline", "external", "deferred"),
         default="inline",
-        help="events on: the relay in the registry worker, or `llm-schema relay` on core 1",
+        help="events on: the relay in the registry worker, `llm-schema relay` on core 1, "
+        "or that relay started after the load",
     )
     parser.add_argument(
         "--delivery-nice",
