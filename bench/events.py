@@ -52,7 +52,7 @@ import orjson
 
 sys.path.insert(0, str(Path(__file__).parent))
 from common import PYTHON, Server, WrkResult, free_port, pinned, wrk
-from registrations import SCRIPT, SUBJECTS, cpu_seconds, fresh_store, median
+from registrations import SCRIPT, SUBJECTS, cpu_seconds, fresh_store, median, settled_cpu
 
 STEADY = 200  # registrations at 20/s for the unloaded latency
 
@@ -137,20 +137,6 @@ def registry(database_url: str, work: Path, extra: dict[str, str]) -> Server:
         **extra,
     }
     return Server(command, env, work, core=0)
-
-
-def settled_cpu(pid: int, database_url: str, timeout: float = 60.0) -> tuple[float, float]:
-    """`cpu_seconds` once the registry has gone idle. A mutation's audit entry is written after
-    its response, so work is still queued when wrk stops; both rounds count all of it."""
-    deadline = time.monotonic() + timeout
-    last = cpu_seconds(pid, database_url)
-    while time.monotonic() < deadline:
-        time.sleep(0.5)
-        now = cpu_seconds(pid, database_url)
-        if now[0] - last[0] < 0.01:
-            return now
-        last = now
-    return last
 
 
 def wait_for(stats: httpx.Client, expected: int, timeout: float = 120.0) -> dict[str, Any]:
