@@ -55,6 +55,17 @@ class RelayProcess:
             self._handle.close()
 
 
+async def external_server(database_url: str, tmp_path: Path) -> ServerProcess:
+    """A server that only writes the outbox (REGISTRY_EVENTS_RELAY=external)."""
+    env = {**ENV, "REGISTRY_EVENTS_RELAY": "external"}
+    return await asyncio.to_thread(ServerProcess, database_url, tmp_path, env)
+
+
+async def add_webhook(http: httpx.AsyncClient, receiver: Receiver) -> None:
+    hook = await http.post("/webhooks", json={"url": receiver.url, "secret": receiver.secret})
+    assert hook.status_code == 201
+
+
 async def first_sse_event(url: str, subject: str) -> dict[str, object]:
     """The first event of `GET /events/stream` (from the start) on `subject`."""
     async with (
@@ -72,19 +83,14 @@ async def test_an_external_relay_delivers_and_the_server_still_streams(
     database_url: str, tmp_path: Path
 ) -> None:
     receiver = Receiver()
-    server = await asyncio.to_thread(
-        ServerProcess, database_url, tmp_path, {**ENV, "REGISTRY_EVENTS_RELAY": "external"}
-    )
+    server = await external_server(database_url, tmp_path)
     relay = RelayProcess(database_url, tmp_path)
     try:
         async with (
             running(receiver),
             httpx.AsyncClient(base_url=server.url, headers={"Content-Type": V1}) as http,
         ):
-            hook = await http.post(
-                "/webhooks", json={"url": receiver.url, "secret": receiver.secret}
-            )
-            assert hook.status_code == 201
+            await add_webhook(http, receiver)
             reply = await http.post("/subjects/outside/versions", json={"schema": schema("O")})
             assert reply.status_code == 200
             await eventually(lambda: len(delivered(receiver.received)) >= 1, timeout=20)
@@ -104,16 +110,11 @@ async def test_a_relay_killed_with_sigkill_delivers_the_pending_event_after_rest
     database_url: str, tmp_path: Path
 ) -> None:
     receiver = Receiver(port=closed_port())  # down while the first relay runs
-    server = await asyncio.to_thread(
-        ServerProcess, database_url, tmp_path, {**ENV, "REGISTRY_EVENTS_RELAY": "external"}
-    )
+    server = await external_server(database_url, tmp_path)
     try:
         relay = RelayProcess(database_url, tmp_path)
         async with httpx.AsyncClient(base_url=server.url, headers={"Content-Type": V1}) as http:
-            hook = await http.post(
-                "/webhooks", json={"url": receiver.url, "secret": receiver.secret}
-            )
-            assert hook.status_code == 201
+            await add_webhook(http, receiver)
             reply = await http.post("/subjects/pending/versions", json={"schema": schema("P")})
             assert reply.status_code == 200
         await asyncio.sleep(1.0)  # the relay claims it and fails against the closed port
@@ -147,19 +148,14 @@ async def test_on_postgresql_a_commit_wakes_the_external_relay_before_its_poll(
     """The relay polls only every 120 s here: a registration delivered within 20 s was heard
     on the change feed (the NOTIFY the server's write transaction sends anyway)."""
     receiver = Receiver()
-    server = await asyncio.to_thread(
-        ServerProcess, postgres_url, tmp_path, {**ENV, "REGISTRY_EVENTS_RELAY": "external"}
-    )
+    server = await external_server(postgres_url, tmp_path)
     relay = RelayProcess(postgres_url, tmp_path, {"REGISTRY_EVENTS_POLL_SECONDS": "120"})
     try:
         async with (
             running(receiver),
             httpx.AsyncClient(base_url=server.url, headers={"Content-Type": V1}) as http,
         ):
-            hook = await http.post(
-                "/webhooks", json={"url": receiver.url, "secret": receiver.secret}
-            )
-            assert hook.status_code == 201
+            await add_webhook(http, receiver)
 
             async def sequenced() -> int:
                 return len((await http.get("/events", params={"after": 0})).json()["events"])
@@ -194,9 +190,7 @@ async def test_two_relay_processes_deliver_each_event_once_in_subject_order(
     once each, every subject's versions in order."""
     subjects, versions = 10, 10
     receiver = Receiver()
-    server = await asyncio.to_thread(
-        ServerProcess, postgres_url, tmp_path, {**ENV, "REGISTRY_EVENTS_RELAY": "external"}
-    )
+    server = await external_server(postgres_url, tmp_path)
     relays = [RelayProcess(postgres_url, tmp_path) for _ in "ab"]
     try:
         async with (
@@ -205,10 +199,7 @@ async def test_two_relay_processes_deliver_each_event_once_in_subject_order(
                 base_url=server.url, headers={"Content-Type": V1}, timeout=60
             ) as http,
         ):
-            hook = await http.post(
-                "/webhooks", json={"url": receiver.url, "secret": receiver.secret}
-            )
-            assert hook.status_code == 201
+            await add_webhook(http, receiver)
 
             async def register(n: int) -> None:
                 subject, version = f"shared-{n % subjects}", n // subjects
