@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from collections.abc import Hashable, Sequence
+from functools import lru_cache
 from typing import Any
 
 from llm_schema_registry.compatibility import CompatibilityLevel, Finding, check
@@ -104,7 +105,13 @@ def describe_refusals(refused: dict[str, list[Violation]]) -> list[str]:
 
 def _confluent_wording(finding: Finding) -> str:
     """Formats speak of reader and writer; Confluent's messages of the new and old schema."""
-    reader, writer = ("new", "old") if finding.direction == "new reads old" else ("old", "new")
-    return finding.incompatibility.message.replace("reader schema", f"{reader} schema").replace(
+    return _worded(finding.incompatibility.message, finding.direction)
+
+
+@lru_cache(maxsize=4096)
+def _worded(message: str, direction: str) -> str:
+    # A transitive check words the same few messages thousands of times.
+    reader, writer = ("new", "old") if direction == "new reads old" else ("old", "new")
+    return message.replace("reader schema", f"{reader} schema").replace(
         "writer schema", f"{writer} schema"
     )
