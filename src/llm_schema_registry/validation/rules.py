@@ -100,11 +100,11 @@ def _run(rule: CompiledRule, data: dict[str, Any]) -> str | None:
         if applies.type() == cel.Type.ERROR or applies.value() is not True:
             return None
     outcome = rule.expression.eval(data=data)
+    if outcome.value() is True:
+        return None  # a boolean true (an error's value is its message): most records
     if outcome.type() == cel.Type.ERROR:
         return f"rule '{rule.name}' could not be evaluated: {outcome.value()}"
-    if outcome.value() is not True:
-        return f"rule '{rule.name}' failed: {rule.text}"
-    return None
+    return f"rule '{rule.name}' failed: {rule.text}"
 
 
 def _fields(record: Any, prefix: str) -> Iterator[tuple[str, Any]]:
