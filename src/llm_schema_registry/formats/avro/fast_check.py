@@ -141,9 +141,11 @@ class FastCheck:
 
     def _walked(self, schema: Any) -> Check:
         """Whether data.py goes beyond the type test of `schema` for a value."""
-        schema, kind = self._resolve(schema)
-        if kind in ("union", "record", "map"):
-            return lambda v: kind == "union" or isinstance(v, dict)
+        _, kind = self._resolve(schema)
+        if kind == "union":
+            return lambda _v: True
+        if kind in ("record", "map"):
+            return lambda v: isinstance(v, dict)
         if kind == "array":
             return lambda v: isinstance(v, list)
         if kind == "fixed":
