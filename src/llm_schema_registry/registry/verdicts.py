@@ -79,12 +79,7 @@ def describe(
     for finding in findings:
         by_version.setdefault(finding.against, []).append(finding)
     for index in sorted(by_version):
-        for finding in by_version[index]:
-            issue = finding.incompatibility
-            messages.append(
-                f"{{errorType:'{issue.kind}', description:'{_confluent_wording(finding)}', "
-                f"additionalInfo:'{issue.path}'}}"
-            )
+        messages += [_line(f.incompatibility, f.direction) for f in by_version[index]]
         messages.append(f"{{oldSchemaVersion: {live[index].version}}}")
         messages.append(f"{{oldSchema: '{live[index].schema.text}'}}")
     if messages:
@@ -103,15 +98,19 @@ def describe_refusals(refused: dict[str, list[Violation]]) -> list[str]:
     ]
 
 
-def _confluent_wording(finding: Finding) -> str:
-    """Formats speak of reader and writer; Confluent's messages of the new and old schema."""
-    return _worded(finding.incompatibility.message, finding.direction)
-
-
 @lru_cache(maxsize=4096)
-def _worded(message: str, direction: str) -> str:
-    # A transitive check words the same few messages thousands of times.
+def _line(issue: Incompatibility, direction: str) -> str:
+    # A transitive check repeats the same few findings thousands of times (one property
+    # added since each of 100 versions): each line is built once.
+    return (
+        f"{{errorType:'{issue.kind}', description:'{_confluent_wording(issue, direction)}', "
+        f"additionalInfo:'{issue.path}'}}"
+    )
+
+
+def _confluent_wording(issue: Incompatibility, direction: str) -> str:
+    """Formats speak of reader and writer; Confluent's messages of the new and old schema."""
     reader, writer = ("new", "old") if direction == "new reads old" else ("old", "new")
-    return message.replace("reader schema", f"{reader} schema").replace(
+    return issue.message.replace("reader schema", f"{reader} schema").replace(
         "writer schema", f"{writer} schema"
     )
