@@ -84,19 +84,23 @@ async def run(versions: int, rounds: int) -> None:
                     # new one each round (nothing about it can have been remembered).
                     for label, grows in (("same", 0), ("new", 1)):
                         samples: list[float] = []
+                        cpu: list[float] = []  # this process's CPU: not the machine's load
                         for r in range(rounds):
                             candidate = {"schema": make(versions + grows * r), "schemaType": kind}
-                            started = time.perf_counter()
+                            started, cpu_started = time.perf_counter(), time.process_time()
                             reply = await client.post(
                                 f"/compatibility/subjects/{subject}/versions", json=candidate
                             )
                             samples.append((time.perf_counter() - started) * 1000)
+                            cpu.append((time.process_time() - cpu_started) * 1000)
                             reply.raise_for_status()
                         print(
                             f"  {kind:9} {label:4} candidate  "
                             f"p50 {statistics.median(samples):7.1f} ms  "
                             f"p95 {percentile(samples, 0.95):7.1f} ms  "
                             f"p99 {percentile(samples, 0.99):7.1f} ms  "
+                            f"(CPU p50 {statistics.median(cpu):.1f} "
+                            f"p95 {percentile(cpu, 0.95):.1f})  "
                             f"compatible={reply.json()['is_compatible']}"
                         )
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from collections.abc import Hashable, Sequence
+from functools import lru_cache
 from typing import Any
 
 from llm_schema_registry.compatibility import CompatibilityLevel, Finding, check
@@ -78,12 +79,7 @@ def describe(
     for finding in findings:
         by_version.setdefault(finding.against, []).append(finding)
     for index in sorted(by_version):
-        for finding in by_version[index]:
-            issue = finding.incompatibility
-            messages.append(
-                f"{{errorType:'{issue.kind}', description:'{_confluent_wording(finding)}', "
-                f"additionalInfo:'{issue.path}'}}"
-            )
+        messages += [_line(f.incompatibility, f.direction) for f in by_version[index]]
         messages.append(f"{{oldSchemaVersion: {live[index].version}}}")
         messages.append(f"{{oldSchema: '{live[index].schema.text}'}}")
     if messages:
@@ -102,9 +98,19 @@ def describe_refusals(refused: dict[str, list[Violation]]) -> list[str]:
     ]
 
 
-def _confluent_wording(finding: Finding) -> str:
+@lru_cache(maxsize=4096)
+def _line(issue: Incompatibility, direction: str) -> str:
+    # A transitive check repeats the same few findings thousands of times (one property
+    # added since each of 100 versions): each line is built once.
+    return (
+        f"{{errorType:'{issue.kind}', description:'{_confluent_wording(issue, direction)}', "
+        f"additionalInfo:'{issue.path}'}}"
+    )
+
+
+def _confluent_wording(issue: Incompatibility, direction: str) -> str:
     """Formats speak of reader and writer; Confluent's messages of the new and old schema."""
-    reader, writer = ("new", "old") if finding.direction == "new reads old" else ("old", "new")
-    return finding.incompatibility.message.replace("reader schema", f"{reader} schema").replace(
+    reader, writer = ("new", "old") if direction == "new reads old" else ("old", "new")
+    return issue.message.replace("reader schema", f"{reader} schema").replace(
         "writer schema", f"{writer} schema"
     )

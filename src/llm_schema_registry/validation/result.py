@@ -37,6 +37,9 @@ class ValidationResult:
         return not self.errors
 
     def as_json(self) -> dict[str, Any]:
+        if not self.errors and not self.warnings:
+            # most records of a batch; no comprehensions to build two empty lists
+            return {"valid": True, "errors": [], "warnings": []}
         return {
             "valid": self.valid,
             "errors": [{"path": e.path, "message": e.message} for e in self.errors],

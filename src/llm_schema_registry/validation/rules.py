@@ -13,6 +13,8 @@ from typing import Any
 
 from cel_expr_python import cel
 
+from llm_schema_registry.validation.cel_reads import fields_read, only
+
 LEVELS = ("STRICT", "WARN", "MONITOR")
 _RECORD_ENV = cel.NewEnv(variables={"message": cel.Type.DYN})
 _FIELD_ENV = cel.NewEnv(
@@ -32,6 +34,7 @@ class CompiledRule:
     guard: Any | None
     expression: Any
     text: str
+    reads: frozenset[str] | None = None  # the record's fields a record rule reads (None: all)
 
 
 def _split(rule_type: str, expr: str) -> tuple[str | None, str]:
@@ -71,6 +74,7 @@ def compile_rules(rule_set: dict[str, Any] | None) -> list[CompiledRule]:
                 guard,
                 expression,
                 str(rule.get("expr")),
+                None if rule_type == "CEL_FIELD" else fields_read(expression.serialize()),
             )
         )
     return compiled
@@ -85,7 +89,7 @@ def failures(rules: list[CompiledRule], record: Any) -> Iterator[tuple[CompiledR
                 if why is not None:
                     yield rule, f"field '{name}': {why}"
         else:
-            why = _run(rule, {"message": record})
+            why = _run(rule, {"message": only(record, rule.reads)})
             if why is not None:
                 yield rule, why
 
@@ -96,11 +100,11 @@ def _run(rule: CompiledRule, data: dict[str, Any]) -> str | None:
         if applies.type() == cel.Type.ERROR or applies.value() is not True:
             return None
     outcome = rule.expression.eval(data=data)
+    if outcome.value() is True:
+        return None  # a boolean true (an error's value is its message): most records
     if outcome.type() == cel.Type.ERROR:
         return f"rule '{rule.name}' could not be evaluated: {outcome.value()}"
-    if outcome.value() is not True:
-        return f"rule '{rule.name}' failed: {rule.text}"
-    return None
+    return f"rule '{rule.name}' failed: {rule.text}"
 
 
 def _fields(record: Any, prefix: str) -> Iterator[tuple[str, Any]]:

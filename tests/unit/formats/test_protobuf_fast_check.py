@@ -65,6 +65,9 @@ OTHERS: list[dict[str, Any]] = [
     {"s": None},
     {"nope": 1},
     {"snakeCaseName": "a", "snake_case_name": "b"},
+    {"snake_case_name": "b", "snakeCaseName": "a"},
+    {"right": 1, "left": "l"},
+    {"i32": 1, "inner": {"s": "x", "xs": [2**31]}},
 ]
 
 

@@ -2,7 +2,8 @@
 
 fastavro's own validator stops at the first error and ignores unknown fields, so records are
 walked here (over fastavro's parsed form, where named types are already resolved). A union
-value may be given plainly or wrapped as `{"<branch>": value}`.
+value may be given plainly or wrapped as `{"<branch>": value}`. Valid records are mostly
+accepted by `fast_check` alone.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
+from llm_schema_registry.formats.avro.fast_check import FastCheck
 from llm_schema_registry.formats.base import DataError, json_path
 
 _INT_RANGE = {"int": (-(2**31), 2**31 - 1), "long": (-(2**63), 2**63 - 1)}
@@ -21,8 +23,16 @@ class AvroData:
     def __init__(self, parsed: dict[str, Any]) -> None:
         self._schema = parsed
         self._named: dict[str, Any] = parsed.get("__named_schemas", {})
+        self._fast = FastCheck(parsed, self._named)
 
     def errors(self, datum: Any, message: str | None = None) -> list[DataError]:
+        if self._fast.accepts(datum):
+            return []  # most records: valid, and proven so without a walk
+        return self.problems(datum)
+
+    def problems(self, datum: Any) -> list[DataError]:
+        """Every problem with `datum`, found by walking it (what `errors` answers whenever
+        the fast check is not sure)."""
         found: list[DataError] = []
         _check(self._schema, datum, [], self._named, found)
         return found

@@ -8,7 +8,7 @@ accepts everything the original schema accepted.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 
 from llm_schema_registry.formats.jsonschema.keywords import json_path
 
@@ -134,9 +134,16 @@ class Difference:
     @property
     def message(self) -> str:
         """A sentence naming the change and whether readers of the update are affected."""
-        subject = _template(self.kind).format(path=self.path)
-        verdict = "compatible" if self.compatible else "incompatible"
-        return f"{self.kind}: {subject[0].upper()}{subject[1:]} ({verdict})."
+        return _message(self.kind, self.path, self.compatible)
+
+
+@lru_cache(maxsize=4096)
+def _message(kind: str, path: str, compatible: bool) -> str:
+    # A transitive check repeats the same few sentences thousands of times (one property
+    # added since each of 100 versions).
+    subject = _template(kind).format(path=path)
+    verdict = "compatible" if compatible else "incompatible"
+    return f"{kind}: {subject[0].upper()}{subject[1:]} ({verdict})."
 
 
 @dataclass
@@ -148,13 +155,20 @@ class Context:
     # (original node id, update node id) pairs being compared up the stack: a recursive
     # schema reaches the same pair again, and comparing it twice adds nothing.
     active: set[tuple[int, int]] = field(default_factory=set)
+    # False: compatible changes are not kept. Whether a comparison is compatible, and so
+    # every choice made on the way, depends only on the incompatible ones, so what is kept
+    # is exactly the incompatible part of the full list, in the same order.
+    keep_compatible: bool = True
 
     def sub(self) -> Context:
-        return Context(list(self.path), [], set(self.active))
+        return Context(list(self.path), [], set(self.active), self.keep_compatible)
 
     def add(self, kind: str, *attribute: str) -> None:
+        compatible = kind in COMPATIBLE_CHANGES
+        if compatible and not self.keep_compatible:
+            return
         pointer = "#/" + "/".join([*self.path, *attribute])
-        self.changes.append(Difference(kind, pointer, kind in COMPATIBLE_CHANGES))
+        self.changes.append(_difference(kind, pointer, compatible))
 
     def extend(self, other: Context) -> None:
         self.changes.extend(other.changes)
@@ -162,3 +176,7 @@ class Context:
     @property
     def compatible(self) -> bool:
         return all(change.compatible for change in self.changes)
+
+
+# Immutable, so shared: the same change recurs across the versions a check compares with.
+_difference = lru_cache(maxsize=4096)(Difference)

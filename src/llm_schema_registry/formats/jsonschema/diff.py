@@ -23,8 +23,9 @@ class Comparison:
         self.original = original
         self.update = update
 
-    def run(self, original: Node, update: Node) -> list[Difference]:
-        ctx = Context()
+    def run(self, original: Node, update: Node, *, compatible: bool = True) -> list[Difference]:
+        """The changes; `compatible=False`: the incompatible ones only (cheaper)."""
+        ctx = Context(keep_compatible=compatible)
         self.compare(ctx, original, update)
         return ctx.changes
 
@@ -37,6 +38,8 @@ class Comparison:
                 ctx.add("SCHEMA_ADDED")
             return
         original, update = self.original.deref(original), self.update.deref(update)
+        if original.plain_key is not None and original.plain_key == update.plain_key:
+            return  # the same schema, nothing in it resolved elsewhere: nothing changed
         if self._across_combination(ctx, original, update):
             return
         if not _same_kind(original, update):

@@ -75,16 +75,23 @@ def _required(ctx: Context, original: Node, update: Node) -> None:
 
 def _properties(compare_nodes: Compare, ctx: Context, original: Node, update: Node) -> None:
     ctx.path.append("properties")
-    for name in {**original.properties, **update.properties}:
+    # The original's names in order, then those only the update has: one dict merge's order.
+    befores, afters = original.properties, update.properties
+    for name, before in befores.items():
+        after, key = afters.get(name), before.plain_key
+        if key is not None and after is not None and key == after.plain_key:
+            continue  # most properties of two versions: the same schema, no change
         ctx.path.append(name)
-        before, after = original.properties.get(name), update.properties.get(name)
-        if after is None and before is not None:
+        if after is None:
             _removed(compare_nodes, ctx, before, update, name)
-        elif before is None and after is not None:
-            _added(compare_nodes, ctx, original, after, name in update.required)
         else:
             compare_nodes(ctx, before, after)
         ctx.path.pop()
+    for name, after in afters.items():
+        if name not in befores:
+            ctx.path.append(name)
+            _added(compare_nodes, ctx, original, after, name in update.required)
+            ctx.path.pop()
     ctx.path.pop()
 
 

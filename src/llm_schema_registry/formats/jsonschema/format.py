@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
+from functools import lru_cache
 from typing import Any
 
 from llm_schema_registry.formats.base import (
@@ -23,6 +24,10 @@ from llm_schema_registry.formats.jsonschema.model import JsonSchema
 from llm_schema_registry.formats.jsonschema.nodes import Loader, Node
 from llm_schema_registry.formats.jsonschema.normalize import compact, normalized_document
 from llm_schema_registry.formats.jsonschema.parsing import parse
+
+# Immutable, so shared: a transitive check finds the same few (one property added since
+# each of 100 versions) thousands of times.
+_incompatibility = lru_cache(maxsize=4096)(Incompatibility)
 
 
 def _root(schema: JsonSchema) -> tuple[Loader, Node]:
@@ -75,9 +80,8 @@ class JsonSchemaFormat:
     def can_read(self, reader: JsonSchema, writer: JsonSchema) -> list[Incompatibility]:
         """Why `reader` may reject data written with `writer` (empty: it cannot)."""
         return [
-            Incompatibility(change.kind, change.path, change.message)
-            for change in self._compare(original=writer, update=reader)
-            if not change.compatible
+            _incompatibility(change.kind, change.path, change.message)
+            for change in self._compare(original=writer, update=reader, compatible=False)
         ]
 
     def fields(self, schema: JsonSchema) -> Iterator[FieldInfo]:
@@ -99,8 +103,12 @@ class JsonSchemaFormat:
         return None  # describes data, not a prompt
 
     @staticmethod
-    def _compare(original: JsonSchema, update: JsonSchema) -> list[Difference]:
-        """Confluent's one-way comparison: compatible = `update` accepts all `original` data."""
+    def _compare(
+        original: JsonSchema, update: JsonSchema, *, compatible: bool = True
+    ) -> list[Difference]:
+        """Confluent's one-way comparison: compatible = `update` accepts all `original` data.
+        `compatible=False`: only the incompatible changes."""
         original_loader, original_root = _root(original)
         update_loader, update_root = _root(update)
-        return Comparison(original_loader, update_loader).run(original_root, update_root)
+        comparison = Comparison(original_loader, update_loader)
+        return comparison.run(original_root, update_root, compatible=compatible)

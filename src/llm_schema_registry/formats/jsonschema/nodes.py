@@ -91,6 +91,9 @@ class Node:
     ref_target: Node | None = None
     ref_text: str = ""
     ref_base: str = ""
+    # Set when comparing this node with one of the same key can find no change at any depth
+    # (see `_plain_key`): the draft it was read under, and its signature.
+    plain_key: str | None = None
 
     @property
     def has_default(self) -> bool:
@@ -147,6 +150,7 @@ class Loader:
             return built
         self._keep.append(schema)
         node = self._build(schema, base, draft)
+        node.plain_key = _plain_key(node, draft)
         self._built[key] = node
         return node
 
@@ -333,3 +337,41 @@ class Loader:
         node.min_contains = _int(schema.get("minContains"))
         node.max_contains = _int(schema.get("maxContains"))
         return node
+
+
+# Kinds whose comparison with an equal node records nothing. Not `not` (which always says
+# whether it narrowed), nor combinations (their members are matched afresh and may pair
+# differently), nor references (their targets depend on where they are resolved).
+_LEAVES = frozenset(
+    {Kind.EMPTY, Kind.FALSE, Kind.STRING, Kind.NUMBER, Kind.BOOLEAN, Kind.NULL}
+    | {Kind.ENUM, Kind.CONST}
+)
+
+
+def _children(node: Node) -> list[Node | None]:
+    return [
+        *node.properties.values(),
+        *(schema for _, schema in node.pattern_properties),
+        *node.schema_dependencies.values(),
+        *node.item_list,
+        node.additional,
+        node.unevaluated,
+        node.all_items,
+    ]
+
+
+def _plain_key(node: Node, draft: Draft) -> str | None:
+    """A key equal for two nodes only when comparing them finds no change at any depth, or
+    None. A node's fields follow from its source JSON (its signature) and the draft it was
+    read under, so equal keys mean equal fields; an object or array whose subschemas all
+    have keys compares its parts with equal parts and so finds nothing either."""
+    if node.kind in _LEAVES:
+        bounds = (node.minimum, node.maximum, node.exclusive_minimum, node.exclusive_maximum)
+        if any(bound is not None and bound.is_nan() for bound in (*bounds, node.multiple_of)):
+            return None  # NaN equals nothing, itself included
+    elif node.kind in (Kind.OBJECT, Kind.ARRAY):
+        if any(child is not None and child.plain_key is None for child in _children(node)):
+            return None
+    else:
+        return None
+    return f"{draft.value}|{node.kind.value}|{node.signature}"

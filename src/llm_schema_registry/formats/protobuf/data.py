@@ -32,6 +32,9 @@ class ProtobufData:
 
     def errors(self, datum: Any, message: str | None = None) -> list[DataError]:
         name = message or self._first
+        fast = self._fast.get(name) if name is not None else None
+        if fast is not None and isinstance(datum, dict) and fast.accepts(datum):
+            return []  # a message type already found (the pool does not change): no lookup
         if name is None:
             return [DataError("$", "the schema defines no message")]
         try:

@@ -18,6 +18,7 @@ from typing import Any
 from google.protobuf.descriptor import Descriptor, FieldDescriptor
 
 Check = Callable[[Any], bool]
+_Fields = dict[str, tuple[int, Check]]  # by name and JSON name: (slot, check)
 
 _INT_RANGES = {
     FieldDescriptor.TYPE_INT32: (-(2**31), 2**31 - 1),
@@ -80,7 +81,7 @@ class FastCheck:
     """Plain records of one message type, accepted without building a message."""
 
     def __init__(self, descriptor: Descriptor) -> None:
-        self._checks: dict[Descriptor, dict[str, tuple[int, Check]] | None] = {}
+        self._checks: dict[Descriptor, tuple[_Fields, dict[str, Check]]] = {}
         self._root = self._message(descriptor)
 
     def accepts(self, record: Any) -> bool:
@@ -93,8 +94,9 @@ class FastCheck:
     def _message(self, descriptor: Descriptor) -> Check:
         if descriptor.full_name.startswith("google.protobuf."):
             return lambda _v: False  # well-known types have JSON forms of their own
-        fields: dict[str, tuple[int, Check]] = {}
-        self._checks[descriptor] = fields
+        fields: _Fields = {}
+        plain: dict[str, Check] = {}  # filled below: nested references see it filled
+        self._checks[descriptor] = (fields, plain)
         # Two keys naming one field, or two members of one oneof, are errors: each field
         # gets a slot, each oneof member its oneof's slot.
         slots: dict[str, int] = {}
@@ -105,7 +107,13 @@ class FastCheck:
             check = self._field(field)
             fields[field.name] = (slot, check)
             fields[field.json_name] = (slot, check)
-        return lambda v: self._record(fields, v)
+        # A field's own name, outside any oneof, is the only key of its slot here: records
+        # keyed by those alone cannot name one field twice (most records).
+        for field in descriptor.fields:
+            own = fields[field.name]
+            if field.containing_oneof is None and own[0] == slots[field.name]:
+                plain[field.name] = own[1]
+        return lambda v: self._record(fields, plain, v)
 
     def _field(self, field: FieldDescriptor) -> Check:
         if field.message_type is not None and field.message_type.GetOptions().map_entry:
@@ -114,7 +122,7 @@ class FastCheck:
             nested = field.message_type
             known = self._checks.get(nested)
             single = (
-                (lambda v: self._record(known, v)) if known is not None else self._message(nested)
+                (lambda v: self._record(*known, v)) if known is not None else self._message(nested)
             )
         else:
             scalar = _scalar(field)
@@ -126,9 +134,17 @@ class FastCheck:
         return single
 
     @staticmethod
-    def _record(fields: dict[str, tuple[int, Check]] | None, value: Any) -> bool:
-        if fields is None or type(value) is not dict:
+    def _record(fields: _Fields, plain: dict[str, Check], value: Any) -> bool:
+        if type(value) is not dict:
             return False
+        for key, item in value.items():
+            check = plain.get(key)
+            if check is None:
+                break  # a JSON name, or a oneof member: count the slots below
+            if not check(item):
+                return False
+        else:
+            return True
         seen: set[int] = set()
         for key, item in value.items():
             found = fields.get(key)
