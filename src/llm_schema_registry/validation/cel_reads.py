@@ -6,8 +6,9 @@ that is two thirds of a rule's cost. When the expression only ever selects field
 fields evaluates to the same result and the same error, so rules hand CEL just those.
 
 `Expression.serialize()` gives the checked tree (a `cel.expr.CheckedExpr` inside a
-`google.protobuf.Any`). It is read here field by field, from the wire format, as
-cel-spec's `syntax.proto` and `checked.proto` number them; anything not known here (an
+`google.protobuf.Any`; the cel-spec message classes are not installed). protobuf reads it
+field by field as unknown fields, numbered as cel-spec's `syntax.proto` and `checked.proto`
+number them; anything not known here (an
 expression kind added later, a field reached otherwise) answers None: the whole record.
 """
 
@@ -15,6 +16,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from typing import Any
+
+from google.protobuf import empty_pb2
+from google.protobuf.message import DecodeError
+from google.protobuf.unknown_fields import UnknownFieldSet
 
 _VARIABLE = "message"
 _INT_LOW, _UINT_HIGH = -(2**63), 2**64 - 1  # what CEL converts: int64, and uint64
@@ -48,37 +53,19 @@ def fields_read(serialized: bytes) -> frozenset[str] | None:
     return frozenset(found)
 
 
-def _varint(data: bytes, at: int) -> tuple[int, int]:
-    value = shift = 0
-    while True:
-        byte = data[at]
-        at += 1
-        value |= (byte & 0x7F) << shift
-        if byte < 0x80:
-            return value, at
-        shift += 7
-
-
 def _fields(data: bytes) -> Iterator[tuple[int, int, bytes]]:
-    """(number, wire type, payload) of each field; varints give an empty payload."""
-    at = 0
-    while at < len(data):
-        key, at = _varint(data, at)
-        number, wire = key >> 3, key & 7
-        if wire == _VARINT:
-            _, at = _varint(data, at)
-            yield number, wire, b""
-        elif wire == _LEN:
-            size, at = _varint(data, at)
-            if at + size > len(data):
-                raise _Unknown
-            yield number, wire, data[at : at + size]
-            at += size
-        elif wire in (1, 5):  # fixed64, fixed32 (a double or float constant)
-            at += 8 if wire == 1 else 4
-            yield number, wire, b""
-        else:
+    """(number, wire type, payload) of each field, read by protobuf itself (as unknown fields
+    of an empty message); varints and fixed-width numbers give an empty payload."""
+    holder = empty_pb2.Empty()
+    try:
+        holder.ParseFromString(data)
+    except DecodeError:
+        raise _Unknown from None
+    for field in UnknownFieldSet(holder):
+        payload = field.data if field.wire_type == _LEN else b""
+        if field.wire_type not in (_LEN, _VARINT, 1, 5):  # groups: not in these messages
             raise _Unknown
+        yield field.field_number, field.wire_type, payload
 
 
 def _one(data: bytes, number: int) -> bytes:

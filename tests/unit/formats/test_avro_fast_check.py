@@ -177,3 +177,18 @@ def test_deep_records_beyond_the_recursion_limit_are_left_to_the_walk(data: Avro
     for _ in range(5000):
         inner = {"x": 0, "next": inner}
     assert not _fast(data).accepts({"i": 0, "color": "RED", "inner": inner})
+
+
+def test_a_one_field_record_defined_inline_in_a_union_is_checked_not_crashed_on() -> None:
+    """{"x": 1} against ["null", Inner] is Inner's record itself, not a branch wrapper (the
+    walk once looked the inline branch up by its dict: TypeError, a 500)."""
+    inner = {"type": "record", "name": "Inner", "fields": [{"name": "x", "type": "int"}]}
+    outer = {
+        "type": "record",
+        "name": "Outer",
+        "fields": [{"name": "inner", "type": ["null", inner]}],
+    }
+    avro = format_for(SchemaType.AVRO)
+    data = avro.validator(avro.parse(json.dumps(outer)))
+    assert data.errors({"inner": {"x": 1}}) == []
+    assert data.errors({"inner": {"x": "one"}}) != []

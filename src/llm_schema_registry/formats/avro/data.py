@@ -133,7 +133,8 @@ def _union(
     if isinstance(datum, dict) and len(datum) == 1:
         ((branch_name, inner),) = datum.items()
         for branch in branches:
-            if _name(branch) == branch_name or _name(named.get(branch, branch)) == branch_name:
+            resolved = named.get(branch, branch) if isinstance(branch, str) else branch
+            if _name(branch) == branch_name or _name(resolved) == branch_name:
                 _check(branch, inner, path, named, found)
                 return
     for branch in branches:
