@@ -150,12 +150,13 @@ class InlineConnection:
         lock = _writer_lock(self._database)
         if lock is None:
             return
-        # `asyncio.timeout`, never `wait_for`: on Python 3.11 `wait_for` swallows a cancellation
-        # that lands in the loop iteration where the lock is handed over (CPython gh-86296).
-        # The writer then carries on as if never cancelled, and at shutdown — when the last
-        # flushes release the lock just as the event relay is cancelled — the relay polled on
-        # forever and held the app's shutdown (tests/storage/test_inline_shutdown.py).
-        # `Lock.acquire` cancelled after the hand-over passes the lock to the next waiter.
+        # `asyncio.timeout`, never `wait_for`: on Python 3.11 `wait_for` runs the acquire as a
+        # task of its own (even for a free lock) and, if its caller is cancelled in the loop
+        # iteration where that task got the lock, returns it and drops the cancellation
+        # (CPython gh-86296). The event relay, cancelled at shutdown as a step began, then
+        # polled on forever and held the app's shutdown (tests/storage/test_inline_shutdown.py).
+        # Awaited directly, a free lock is taken without suspending, and `Lock.acquire`
+        # cancelled after the hand-over passes the lock to the next waiter.
         try:
             async with asyncio.timeout(BUSY_TIMEOUT_SECONDS):
                 await lock.acquire()
