@@ -94,8 +94,9 @@ async def test_concurrent_writers_of_one_subject_get_distinct_versions(store: Sq
 
 
 def test_database_urls_map_to_async_drivers() -> None:
-    assert async_url("sqlite:///data/r.db") == "sqlite+aiosqlite:///data/r.db"
+    assert async_url("sqlite:///data/r.db") == "sqlite+inline:///data/r.db"
     assert async_url("sqlite+inline:///data/r.db") == "sqlite+inline:///data/r.db"
+    assert async_url("sqlite+aiosqlite:///data/r.db") == "sqlite+aiosqlite:///data/r.db"
     assert async_url("postgresql://u:p@h:5432/d") == "postgresql+asyncpg://u:p@h:5432/d"
     with pytest.raises(ValueError, match="unsupported"):
         async_url("mysql://h/d")

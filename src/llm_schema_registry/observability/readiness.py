@@ -52,7 +52,11 @@ class Readiness:
 async def _check(ping: Callable[[], Awaitable[None]]) -> dict[str, Any]:
     started = time.perf_counter()
     try:
-        await asyncio.wait_for(ping(), timeout=TIMEOUT_SECONDS)
+        # Not `wait_for`: on Python 3.11 it swallows a cancellation that arrives as the ping
+        # finishes (CPython gh-86296), and a ping on the embedded SQLite driver finishes in
+        # one step, so a probe cancelled at shutdown would carry on.
+        async with asyncio.timeout(TIMEOUT_SECONDS):
+            await ping()
         status = "up"
     except Exception:  # any failure: unreachable
         status = "down"

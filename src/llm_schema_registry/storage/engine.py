@@ -14,22 +14,22 @@ from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 IDLE_PING_SECONDS = 1.0
 
-# `sqlite+inline://…` (opt-in): SQLite statements on the event loop's thread (see
-# inline_sqlite). The default stays aiosqlite: with several engines on one file in one process
-# (the registry, audit, usage and samples stores; two apps in a test) the inline driver's
-# in-process writer queue was seen to stall shutdowns, so it is not the default yet.
+# `sqlite:///…` is the inline driver: SQLite statements on the event loop's thread (see
+# inline_sqlite), 1.2x the registrations of aiosqlite's thread hop per call (bench/RESULTS.md).
+# `sqlite+aiosqlite:///…` keeps aiosqlite, for whoever wants the statements off the loop.
 registry.register(
     "sqlite.inline", "llm_schema_registry.storage.inline_sqlite", "InlineSQLiteDialect"
 )
 
 
 def async_url(url: str) -> str:
-    """`sqlite:///x.db` / `postgresql://…` → the async driver's URL."""
+    """`sqlite:///x.db` / `postgresql://…` → the async driver's URL (SQLite: the inline
+    driver unless the URL names aiosqlite)."""
     parsed = make_url(url)
-    if parsed.drivername == "sqlite+inline":
+    if parsed.drivername == "sqlite+aiosqlite":
         return str(parsed)
-    if parsed.drivername in ("sqlite", "sqlite+pysqlite", "sqlite+aiosqlite"):
-        return str(parsed.set(drivername="sqlite+aiosqlite"))
+    if parsed.drivername in ("sqlite", "sqlite+pysqlite", "sqlite+inline"):
+        return str(parsed.set(drivername="sqlite+inline"))
     if parsed.drivername in ("postgresql", "postgres", "postgresql+asyncpg", "postgresql+psycopg"):
         return parsed.set(drivername="postgresql+asyncpg").render_as_string(hide_password=False)
     raise ValueError(f"unsupported database URL scheme '{parsed.drivername}'")

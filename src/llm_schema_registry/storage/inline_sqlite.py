@@ -10,8 +10,8 @@ statement that finds the database busy is retried after an `asyncio.sleep`, up t
 writers of a database file queue in order on one `asyncio.Lock` before `BEGIN IMMEDIATE` and
 leave it at commit or rollback (every engine on the file: the registry's, the audit log's...).
 
-It is the `sqlite+inline` dialect: aiosqlite's SQLAlchemy dialect (same SQL, same pool
-choices) with this module's connection in place of aiosqlite's.
+It is the `sqlite+inline` dialect, the one plain `sqlite:///` URLs get (engine.py): aiosqlite's
+SQLAlchemy dialect (same SQL, same pool choices) with this module's connection in its place.
 """
 
 from __future__ import annotations
@@ -150,8 +150,16 @@ class InlineConnection:
         lock = _writer_lock(self._database)
         if lock is None:
             return
+        # `asyncio.timeout`, never `wait_for`: on Python 3.11 `wait_for` runs the acquire as a
+        # task of its own (even for a free lock) and, if its caller is cancelled in the loop
+        # iteration where that task got the lock, returns it and drops the cancellation
+        # (CPython gh-86296). The event relay, cancelled at shutdown as a step began, then
+        # polled on forever and held the app's shutdown (tests/storage/test_inline_shutdown.py).
+        # Awaited directly, a free lock is taken without suspending, and `Lock.acquire`
+        # cancelled after the hand-over passes the lock to the next waiter.
         try:
-            await asyncio.wait_for(lock.acquire(), BUSY_TIMEOUT_SECONDS)
+            async with asyncio.timeout(BUSY_TIMEOUT_SECONDS):
+                await lock.acquire()
         except TimeoutError:
             raise sqlite3.OperationalError("database is locked") from None
         self._holding = lock
@@ -212,7 +220,7 @@ class InlineAdaptedConnection(AsyncAdapt_aiosqlite_connection):
         inline._conn.isolation_level = value
 
 
-async def _connect(database: str, **kwargs: Any) -> InlineConnection:
+async def connect(database: str, **kwargs: Any) -> InlineConnection:
     # Opened, used and closed on the loop's thread; `check_same_thread` off only so that a
     # connection the garbage collector finalizes elsewhere can still be closed.
     kwargs.pop("check_same_thread", None)
@@ -225,7 +233,7 @@ class InlineDbapi(AsyncAdapt_aiosqlite_dbapi):
     def __init__(self) -> None:
         # The exception classes and version attributes aiosqlite re-exports from sqlite3.
         names = {name: getattr(sqlite3, name) for name in dir(sqlite3) if name[0] != "_"}
-        names.update(Connection=InlineConnection, connect=_connect)
+        names.update(Connection=InlineConnection, connect=connect)
         module = SimpleNamespace(**names, __version__=sqlite3.sqlite_version)
         super().__init__(module, sqlite3)  # type: ignore[arg-type]
 
@@ -233,7 +241,7 @@ class InlineDbapi(AsyncAdapt_aiosqlite_dbapi):
         from sqlalchemy.util import await_
 
         kwargs.pop("async_creator_fn", None)
-        connection: Any = await_(_connect(*args, **kwargs))  # aiosqlite's API, duck-typed
+        connection: Any = await_(connect(*args, **kwargs))  # aiosqlite's API, duck-typed
         return InlineAdaptedConnection(self, connection)
 
 
