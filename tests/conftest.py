@@ -15,6 +15,9 @@ sys.path.insert(0, str(Path(__file__).parent))
 # Servers the tests start serve no gRPC unless a test gives them a port (ServerProcess(grpc=
 # True)): several run at once, and the default port (9090) may be taken.
 os.environ.setdefault("REGISTRY_GRPC_PORT", "0")
+# Hundreds of apps start in one test process: frozen start-up heaps (Settings.gc_freeze) would
+# pile up, their cycles never collected. tests/api/test_gc_freeze.py turns it on.
+os.environ.setdefault("REGISTRY_GC_FREEZE", "false")
 
 from llm_schema_registry.api.app import create_app
 from llm_schema_registry.settings import Settings

@@ -35,6 +35,11 @@ class Settings(BaseSettings):
     # None: on for PostgreSQL, off for SQLite (embedded: its reads run on the serving thread
     # and a first read costs no network round trip).
     warm_schema_cache: bool | None = None
+    # Once started, move the objects start-up made (routes, models, parsed schemas, caches)
+    # out of the cyclic garbage collector's sight (`gc.freeze`): its full passes then walk
+    # only what requests allocate. Off where many apps start in one process (tests), whose
+    # frozen cycles would never be collected.
+    gc_freeze: bool = True
     # How many parsed schemas to keep in memory for compatibility checks.
     parsed_cache_size: int = Field(default=4096, ge=16)
     # Security (docs/security.md). Off by default only on loopback; `serve` enforces that.

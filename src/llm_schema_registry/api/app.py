@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import gc
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import TYPE_CHECKING, Protocol
@@ -162,6 +163,14 @@ def events_service(settings: Settings) -> EventsService | None:
     return EventsService(SqlEventStore(settings.database_url.get_secret_value()), config)
 
 
+def freeze_startup_heap() -> None:
+    """Collect start-up's garbage, then freeze what is left (see `Settings.gc_freeze`): the
+    app holds ~360,000 tracked objects that live as long as the process, and every full
+    collection walked them all (10-30 % of a 1,000-record `/validate` batch's CPU)."""
+    gc.collect()
+    gc.freeze()
+
+
 def create_api(settings: Settings, *, clock: Clock | None = None) -> FastAPI:
     """The framework application: routes, their services on `state`, the lifespan."""
     read_url = settings.database_read_url.get_secret_value() if settings.database_read_url else None
@@ -208,6 +217,8 @@ def create_api(settings: Settings, *, clock: Clock | None = None) -> FastAPI:
             await companion.start()
         if warmup is not None:
             warmup.start()  # in the background: readiness does not wait for it
+        if settings.gc_freeze:
+            freeze_startup_heap()
         yield
         if warmup is not None:
             await warmup.close()
