@@ -22,6 +22,11 @@ competing for this 2-core host (as a relay on machines of its own would not).
 after; it needs the right to change their affinity, e.g. root): PostgreSQL then stands apart
 from the registry worker on core 0, as a database server of its own would, instead of its
 backends landing on the worker's core at random.
+`--registry-cpus X` and `--relay-cpus Y` cap the registry's process and the relay's at X and
+Y CPUs (a CFS quota in a cgroup of each's own, as a Kubernetes CPU limit does): the Helm
+chart's arrangement with `events.relay=external`, where the registry pods and the relay
+Deployment each have their own CPU, measured on one host. The registry's cap holds in both
+rounds, so the on/off ratio is what events cost the registering pod.
 `--delivery-nice N` runs the relay and the collector (webhook receiver, NATS consumer) at nice
 N: they stand for other machines, so on this 2-core host they take what CPU wrk and PostgreSQL
 leave and catch up after the load, instead of starving the load generator.
@@ -51,7 +56,7 @@ import httpx
 import orjson
 
 sys.path.insert(0, str(Path(__file__).parent))
-from common import PYTHON, Server, WrkResult, free_port, pinned, wrk
+from common import PYTHON, Server, WrkResult, cpu_limit, free_port, pinned, wrk
 from registrations import SCRIPT, SUBJECTS, cpu_seconds, fresh_store, median, settled_cpu
 
 STEADY = 200  # registrations at 20/s for the unloaded latency
@@ -173,11 +178,16 @@ def niced(command: list[str], nice: int) -> list[str]:
     return ["nice", "-n", str(nice), *command] if nice else command
 
 
-def relay_process(database_url: str, extra: dict[str, str], nice: int) -> subprocess.Popen[bytes]:
+def relay_process(
+    database_url: str, extra: dict[str, str], nice: int, cpus: float | None = None
+) -> subprocess.Popen[bytes]:
     """`llm-schema relay` on core 1 (beside wrk and the collector), for `--mode external`."""
     env = {**os.environ, "REGISTRY_DATABASE_URL": database_url, "REGISTRY_LOG_LEVEL": "WARNING"}
     command = [PYTHON, "-m", "llm_schema_registry.cli.main", "relay"]
-    return subprocess.Popen(niced(pinned(command, 1), nice), env={**env, **extra})
+    process = subprocess.Popen(niced(pinned(command, 1), nice), env={**env, **extra})
+    if cpus is not None:
+        cpu_limit(process.pid, cpus, "lsr-bench-relay")
+    return process
 
 
 def run(
@@ -188,6 +198,7 @@ def run(
     nats_url: str,
     mode: str = "inline",
     nice: int = 0,
+    limits: tuple[float | None, float | None] = (None, None),
 ) -> tuple[WrkResult, float, dict[str, Any] | None]:
     collector = None
     relay = None
@@ -208,9 +219,12 @@ def run(
             "REGISTRY_EVENTS_NATS_SUBJECT_PREFIX": prefix,
             "REGISTRY_EVENTS_RELAY": "inline" if mode == "inline" else "external",
         }
+    registry_cpus, relay_cpus = limits
     server = registry(database_url, work, extra)
+    if registry_cpus is not None:
+        cpu_limit(server.process.pid, registry_cpus, "lsr-bench-registry")
     if on and mode == "external":  # after the server: it has applied the migrations
-        relay = relay_process(database_url, extra, nice)
+        relay = relay_process(database_url, extra, nice, relay_cpus)
     try:
         with httpx.Client(base_url=server.url, timeout=30) as client:
             for n in range(SUBJECTS):
@@ -230,7 +244,7 @@ def run(
             registered = wrk(server.url, 32, seconds, SCRIPT, core=1)
             done = sum(len(client.get(f"/subjects/w{n}/versions").json()) for n in range(SUBJECTS))
             if on and mode == "deferred":  # the outbox filled under load; now deliver it all
-                relay = relay_process(database_url, extra, nice)
+                relay = relay_process(database_url, extra, nice, relay_cpus)
             if collector is not None:
                 loaded = wait_for(stats, done)  # the relay catches up after the load
             after = settled_cpu(server.process.pid, database_url)
@@ -295,6 +309,12 @@ def main() -> None:
     parser.add_argument(
         "--pg-core", type=int, default=None, help="pin the PostgreSQL server to this core"
     )
+    parser.add_argument(
+        "--registry-cpus", type=float, default=None, help="cap the registry at this many CPUs"
+    )
+    parser.add_argument(
+        "--relay-cpus", type=float, default=None, help="cap the relay at this many CPUs"
+    )
     parser.add_argument("--collect", nargs=4, metavar=("PORT", "NATS", "STREAM", "PREFIX"))
     args = parser.parse_args()
     if args.collect:
@@ -307,6 +327,7 @@ def main() -> None:
         f"store: {'PostgreSQL' if admin else 'SQLite'}; registry on core 0, wrk on core 1; "
         f"relay {args.mode}; relay and collector at nice {args.delivery_nice}; "
         f"PostgreSQL on {'core ' + str(args.pg_core) if args.pg_core is not None else 'any core'}"
+        f"; CPU caps: registry {args.registry_cpus or 'none'}, relay {args.relay_cpus or 'none'}"
     )
     rates: dict[bool, list[WrkResult]] = {False: [], True: []}
     worker_ms: dict[bool, list[float]] = {False: [], True: []}
@@ -315,7 +336,14 @@ def main() -> None:
             for on in (False, True):
                 with fresh_store(admin, Path(tmp)) as url:
                     registered, cpu_ms, latencies = run(
-                        url, Path(tmp), args.seconds, on, nats_url, args.mode, args.delivery_nice
+                        url,
+                        Path(tmp),
+                        args.seconds,
+                        on,
+                        nats_url,
+                        args.mode,
+                        args.delivery_nice,
+                        (args.registry_cpus, args.relay_cpus),
                     )
                 rates[on].append(registered)
                 worker_ms[on].append(cpu_ms)
