@@ -214,13 +214,15 @@ class RegistryService(RegistryReads):
                 f"Version {number} of subject '{subject}' already exists with another schema"
             )
         ts = epoch_ms(now)
-        await tx.add_version(subject, number, stored.id, ts)
         state = State.DRAFT if request.state == State.DRAFT else None
+        made = SubjectVersion(subject, number, stored, False, ts, state or State.ACTIVE)
+        # Emitted before the version row is written (same transaction, so the same outcome):
+        # a store may then write both in one statement.
+        await outbox.emit_registered(tx, made, tx.added_here(stored.id))
+        await tx.add_version(subject, number, stored.id, ts)
         if state is not None:
             await tx.set_lifecycle(subject, number, state, None, None)
         await archive_over_limit(tx, versions, version_limit(policy.config), ts)
-        made = SubjectVersion(subject, number, stored, False, ts, state or State.ACTIVE)
-        await outbox.emit_registered(tx, made, tx.added_here(stored.id))
         return made
 
     @staticmethod

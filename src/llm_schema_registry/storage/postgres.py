@@ -14,7 +14,7 @@ import zlib
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import bindparam, exists, func, literal, select, text, union_all
+from sqlalchemy import bindparam, exists, func, insert, literal, select, text, union_all
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 
 from llm_schema_registry.registry.model import GLOBAL_SCOPE, NewSchema, StoredSchema, SubjectVersion
@@ -27,7 +27,7 @@ from llm_schema_registry.storage.rows import (
     stored_from_values,
     version_from_row,
 )
-from llm_schema_registry.storage.tables import schemas, subject_versions
+from llm_schema_registry.storage.tables import events, schemas, subject_versions
 
 NOTIFY = text("SELECT pg_notify(:channel, :scope)")
 
@@ -76,6 +76,19 @@ VERSION_ROWS_OF_SUBJECT = (
     .where(subject_versions.c.subject == bindparam("subject"))
     .order_by(subject_versions.c.version)
 )
+VERSION_COLUMNS = ("subject", "version", "schema_id", "deleted", "ts", "state")
+EVENT_COLUMNS = ("event_id", "type", "subject", "time_ms", "data", "traceparent", "sequence")
+# A version row with the event held for it (a registration's) in one statement: PostgreSQL
+# runs an INSERT inside WITH exactly once, in the same transaction.
+ADD_VERSION_WITH_EVENT = (
+    insert(subject_versions)
+    .values({name: bindparam(name) for name in VERSION_COLUMNS})
+    .add_cte(
+        insert(events)
+        .values({name: bindparam(f"event_{name}") for name in EVENT_COLUMNS})
+        .cte("held_event")
+    )
+)
 SCHEMAS_BY_IDS = select(schemas).where(schemas.c.id.in_(bindparam("ids", expanding=True)))
 
 
@@ -105,6 +118,25 @@ class PostgresTx(SqlTx):
         )
         found = {(row.kind, row.scope): row.value for row in rows if row.kind != "lock"}
         self._settings[lock] = scope_settings(found, lock)
+
+    async def add_version(self, subject: str, version: int, schema_id: int, ts: int) -> None:
+        """The version row, carrying the one event held for it when there is one (see
+        queries/outbox.py): a registration's event costs no round trip of its own."""
+        if len(self.held_events) != 1 or self.held_events[0]["once_key"] is not None:
+            await self.flush_events()
+            await super().add_version(subject, version, schema_id, ts)
+            return
+        held = self.held_events.pop()
+        row: dict[str, object] = {
+            "subject": subject,
+            "version": version,
+            "schema_id": schema_id,
+            "deleted": False,
+            "ts": ts,
+            "state": "ACTIVE",  # the column's default (a draft's state is set next, as before)
+        }
+        row.update({f"event_{name}": held[name] for name in EVENT_COLUMNS})
+        await self._conn.execute(ADD_VERSION_WITH_EVENT, row)
 
     async def stored_or_added(self, schema: NewSchema) -> StoredSchema:
         # One round trip: find the content, or insert it when absent (see _find_or_insert).

@@ -68,6 +68,7 @@ class SqlStore:
         async with self._read_engine.connect() as conn:
             tx = self._tx(conn)
             yield tx
+            await tx.flush_events()  # none expected from a read; never dropped if any
         self.known_schemas.remember(tx.learned.values())  # autocommit: committed rows only
 
     @asynccontextmanager
@@ -79,6 +80,7 @@ class SqlStore:
                 tx = self._tx(conn)
                 await tx.begin_write(lock)
                 yield tx
+                await tx.flush_events()  # the events no statement has carried yet
         # Committed: the rows it stored or read exist for good (ids are never reused).
         self.known_schemas.remember(tx.learned.values())
         if tx.emitted:

@@ -26,6 +26,7 @@ class TxState:
         # Change events: written unless the store turned them off; how many this one wrote.
         self.events_enabled = True
         self.emitted = 0
+        self.held_events: list[dict[str, object]] = []  # not yet written (queries/outbox.py)
 
     def added_here(self, schema_id: int) -> bool:
         return schema_id in self.added

@@ -2,6 +2,12 @@
 
 An event row is one INSERT in the transaction of its change: it commits or rolls back with it.
 Rows are written unsequenced; the relay numbers them after commit (see `events.store`).
+
+An event is held in the transaction until its next version row, or its end (`flush_events`,
+called by the store before COMMIT): on PostgreSQL a new version's INSERT carries it in the
+same statement (storage/postgres.py), so a registration pays no round trip of its own for
+its event. Held events are written in the order they were emitted, and before any event
+written at once (`once`), so insert order stays emission order.
 """
 
 from __future__ import annotations
@@ -44,8 +50,9 @@ class OutboxQueries(TxState):
     async def append(self, event: Event, *, once: str | None = None) -> bool:
         values = event_values(event, once)
         if once is None:
-            await self._conn.execute(ADD_EVENT, values)
+            self.held_events.append(values)
         else:
+            await self.flush_events()
             dialect = postgresql if self._conn.dialect.name == "postgresql" else sqlite
             added = await self._conn.execute(
                 dialect.insert(events)
@@ -56,3 +63,9 @@ class OutboxQueries(TxState):
                 return False
         self.emitted += 1
         return True
+
+    async def flush_events(self) -> None:
+        """Write the events held so far (see the module docstring)."""
+        if self.held_events:
+            rows, self.held_events = self.held_events, []
+            await self._conn.execute(ADD_EVENT, rows)
