@@ -28,6 +28,7 @@ NEUTRAL = {
     "asgi",
     "signatures",
     "webhooks",
+    "tasks",
 }
 
 LAYERS: dict[str, set[str]] = {
@@ -68,6 +69,8 @@ LAYERS: dict[str, set[str]] = {
     # and Standard Webhooks (webhooks)
     "signatures": set(),
     "webhooks": set(),
+    # background tasks' ends (cancel and wait), shared by every long-lived loop
+    "tasks": set(),
     # the gRPC contract (registry.proto, its generated code), shared by grpc_api and the SDK
     "rpc": set(),
     "": set(),

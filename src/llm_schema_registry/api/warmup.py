@@ -17,9 +17,9 @@ after it, so a body gone for good is never served from here.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 
+from llm_schema_registry import tasks
 from llm_schema_registry.api.deps import by_id_json
 from llm_schema_registry.api.front import SchemaBodyCache
 from llm_schema_registry.observability import metrics
@@ -46,11 +46,8 @@ class SchemaWarmup:
         self._task = asyncio.create_task(self._run(), name="schema-warmup")
 
     async def close(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-            self._task = None
+        task, self._task = self._task, None
+        await tasks.stop(task)
 
     async def _run(self) -> None:
         try:

@@ -8,7 +8,6 @@ by commits on this node that wrote events.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import os
 import socket
@@ -16,6 +15,7 @@ import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
+from llm_schema_registry import tasks
 from llm_schema_registry.events.errors import (
     InvalidWebhookError,
     UnsafeWebhookUrlError,
@@ -110,11 +110,8 @@ class EventsService:
             self._relay.wake()
 
     async def close(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-            self._task = None
+        task, self._task = self._task, None
+        await tasks.stop(task)
         for broker in self._brokers:
             await broker.aclose()
         if self._client is not None:

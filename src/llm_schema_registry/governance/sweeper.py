@@ -8,9 +8,9 @@ down (with a history entry) so the state stored and the overview agree.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 
+from llm_schema_registry import tasks
 from llm_schema_registry.governance.reminders import SunsetReminders
 from llm_schema_registry.governance.service import GovernanceService
 
@@ -34,11 +34,8 @@ class SunsetSweeper:
         self._task = asyncio.create_task(self._run(), name="sunset-sweeper")
 
     async def close(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-            self._task = None
+        task, self._task = self._task, None
+        await tasks.stop(task)
 
     async def _run(self) -> None:
         while True:

@@ -8,9 +8,10 @@ subclass's to keep or drop; a failed final flush is logged, since nothing retrie
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from abc import ABC, abstractmethod
+
+from llm_schema_registry import tasks
 
 _log = logging.getLogger(__name__)
 
@@ -37,11 +38,8 @@ class PeriodicFlush(ABC):
 
     async def close(self) -> None:
         """Stop the periodic flush and write what is left."""
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-            self._task = None
+        task, self._task = self._task, None
+        await tasks.stop(task)
         try:
             await self.flush()
         except Exception:
