@@ -265,7 +265,10 @@ def create_api(settings: Settings, *, clock: Clock | None = None) -> FastAPI:
     warm = settings.warm_schema_cache
     if warm is None:
         warm = sql.dialect == "postgresql"
-    warmup = SchemaWarmup(api.state.registry, body_cache) if warm else None
+    connected = feed.connected if feed is not None else None
+    warmup = (
+        SchemaWarmup(api.state.registry, body_cache, feed_connected=connected) if warm else None
+    )
     api.state.warmup = warmup
     api.state.samples = SampleService(
         api.state.registry, sample_store, settings.usage_flush_seconds

@@ -11,7 +11,9 @@ reached: it never evicts what clients read. `schema_registry_body_cache_entries`
 
 A permanent delete clears the cache (on any node, through the change feed) and bumps
 `SchemaBodyCache.clears`: a page read before that clear is read again instead of entering
-after it, so a body gone for good is never served from here.
+after it, so a body gone for good is never served from here. The change feed also clears the
+cache when it connects (notices may have been missed before), so the warm-up waits until the
+feed is connected: started earlier, it could finish and then see its work thrown away.
 """
 
 from __future__ import annotations
@@ -33,10 +35,18 @@ _log = logging.getLogger(__name__)
 class SchemaWarmup:
     """Fills a `SchemaBodyCache` from storage once, in the background (`start`/`close`)."""
 
-    def __init__(self, registry: RegistryService, cache: SchemaBodyCache, page: int = PAGE) -> None:
+    def __init__(
+        self,
+        registry: RegistryService,
+        cache: SchemaBodyCache,
+        page: int = PAGE,
+        *,
+        feed_connected: asyncio.Event | None = None,
+    ) -> None:
         self._registry = registry
         self._cache = cache
         self._page = page
+        self._feed_connected = feed_connected  # set once the change feed listens
         self._task: asyncio.Task[None] | None = None
         self.loaded = 0  # bodies this warm-up put in the cache
         self.done = asyncio.Event()
@@ -51,6 +61,8 @@ class SchemaWarmup:
 
     async def _run(self) -> None:
         try:
+            if self._feed_connected is not None:
+                await self._feed_connected.wait()
             await self.run()
         finally:
             metrics.BODY_CACHE_WARMUP.set(0)
