@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 from collections.abc import AsyncIterator
 
@@ -142,3 +143,36 @@ def test_it_is_on_for_postgresql_and_off_for_sqlite_unless_set(sqlite_url: str) 
     assert warmup_of(Settings(database_url=pg)) is not None  # type: ignore[arg-type]
     off = Settings(database_url=pg, warm_schema_cache=False)  # type: ignore[arg-type]
     assert warmup_of(off) is None
+
+
+async def test_a_permanent_delete_after_the_warm_up_empties_the_cache_and_it_is_loaded_again(
+    database_url: str,
+) -> None:
+    seed = CachedStore(SqlStore(database_url))
+    await seed.start()
+    registry = RegistryService(seed)
+    ids = [(await registry.register(f"s{n}", fixed(n))).schema.id for n in range(1, 11)]
+    await seed.close()
+    app = create_app(
+        Settings(database_url=database_url, warm_schema_cache=True, events_enabled=False)  # type: ignore[arg-type]
+    )
+    async with LifespanManager(app) as manager:
+        transport = ASGITransport(app=manager.app)
+        async with AsyncClient(transport=transport, base_url="http://registry") as client:
+            api = app
+            while not hasattr(api, "state"):
+                api = api.app  # type: ignore[attr-defined]
+            warmup: SchemaWarmup = api.state.warmup
+            cache: SchemaBodyCache = api.state.body_cache
+            await warmup.done.wait()
+            assert len(cache) == len(ids)
+            assert (await client.delete("/subjects/s1")).status_code == 200
+            assert (await client.delete("/subjects/s1?permanent=true")).status_code == 200
+            for _ in range(200):  # emptied by the delete, then filled again in the background
+                if len(cache) == len(ids) - 1:
+                    break
+                await asyncio.sleep(0.05)
+            assert len(cache) == len(ids) - 1
+            assert ids[0] not in cache
+            assert (await client.get(f"/schemas/ids/{ids[0]}")).status_code == 404
+            assert (await client.get(f"/schemas/ids/{ids[1]}")).status_code == 200

@@ -270,6 +270,8 @@ def create_api(settings: Settings, *, clock: Clock | None = None) -> FastAPI:
         SchemaWarmup(api.state.registry, body_cache, feed_connected=connected) if warm else None
     )
     api.state.warmup = warmup
+    if warmup is not None:
+        store.on_ids_removed.append(warmup.refill)  # after the body cache's own clear
     api.state.samples = SampleService(
         api.state.registry, sample_store, settings.usage_flush_seconds
     )

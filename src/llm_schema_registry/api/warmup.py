@@ -11,9 +11,10 @@ reached: it never evicts what clients read. `schema_registry_body_cache_entries`
 
 A permanent delete clears the cache (on any node, through the change feed) and bumps
 `SchemaBodyCache.clears`: a page read before that clear is read again instead of entering
-after it, so a body gone for good is never served from here. The change feed also clears the
-cache when it connects (notices may have been missed before), so the warm-up waits until the
-feed is connected: started earlier, it could finish and then see its work thrown away.
+after it, so a body gone for good is never served from here; a clear after the warm-up ended
+starts it again (`refill`), so a delete does not leave the node cold. The change feed also
+clears the cache when it connects (notices may have been missed before), so the warm-up waits
+until the feed is connected: started earlier, its work could be thrown away once done.
 """
 
 from __future__ import annotations
@@ -48,14 +49,23 @@ class SchemaWarmup:
         self._page = page
         self._feed_connected = feed_connected  # set once the change feed listens
         self._task: asyncio.Task[None] | None = None
-        self.loaded = 0  # bodies this warm-up put in the cache
+        self._serving = False  # between start() and close(): refills allowed
+        self.loaded = 0  # bodies this warm-up put in the cache (every run)
         self.done = asyncio.Event()
 
     def start(self) -> None:
+        self._serving = True
         metrics.BODY_CACHE_WARMUP.set(1)
         self._task = asyncio.create_task(self._run(), name="schema-warmup")
 
+    def refill(self) -> None:
+        """The cache was emptied (a permanent delete on some node): load it again once the run
+        before has ended. A run in progress notices the clear and starts over by itself."""
+        if self._serving and self._task is not None and self._task.done():
+            self.start()
+
     async def close(self) -> None:
+        self._serving = False
         task, self._task = self._task, None
         await tasks.stop(task)
 
