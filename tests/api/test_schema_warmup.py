@@ -5,6 +5,8 @@ from __future__ import annotations
 import asyncio
 import json
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
 
 import pytest
 from asgi_lifespan import LifespanManager
@@ -94,13 +96,22 @@ async def test_a_page_read_before_a_permanent_delete_is_not_kept_after_it(
     assert len(cache) == 1
 
 
-async def test_the_app_serves_warmed_ids_without_storage_and_is_ready_before(
-    database_url: str,
-) -> None:
+@dataclass
+class Served:
+    """A warming app over HTTP on a store seeded with `ids` (one schema per subject s1, s2, …)."""
+
+    client: AsyncClient
+    warmup: SchemaWarmup
+    cache: SchemaBodyCache
+    ids: list[int]
+
+
+@asynccontextmanager
+async def served(database_url: str, schemas: int) -> AsyncIterator[Served]:
     seed = CachedStore(SqlStore(database_url))
     await seed.start()
     registry = RegistryService(seed)
-    ids = [(await registry.register(f"s{n}", fixed(n))).schema.id for n in range(1, 21)]
+    ids = [(await registry.register(f"s{n}", fixed(n))).schema.id for n in range(1, schemas + 1)]
     await seed.close()
     app = create_app(
         Settings(database_url=database_url, warm_schema_cache=True, events_enabled=False)  # type: ignore[arg-type]
@@ -111,21 +122,28 @@ async def test_the_app_serves_warmed_ids_without_storage_and_is_ready_before(
             api = app
             while not hasattr(api, "state"):  # the FastAPI app inside the ASGI layers
                 api = api.app  # type: ignore[attr-defined]
-            warmup: SchemaWarmup = api.state.warmup
-            assert not warmup.done.is_set()  # started, not waited for
-            assert (await client.get("/health/ready")).status_code == 200
-            await warmup.done.wait()
-            assert warmup.loaded == len(ids)
-            hits = metrics.CACHES.hits.get("schema_bodies", 0)
-            misses = metrics.CACHES.misses.get("schema_bodies", 0)
-            for schema_id in ids:
-                answer = await client.get(f"/schemas/ids/{schema_id}")
-                assert answer.status_code == 200
-                assert answer.headers["etag"]
-                assert answer.headers["content-length"] == str(len(answer.content))
-            assert metrics.CACHES.hits.get("schema_bodies", 0) - hits == len(ids)
-            assert metrics.CACHES.misses.get("schema_bodies", 0) == misses
-            assert metrics.BODY_CACHE_ENTRIES._value.get() >= len(ids)
+            yield Served(client, api.state.warmup, api.state.body_cache, ids)
+
+
+async def test_the_app_serves_warmed_ids_without_storage_and_is_ready_before(
+    database_url: str,
+) -> None:
+    async with served(database_url, 20) as app:
+        client, warmup, ids = app.client, app.warmup, app.ids
+        assert not warmup.done.is_set()  # started, not waited for
+        assert (await client.get("/health/ready")).status_code == 200
+        await warmup.done.wait()
+        assert warmup.loaded == len(ids)
+        hits = metrics.CACHES.hits.get("schema_bodies", 0)
+        misses = metrics.CACHES.misses.get("schema_bodies", 0)
+        for schema_id in ids:
+            answer = await client.get(f"/schemas/ids/{schema_id}")
+            assert answer.status_code == 200
+            assert answer.headers["etag"]
+            assert answer.headers["content-length"] == str(len(answer.content))
+        assert metrics.CACHES.hits.get("schema_bodies", 0) - hits == len(ids)
+        assert metrics.CACHES.misses.get("schema_bodies", 0) == misses
+        assert metrics.BODY_CACHE_ENTRIES._value.get() >= len(ids)
 
 
 def test_it_is_on_for_postgresql_and_off_for_sqlite_unless_set(sqlite_url: str) -> None:
@@ -148,31 +166,17 @@ def test_it_is_on_for_postgresql_and_off_for_sqlite_unless_set(sqlite_url: str) 
 async def test_a_permanent_delete_after_the_warm_up_empties_the_cache_and_it_is_loaded_again(
     database_url: str,
 ) -> None:
-    seed = CachedStore(SqlStore(database_url))
-    await seed.start()
-    registry = RegistryService(seed)
-    ids = [(await registry.register(f"s{n}", fixed(n))).schema.id for n in range(1, 11)]
-    await seed.close()
-    app = create_app(
-        Settings(database_url=database_url, warm_schema_cache=True, events_enabled=False)  # type: ignore[arg-type]
-    )
-    async with LifespanManager(app) as manager:
-        transport = ASGITransport(app=manager.app)
-        async with AsyncClient(transport=transport, base_url="http://registry") as client:
-            api = app
-            while not hasattr(api, "state"):
-                api = api.app  # type: ignore[attr-defined]
-            warmup: SchemaWarmup = api.state.warmup
-            cache: SchemaBodyCache = api.state.body_cache
-            await warmup.done.wait()
-            assert len(cache) == len(ids)
-            assert (await client.delete("/subjects/s1")).status_code == 200
-            assert (await client.delete("/subjects/s1?permanent=true")).status_code == 200
-            for _ in range(200):  # emptied by the delete, then filled again in the background
-                if len(cache) == len(ids) - 1:
-                    break
-                await asyncio.sleep(0.05)
-            assert len(cache) == len(ids) - 1
-            assert ids[0] not in cache
-            assert (await client.get(f"/schemas/ids/{ids[0]}")).status_code == 404
-            assert (await client.get(f"/schemas/ids/{ids[1]}")).status_code == 200
+    async with served(database_url, 10) as app:
+        client, cache, ids = app.client, app.cache, app.ids
+        await app.warmup.done.wait()
+        assert len(cache) == len(ids)
+        assert (await client.delete("/subjects/s1")).status_code == 200
+        assert (await client.delete("/subjects/s1?permanent=true")).status_code == 200
+        for _ in range(200):  # emptied by the delete, then filled again in the background
+            if len(cache) == len(ids) - 1:
+                break
+            await asyncio.sleep(0.05)
+        assert len(cache) == len(ids) - 1
+        assert ids[0] not in cache
+        assert (await client.get(f"/schemas/ids/{ids[0]}")).status_code == 404
+        assert (await client.get(f"/schemas/ids/{ids[1]}")).status_code == 200
