@@ -21,6 +21,7 @@ from llm_schema_registry.registry.model import GLOBAL_SCOPE, NewSchema, StoredSc
 from llm_schema_registry.storage.feed import CHANNEL, REMOVED_IDS
 from llm_schema_registry.storage.queries.settings import scope_settings
 from llm_schema_registry.storage.queries.tx import SqlTx
+from llm_schema_registry.storage.queries.versions import version_row
 from llm_schema_registry.storage.rows import (
     schema_from_row,
     schema_values,
@@ -76,8 +77,10 @@ VERSION_ROWS_OF_SUBJECT = (
     .where(subject_versions.c.subject == bindparam("subject"))
     .order_by(subject_versions.c.version)
 )
-VERSION_COLUMNS = ("subject", "version", "schema_id", "deleted", "ts", "state")
-EVENT_COLUMNS = ("event_id", "type", "subject", "time_ms", "data", "traceparent", "sequence")
+VERSION_COLUMNS = tuple(version_row("", 0, 0, 0))  # the names `version_row` fills
+# A held event's columns: all but the serial id and the once-key (an event with one is
+# written at once, never held).
+EVENT_COLUMNS = tuple(c.name for c in events.c if c.name not in ("id", "once_key"))
 # A version row with the event held for it (a registration's) in one statement: PostgreSQL
 # runs an INSERT inside WITH exactly once, in the same transaction.
 ADD_VERSION_WITH_EVENT = (
@@ -127,14 +130,7 @@ class PostgresTx(SqlTx):
             await super().add_version(subject, version, schema_id, ts)
             return
         held = self.held_events.pop()
-        row: dict[str, object] = {
-            "subject": subject,
-            "version": version,
-            "schema_id": schema_id,
-            "deleted": False,
-            "ts": ts,
-            "state": "ACTIVE",  # the column's default (a draft's state is set next, as before)
-        }
+        row = version_row(subject, version, schema_id, ts)
         row.update({f"event_{name}": held[name] for name in EVENT_COLUMNS})
         await self._conn.execute(ADD_VERSION_WITH_EVENT, row)
 

@@ -22,6 +22,18 @@ VERSIONS_OF_SUBJECT = (
 ADD_VERSION = insert(subject_versions)
 
 
+def version_row(subject: str, version: int, schema_id: int, ts: int) -> dict[str, object]:
+    """A new version's row: live, ACTIVE (a draft's state is set by the statement after)."""
+    return {
+        "subject": subject,
+        "version": version,
+        "schema_id": schema_id,
+        "deleted": False,
+        "ts": ts,
+        "state": "ACTIVE",
+    }
+
+
 class VersionQueries(TxState):
     """`registry.store.VersionTx` over one connection."""
 
@@ -89,16 +101,7 @@ class VersionQueries(TxState):
         return [(r[0], bool(r[1]), int(r[2])) for r in (await self._conn.execute(query)).all()]
 
     async def add_version(self, subject: str, version: int, schema_id: int, ts: int) -> None:
-        await self._conn.execute(
-            ADD_VERSION,
-            {
-                "subject": subject,
-                "version": version,
-                "schema_id": schema_id,
-                "deleted": False,
-                "ts": ts,
-            },
-        )
+        await self._conn.execute(ADD_VERSION, version_row(subject, version, schema_id, ts))
 
     async def mark_deleted(self, subject: str, versions: Sequence[int]) -> None:
         await self._conn.execute(
